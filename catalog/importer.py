@@ -1,0 +1,307 @@
+"""Import of the national procedure data: list exports (XLSX) and crawled detail pages (JSON).
+
+Idempotent: a procedure whose source text did not change keeps its version; a changed one gets a new
+draft version; nothing is ever duplicated. What the parsers could not understand is kept as raw text
+and listed in the report, never guessed silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from catalog import parsing
+from catalog.models import Procedure, ProcedureVersion
+from catalog.services import ComponentData, OptionData, VersionData, version_create
+
+ProgressFn = Callable[[int, int, str], None]
+_ROW_INDEX = re.compile(r"\[\d+\]")
+
+
+@dataclass
+class ReportRow:
+    code: str
+    file: str
+    field: str
+    kind: str
+    reason: str
+    excerpt: str
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    details: int = 0
+    details_fully_parsed: int = 0
+    list_only: int = 0
+    report: list[ReportRow] = field(default_factory=list)
+    issues_by_field: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def fully_parsed_rate(self) -> float:
+        return self.details_fully_parsed / self.details if self.details else 0.0
+
+
+def _collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[str]]:
+    details: list[Path] = []
+    lists: list[Path] = []
+    errors: list[str] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.is_dir():
+            details += sorted(path.rglob("*.json"))
+            lists += sorted(path.rglob("*.xlsx"))
+        elif path.suffix.lower() == ".json" and path.is_file():
+            details.append(path)
+        elif path.suffix.lower() == ".xlsx" and path.is_file():
+            lists.append(path)
+        elif not path.exists():
+            errors.append(f"Không tìm thấy: {path}")
+        else:
+            errors.append(f"Không nhận dạng được tệp (chỉ nhận .json, .xlsx hoặc thư mục): {path}")
+    return details, lists, errors
+
+
+def _content_hash(raw: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def version_data_from_raw(raw: dict[str, Any]) -> tuple[VersionData, list[parsing.ParseIssue]]:
+    """Build a version's content from the raw sources kept on it: ``{"detail": {...}, "list": {...}}``."""
+    detail_record = raw.get("detail")
+    list_row = raw.get("list") or {}
+    issues: list[parsing.ParseIssue] = []
+    if detail_record is None:
+        issues.append(
+            parsing.ParseIssue(
+                field="detail",
+                reason="Không có trang chi tiết: chưa có thời hạn, phí, thành phần hồ sơ.",
+                excerpt=list_row.get("name", "")[:200],
+            )
+        )
+        data = VersionData(
+            name=list_row.get("name", ""),
+            field_name=list_row.get("field", ""),
+            issuing_body=list_row.get("issuing_body", ""),
+            implementing_agency_text="\n".join(list_row.get("implementing_agencies", [])),
+            source=ProcedureVersion.Source.NATIONAL_LIST,
+        )
+        return data, issues
+    detail = parsing.parse_detail(detail_record)
+    issues.extend(detail.issues)
+    if any(i.field == "code" and i.kind == parsing.INCONSISTENT for i in detail.issues):
+        # The crawler stored another procedure's page under this code: its content is not this
+        # procedure's. Keep the raw page, use only what the national list says.
+        issues.append(
+            parsing.ParseIssue(
+                field="detail",
+                reason="Trang chi tiết là của thủ tục khác; chỉ dùng dữ liệu danh sách.",
+                excerpt=detail.name[:200],
+                kind=parsing.INCONSISTENT,
+            )
+        )
+        if list_row:
+            return VersionData(
+                name=list_row.get("name", ""),
+                field_name=list_row.get("field", ""),
+                issuing_body=list_row.get("issuing_body", ""),
+                implementing_agency_text="\n".join(list_row.get("implementing_agencies", [])),
+                source=ProcedureVersion.Source.NATIONAL_LIST,
+            ), issues
+    per_channel = Counter(row.channel for row in detail.channels)
+    options: list[OptionData] = []
+    for row in detail.channels:
+        case = ""
+        if per_channel[row.channel] > 1:
+            case = (row.description or f"Trường hợp {len(options) + 1}")[:1000]
+        options.append(
+            OptionData(
+                channel=row.channel,
+                time_amount=row.time.amount,
+                time_unit=row.time.unit or "",
+                time_assumed=row.time.assumed,
+                time_text=row.time.text,
+                free=row.free,
+                fee_text=row.fee_text,
+                description=row.description,
+                fees=[(fee.name, fee.amount, fee.text) for fee in row.fees],
+                case=case,
+            )
+        )
+    data = VersionData(
+        name=detail.name or list_row.get("name", ""),
+        field_name=detail.field or list_row.get("field", ""),
+        levels=detail.levels,
+        issuing_body=list_row.get("issuing_body", ""),
+        procedure_type=detail.procedure_type,
+        subjects=detail.subjects,
+        national_decision=detail.national_decision,
+        competent_agency_text=detail.competent_agency,
+        implementing_agency_text=detail.implementing_agency
+        or "\n".join(list_row.get("implementing_agencies", [])),
+        authorized_agency_text=detail.authorized_agency,
+        coordinating_agency_text=detail.coordinating_agency,
+        reception_address=detail.reception_address,
+        related_text=detail.related,
+        steps_text=detail.steps,
+        requirements_text=detail.requirements,
+        options=options,
+        components=[
+            ComponentData(
+                section=c.section,
+                name=c.name,
+                form_name=c.form,
+                originals=c.originals,
+                copies=c.copies,
+                quantity_text=c.quantity_text,
+            )
+            for c in detail.components
+        ],
+        results=[(r.name, r.code, r.description) for r in detail.results],
+        legal_basis=[(row.title, row.number) for row in detail.legal_basis],
+        source=ProcedureVersion.Source.NATIONAL_PORTAL,
+        source_url=detail.source_url,
+    )
+    return data, issues
+
+
+class ProcedureImporter:
+    """Imports the given files and folders; ``run`` returns the summary with the report rows."""
+
+    def __init__(self, *, progress: ProgressFn | None = None) -> None:
+        self.progress = progress or (lambda done, total, code: None)
+
+    def run(self, paths: Iterable[str | Path]) -> ImportSummary:
+        summary = ImportSummary()
+        detail_files, list_files, errors = _collect_files(paths)
+        if errors:
+            raise FileNotFoundError("; ".join(errors))
+        summary.files = len(detail_files) + len(list_files)
+        sources: dict[str, dict[str, Any]] = {}
+        origin: dict[str, str] = {}
+
+        for path in list_files:
+            rows, issues = parsing.read_list_xlsx(path)
+            for issue in issues:
+                self._report(summary, "", path.name, issue)
+            for row in rows:
+                entry = sources.setdefault(row.code, {})
+                if "list" in entry:
+                    self._report(
+                        summary,
+                        row.code,
+                        path.name,
+                        parsing.ParseIssue(
+                            field="list",
+                            reason="Mã thủ tục xuất hiện nhiều lần trong danh sách; dùng dòng sau cùng.",
+                            excerpt=row.name[:200],
+                        ),
+                    )
+                item = asdict(row)
+                item.pop("row_number", None)
+                item["implementing_agencies"] = list(row.implementing_agencies)
+                entry["list"] = item
+                origin.setdefault(row.code, path.name)
+
+        for path in detail_files:
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                code = str(record["ma_thu_tuc"]).strip()
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                self._report(
+                    summary,
+                    "",
+                    str(path),
+                    parsing.ParseIssue(
+                        field="file", reason=f"Không đọc được tệp JSON chi tiết: {exc}", excerpt=""
+                    ),
+                )
+                summary.failed += 1
+                continue
+            entry = sources.setdefault(code, {})
+            entry["detail"] = record
+            origin[code] = str(path.relative_to(path.parents[1])) if len(path.parents) > 1 else path.name
+
+        total = len(sources)
+        for done, code in enumerate(sorted(sources), start=1):
+            self._import_one(summary, code, sources[code], origin.get(code, ""))
+            self.progress(done, total, code)
+        return summary
+
+    def _report(self, summary: ImportSummary, code: str, file: str, issue: parsing.ParseIssue) -> None:
+        summary.report.append(
+            ReportRow(
+                code=code,
+                file=file,
+                field=issue.field,
+                kind=issue.kind,
+                reason=issue.reason,
+                excerpt=issue.excerpt,
+            )
+        )
+        # channels[2].fee → channels.fee: the summary counts by field, the report keeps the row.
+        summary.issues_by_field[_ROW_INDEX.sub("", issue.field)] += 1
+
+    def _import_one(self, summary: ImportSummary, code: str, incoming: dict[str, Any], file: str) -> None:
+        summary.records += 1
+        procedure = Procedure.objects.select_related("latest_version").filter(code=code).first()
+        previous_raw = procedure.latest_version.raw if procedure and procedure.latest_version else {}
+        # A source missing from this run keeps what the previous import stored (importing only the
+        # lists must not erase what the detail pages gave).
+        raw = {
+            "detail": incoming.get("detail", previous_raw.get("detail")),
+            "list": incoming.get("list", previous_raw.get("list")),
+        }
+        try:
+            data, issues = version_data_from_raw(raw)
+        except ValueError as exc:
+            summary.failed += 1
+            self._report(summary, code, file, parsing.ParseIssue(field="record", reason=str(exc), excerpt=""))
+            return
+        for issue in issues:
+            self._report(summary, code, file, issue)
+        if raw["detail"] is not None:
+            summary.details += 1
+            summary.details_fully_parsed += not issues
+        else:
+            summary.list_only += 1
+        content_hash = _content_hash(raw)
+        if procedure and procedure.latest_version and procedure.latest_version.content_hash == content_hash:
+            summary.unchanged += 1
+            return
+        data.raw = raw
+        data.content_hash = content_hash
+        data.parse_issues = [asdict(issue) for issue in issues]
+        data.change_note = "Nhập từ dữ liệu TTHC quốc gia"
+        with transaction.atomic():
+            if procedure is None:
+                procedure = Procedure.objects.create(code=code)
+                summary.created += 1
+            else:
+                summary.updated += 1
+            version_create(procedure=procedure, data=data)
+
+
+def write_report(summary: ImportSummary, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code", "file", "field", "kind", "reason", "excerpt"])
+        for row in summary.report:
+            writer.writerow([row.code, row.file, row.field, row.kind, row.reason, row.excerpt])
