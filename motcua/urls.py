@@ -1,0 +1,21 @@
+"""URLs: the public site and workspace (``web``), the REST API (``/api/v1/``), the admin (``/quan-tri/``)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from motcua.access import public
+from motcua.api import api
+
+admin.site.site_header = "Quản trị hệ thống giải quyết thủ tục hành chính"
+admin.site.site_title = "Quản trị motcua"
+admin.site.index_title = "Danh mục và cấu hình"
+
+urlpatterns = [
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("", include("web.urls")),
+]
