@@ -1,0 +1,75 @@
+"""The public catalog pages, in Vietnamese, without login."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Tìm thủ tục hành chính" in html and "Tỉnh Hưng Yên" in html
+
+
+def test_list_search_without_diacritics(client):
+    html = client.get("/thu-tuc/", {"q": "dang ky khai sinh"}).content.decode()
+    assert "Thủ tục đăng ký khai sinh" in html and "1.001193" in html
+
+
+def test_list_partial_for_htmx(client):
+    response = client.get("/thu-tuc/", {"q": "khai sinh"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and "Thủ tục đăng ký khai sinh" in html
+
+
+def test_list_ignores_bad_filter_values(client):
+    response = client.get("/thu-tuc/", {"level": "sao-hoa", "online": "?", "page": "x"})
+    assert response.status_code == 200
+
+
+def test_detail_page(client):
+    html = client.get("/thu-tuc/1.001193/").content.decode()
+    for text in (
+        "Thủ tục đăng ký khai sinh",
+        "Thành phần hồ sơ",
+        "Thời hạn giải quyết, phí và lệ phí",
+        "Căn cứ pháp lý",
+        "Quy trình nội bộ",
+        "Trực tuyến",
+        "Miễn phí",
+    ):
+        assert text in html
+
+
+def test_unknown_procedure_page_is_404(client):
+    assert client.get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_calendar_page(client):
+    html = client.get("/lich-lam-viec/2026/").content.decode()
+    assert "16/02/2026" in html and "22/08/2026" in html
+    assert client.get("/lich-lam-viec/3000/").status_code == 404
+
+
+def test_english_is_available(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_login_page_and_login(client, officer_a):
+    assert client.get("/dang-nhap/").status_code == 200
+    response = client.post("/dang-nhap/", {"username": "motcua.phohien", "password": "Motcua@2026"})
+    assert response.status_code == 302
+    assert "Cán bộ một cửa" in client.get("/tai-khoan/").content.decode()
+
+
+def test_account_needs_login(client):
+    assert client.get("/tai-khoan/").status_code == 302
+
+
+def test_health(client):
+    assert client.get("/suc-khoe/").json() == {"status": "ok"}

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from motcua.access import login_required_view, public
+from web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_list, name="procedure_list"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
+    path("lich-lam-viec/", views.calendar_year, name="calendar_current"),
+    path("lich-lam-viec/<int:year>/", views.calendar_year, name="calendar_year"),
+    path(
+        "dang-nhap/",
+        public(auth_views.LoginView.as_view(template_name="registration/login.html")),
+        name="login",
+    ),
+    path("dang-xuat/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("tai-khoan/", login_required_view(views.account), name="account"),
+    path("suc-khoe/", views.health, name="health"),
+]
