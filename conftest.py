@@ -1,0 +1,110 @@
+"""Shared test set-up: reference data loaded once per test database, named personas, an API client.
+
+Personas (STYLE): a citizen and a business; the one-stop officer, specialist, leader, clerk and agency
+admin of commune A (Phường Phố Hiến); the officer and specialist of commune B (Xã Tân Hưng), who must
+not see commune A's data; the province admin and the monitor; a specialist and leader of a department.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import User
+from accounts.services import token_create
+
+TEST_DATA = Path(__file__).resolve().parent / "catalog" / "tests" / "data"
+
+
+def load_reference_data() -> None:
+    from catalog.importer import ProcedureImporter
+    from demo.loader import create_logins, create_workflows, load_agencies, publish_catalog
+    from organization.loaders import load_units
+
+    load_units()
+    load_agencies()
+    ProcedureImporter().run([TEST_DATA])
+    publish_catalog(lambda message: None)
+    create_workflows()
+    create_logins()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+def _persona(username: str) -> Callable[[Any], User]:
+    @pytest.fixture
+    def fixture(db: Any) -> User:
+        return User.objects.get(username=username)
+
+    return fixture
+
+
+superuser = _persona("admin")
+province_admin = _persona("qt.tinh")
+monitor = _persona("kiemsoat")
+officer_province = _persona("motcua.tinh")
+specialist_dept = _persona("chuyenvien.stp")
+leader_dept = _persona("lanhdao.stp")
+officer_a = _persona("motcua.phohien")
+specialist_a = _persona("chuyenvien.phohien")
+leader_a = _persona("lanhdao.phohien")
+clerk_a = _persona("vanthu.phohien")
+agency_admin_a = _persona("qt.phohien")
+officer_b = _persona("motcua.tanhung")
+specialist_b = _persona("chuyenvien.tanhung")
+citizen = _persona("congdan")
+business = _persona("doanhnghiep")
+
+
+class ApiClient:
+    """Calls ``/api/v1`` as a user (bearer token) or anonymously; answers are (status, json)."""
+
+    def __init__(self, client: Client, user: User | None) -> None:
+        self.client = client
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            raw, _token = token_create(user=user)
+            self.headers["Authorization"] = f"Bearer {raw}"
+
+    def _url(self, path: str) -> str:
+        return path if path.startswith("/") else f"/api/v1/{path}"
+
+    def get(self, path: str, **params: Any) -> tuple[int, Any]:
+        response = self.client.get(self._url(path), params, headers=self.headers)
+        return response.status_code, _json(response)
+
+    def post(self, path: str, body: Any = None, *, raw: str | None = None) -> tuple[int, Any]:
+        data = raw if raw is not None else json.dumps(body if body is not None else {})
+        response = self.client.post(
+            self._url(path), data, content_type="application/json", headers=self.headers
+        )
+        return response.status_code, _json(response)
+
+
+def _json(response: Any) -> Any:
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response.json()
+    return response.content.decode()
+
+
+@pytest.fixture
+def api(client: Client, db: Any) -> Callable[..., ApiClient]:
+    def make(user: User | None = None) -> ApiClient:
+        return ApiClient(Client(), user)
+
+    return make

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from demo.loader import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu tỉnh Hưng Yên (đơn vị, cơ quan, danh mục TTHC, quy trình, tài khoản demo)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reimport", action="store_true", help="Nhập lại danh mục TTHC dù đã có")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = load_demo(say=self.stdout.write, reimport=options["reimport"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Xong: {result.procedures_in_force} thủ tục hiệu lực, {result.workflows} quy trình mới."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD})"))
+        width = max(len(login.username) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.where}")
