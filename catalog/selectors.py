@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from catalog.models import (
     ComponentRequirement,
@@ -84,8 +84,22 @@ def procedure_search(filters: CatalogFilters) -> QuerySet[Procedure]:
         if agency.level == Agency.Level.COMMUNE:
             condition |= _on_shown(scope, at_commune=True)
         procedures = procedures.filter(condition)
-    order = "current_version__name" if filters.ordering == "name" and scope != "all" else "code"
-    return procedures.distinct().order_by(order, "code")
+    procedures = procedures.distinct()
+    if filters.ordering == "name" and scope != "all":
+        return procedures.order_by("current_version__name", "code")
+    if filters.q and filters.q.strip():
+        # Relevance first: the exact code, then the words as one phrase, then the rest by code.
+        phrase = fold(filters.q.strip())
+        procedures = procedures.annotate(
+            rank=Case(
+                When(code=filters.q.strip(), then=Value(0)),
+                When(search_text__contains=phrase, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        return procedures.order_by("rank", "code")
+    return procedures.order_by("code")
 
 
 def procedure_get(code: str, version_number: int | None = None) -> tuple[Procedure, ProcedureVersion]:

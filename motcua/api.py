@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import token_user
@@ -30,7 +31,14 @@ class BearerToken(HttpBearer):
         return user
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese text travels as UTF-8, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="motcua API",
     version="1",
     description=(
