@@ -1,6 +1,6 @@
 """Working-time calendar for administrative-procedure deadlines (pure Python, no Django).
 
-Rule summary; docstrings below cite these as "DOMAIN §n".
+Rule summary (from the project DOMAIN §4 "Deadline arithmetic"); docstrings below cite these as "rule §n".
 
 §1  Working time is Monday–Friday inside the configured windows (default 08:00–12:00 and
     13:00–17:00, Asia/Ho_Chi_Minh). One working day = the sum of the window lengths.
@@ -55,7 +55,7 @@ __all__ = [
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-#: DOMAIN §3: reception at or after this local time counts from the next working day.
+#: rule §3: reception at or after this local time counts from the next working day.
 AFTER_15H_CUTOFF = time(15, 0)
 
 #: Reason shown for an extra day off (or make-up working day) that carries no reason.
@@ -78,7 +78,7 @@ class Unit(StrEnum):
 
 @dataclass(frozen=True)
 class WorkWindow:
-    """One daily working window [start, end) in local wall-clock time (DOMAIN §1)."""
+    """One daily working window [start, end) in local wall-clock time (rule §1)."""
 
     start: time
     end: time
@@ -124,7 +124,7 @@ def _check_windows(windows: Sequence[WorkWindow]) -> tuple[WorkWindow, ...]:
 
 
 def parse_windows(spec: str) -> tuple[WorkWindow, ...]:
-    """Parse ``"08:00-12:00,13:00-17:00"`` into sorted, non-overlapping windows (DOMAIN §1)."""
+    """Parse ``"08:00-12:00,13:00-17:00"`` into sorted, non-overlapping windows (rule §1)."""
     parts = [part.strip() for part in spec.split(",")]
     if not spec.strip() or any(not part for part in parts):
         raise ValueError(f"empty working window in {spec!r}; expected e.g. '08:00-12:00,13:00-17:00'")
@@ -142,7 +142,7 @@ def parse_windows(spec: str) -> tuple[WorkWindow, ...]:
 
 @dataclass(frozen=True)
 class Override:
-    """An administrator's exception for one date (DOMAIN §2)."""
+    """An administrator's exception for one date (rule §2)."""
 
     day: date
     working: bool
@@ -151,7 +151,7 @@ class Override:
 
 @dataclass(frozen=True)
 class Deadline:
-    start: datetime  # effective start (DOMAIN §3)
+    start: datetime  # effective start (rule §3)
     due: datetime
 
 
@@ -162,7 +162,7 @@ def vietnam_public_holidays(year: int) -> tuple[dict[date, str], set[date]]:
     """Public holidays of ``year`` with Vietnamese names, and that year's make-up working days.
 
     ``weekend_workdays`` of the library holds dates of several years (e.g. 2014-12-27 and
-    2019-01-05 are always present), so it is filtered to ``year`` (DOMAIN §2).
+    2019-01-05 are always present), so it is filtered to ``year`` (rule §2).
     """
     table = holidays_lib.country_holidays("VN", years=year, language="vi")
     names = {day: str(name) for day, name in table.items() if day.year == year}
@@ -182,7 +182,7 @@ def _as_decimal(amount: int | Decimal) -> Decimal:
 
 
 class WorkCalendar:
-    """Deadline arithmetic over working time (DOMAIN §1–§8).
+    """Deadline arithmetic over working time (rule §1–§8).
 
     All results are aware datetimes in ``tz``; all inputs must be aware (any zone).
     """
@@ -210,7 +210,7 @@ class WorkCalendar:
 
     @property
     def minutes_per_day(self) -> int:
-        """Length of one working day in minutes (DOMAIN §1: 480 by default)."""
+        """Length of one working day in minutes (rule §1: 480 by default)."""
         return self._day_length // _ONE_MINUTE
 
     def _year(self, year: int) -> tuple[Mapping[date, str], frozenset[date]]:
@@ -225,7 +225,7 @@ class WorkCalendar:
         return cached
 
     def is_working_day(self, day: date) -> bool:
-        """DOMAIN §2: overrides (day off first) > holidays > make-up days > Mon–Fri."""
+        """rule §2: overrides (day off first) > holidays > make-up days > Mon–Fri."""
         if day in self._extra_off:
             return False
         if day in self._extra_working:
@@ -264,14 +264,14 @@ class WorkCalendar:
         return datetime.combine(day, self.windows[-1].end, tzinfo=self.tz)
 
     def is_working_time(self, instant: datetime) -> bool:
-        """DOMAIN §3: inside [open, close) of a window on a working day."""
+        """rule §3: inside [open, close) of a window on a working day."""
         local = self._local(instant)
         if not self.is_working_day(local.date()):
             return False
         return any(start <= local < end for start, end in self._bounds(local.date()))
 
     def next_opening(self, instant: datetime) -> datetime:
-        """``instant`` itself if inside working time, else the next window opening (DOMAIN §3)."""
+        """``instant`` itself if inside working time, else the next window opening (rule §3)."""
         local = self._local(instant)
         day = local.date()
         if self.is_working_day(day):
@@ -281,7 +281,7 @@ class WorkCalendar:
         return self._opening(self._next_working_day(day + _ONE_DAY))
 
     def effective_start(self, received_at: datetime, *, after_15h_next_day: bool = False) -> datetime:
-        """DOMAIN §3: where the clock starts for a dossier received at ``received_at``."""
+        """rule §3: where the clock starts for a dossier received at ``received_at``."""
         local = self._local(received_at)
         if after_15h_next_day and local.time() >= AFTER_15H_CUTOFF and self.is_working_day(local.date()):
             return self._opening(self._next_working_day(local.date() + _ONE_DAY))
@@ -290,7 +290,7 @@ class WorkCalendar:
     # -- amounts ----------------------------------------------------------------------------
 
     def _required(self, amount: int | Decimal, unit: Unit) -> timedelta:
-        """DOMAIN §4: the amount as whole working minutes, rounded half up."""
+        """rule §4: the amount as whole working minutes, rounded half up."""
         per_unit = 60 if unit is Unit.WORKING_HOUR else self.minutes_per_day
         minutes = (_as_decimal(amount) * per_unit).to_integral_value(rounding=ROUND_HALF_UP)
         return timedelta(minutes=int(minutes))
@@ -303,7 +303,7 @@ class WorkCalendar:
         return int(value)
 
     def _add_working(self, start: datetime, required: timedelta) -> datetime:
-        """DOMAIN §4: the earliest instant at which ``required`` working time has elapsed."""
+        """rule §4: the earliest instant at which ``required`` working time has elapsed."""
         local = self.next_opening(start)
         if required <= _ZERO:
             return local
@@ -331,11 +331,11 @@ class WorkCalendar:
         raise AssertionError("unreachable: remaining time fits in one working day")  # pragma: no cover
 
     def _close_on_or_after(self, day: date) -> datetime:
-        """DOMAIN §5: close of ``day``, or of the next working day if ``day`` is not one."""
+        """rule §5: close of ``day``, or of the next working day if ``day`` is not one."""
         return self._close(self._next_working_day(day))
 
     def add(self, start: datetime, amount: int | Decimal, unit: Unit | str) -> datetime:
-        """The due instant for ``amount`` ``unit`` counted from ``start`` (DOMAIN §4, §5).
+        """The due instant for ``amount`` ``unit`` counted from ``start`` (rule §4, §5).
 
         ``start`` is first moved to the next opening (no 15:00 rule here; see ``deadline``).
         """
@@ -353,7 +353,7 @@ class WorkCalendar:
         *,
         after_15h_next_day: bool = False,
     ) -> Deadline:
-        """Effective start (DOMAIN §3) and due instant (DOMAIN §4, §5) of a dossier."""
+        """Effective start (rule §3) and due instant (rule §4, §5) of a dossier."""
         start = self.effective_start(received_at, after_15h_next_day=after_15h_next_day)
         return Deadline(start=start, due=self.add(start, amount, unit))
 
@@ -379,11 +379,11 @@ class WorkCalendar:
         return total
 
     def working_minutes_between(self, a: datetime, b: datetime) -> int:
-        """Whole working minutes in [a, b); 0 when b <= a (DOMAIN §8)."""
+        """Whole working minutes in [a, b); 0 when b <= a (rule §8)."""
         return self._working_time(a, b) // _ONE_MINUTE
 
     def remaining_minutes(self, due: datetime, at: datetime) -> int:
-        """Working minutes from ``at`` to ``due``; negative (minus the overrun) once overdue (DOMAIN §8).
+        """Working minutes from ``at`` to ``due``; negative (minus the overrun) once overdue (rule §8).
 
         A due passed only by non-working time gives 0, not a negative number: compare the
         instants to tell "just overdue" from "due now".
@@ -393,7 +393,7 @@ class WorkCalendar:
         return -self.working_minutes_between(due, at)
 
     def is_approaching(self, due: datetime, at: datetime) -> bool:
-        """DOMAIN §8: not past the due, and at most one working day remains."""
+        """rule §8: not past the due, and at most one working day remains."""
         return self._local(at) <= self._local(due) and self.remaining_minutes(due, at) <= self.minutes_per_day
 
     def resume(
@@ -404,7 +404,7 @@ class WorkCalendar:
         resumed_at: datetime,
         unit: Unit | str,
     ) -> datetime:
-        """New due instant after a pause from ``paused_at`` to ``resumed_at`` (DOMAIN §6, §7)."""
+        """New due instant after a pause from ``paused_at`` to ``resumed_at`` (rule §6, §7)."""
         unit = Unit(unit)
         due_local, paused, resumed = self._local(due), self._local(paused_at), self._local(resumed_at)
         if resumed < paused:
@@ -422,7 +422,7 @@ class WorkCalendar:
         return sorted(names.items())
 
     def non_working_days(self, year: int) -> list[tuple[date, str]]:
-        """Monday–Friday dates of ``year`` that are not working days, with the reason (DOMAIN §2)."""
+        """Monday–Friday dates of ``year`` that are not working days, with the reason (rule §2)."""
         names, _ = self._year(year)
         result: list[tuple[date, str]] = []
         day = date(year, 1, 1)
