@@ -26,12 +26,19 @@ def test_every_changelist_and_add_page_opens_for_the_superuser(client, superuser
 def test_change_and_history_pages(client, superuser):
     client.force_login(superuser)
     procedure = Procedure.objects.get(code="1.001193")
-    objects = [procedure, procedure.current_version, Agency.objects.get(code="000.00.04.H31"),
-               Workflow.objects.filter(procedure=procedure).first(), PublicationDecision.objects.first()]
+    objects = [
+        procedure,
+        procedure.current_version,
+        Agency.objects.get(code="000.00.04.H31"),
+        Workflow.objects.filter(procedure=procedure).first(),
+        PublicationDecision.objects.first(),
+    ]
     for obj in objects:
         info = obj._meta.app_label, obj._meta.model_name
         assert client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200, info
-        assert client.get(reverse("admin:{}_{}_history".format(*info), args=[obj.pk])).status_code == 200, info
+        assert client.get(reverse("admin:{}_{}_history".format(*info), args=[obj.pk])).status_code == 200, (
+            info
+        )
 
 
 def test_version_in_force_is_read_only_in_admin(client, superuser):
@@ -47,8 +54,11 @@ def test_version_in_force_is_read_only_in_admin(client, superuser):
 def test_create_draft_action(client, superuser):
     client.force_login(superuser)
     procedure = Procedure.objects.get(code="1.001193")
-    response = client.post(reverse("admin:catalog_procedure_changelist"),
-                           {"action": "make_draft", "_selected_action": [procedure.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:catalog_procedure_changelist"),
+        {"action": "make_draft", "_selected_action": [procedure.pk]},
+        follow=True,
+    )
     assert "đã tạo phiên bản dự thảo số 2" in response.content.decode()
     procedure.refresh_from_db()
     assert procedure.latest_version.status == "draft"
