@@ -1,0 +1,53 @@
+"""Text is normalised to NFC on input; search folds diacritics."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.models import User
+from motcua.text import fold, nfc, slugify_vi
+
+NFD = "NFD"
+
+
+def test_fold_and_slug():
+    assert fold("Giấy phép ĐĂNG KÝ  khai sinh") == "giay phep dang ky khai sinh"
+    assert slugify_vi("Hộ tịch") == "ho-tich"
+    assert nfc("Hoa\u0300 a\xa0 b ") == "Hoà a b"
+
+
+@given(st.text())
+def test_fold_ignores_normal_form(text):
+    assert fold(unicodedata.normalize(NFD, text)) == fold(unicodedata.normalize("NFC", text))
+
+
+@pytest.mark.django_db
+def test_decomposed_query_finds_the_procedure(api):
+    status, body = api().get("procedures", q=unicodedata.normalize(NFD, "Đăng ký khai sinh"))
+    assert status == 200
+    assert "1.001193" in [item["code"] for item in body["items"]]
+
+
+@pytest.mark.django_db
+def test_json_bodies_are_stored_in_nfc(api, agency_admin_a):
+    name = unicodedata.normalize(NFD, "Trịnh Thị Hoà")
+    status, body = api(agency_admin_a).post(
+        "agencies/000.00.11953.H31/members",
+        {"username": "hoa.phohien", "full_name": name, "password": "Mot-mat-khau-dai-9", "role": "clerk"},
+    )
+    assert status == 201
+    stored = User.objects.get(username="hoa.phohien").full_name
+    assert stored == unicodedata.normalize("NFC", "Trịnh Thị Hoà")
+    assert unicodedata.is_normalized("NFC", stored)
+
+
+@pytest.mark.django_db
+def test_form_posts_are_nfc(client, officer_a):
+    client.post(
+        "/dang-nhap/", {"username": unicodedata.normalize(NFD, "motcua.phohien"), "password": "Motcua@2026"}
+    )
+    assert client.get("/tai-khoan/").status_code == 200
