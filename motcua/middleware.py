@@ -6,7 +6,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import translation
 
 
 def _nfc_querydict(qd: QueryDict) -> QueryDict:
@@ -44,3 +46,23 @@ class NfcInputMiddleware:
             elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
                 request.POST = _nfc_querydict(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose another language (the cookie set by ``set_language``).
+
+    Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language: many Vietnamese users
+    run browsers set to English and must still get the Vietnamese UI by default.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

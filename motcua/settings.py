@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "motcua.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "motcua.middleware.NfcInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

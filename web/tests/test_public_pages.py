@@ -73,3 +73,8 @@ def test_account_needs_login(client):
 
 def test_health(client):
     assert client.get("/suc-khoe/").json() == {"status": "ok"}
+
+
+def test_browser_language_does_not_switch_away_from_vietnamese(client):
+    html = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in html
