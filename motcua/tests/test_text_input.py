@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Final
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from motcua.text import fold, nfc, slugify_vi
 
-NFD = "NFD"
+NFD: Final = "NFD"
 
 
 def test_fold_and_slug():
