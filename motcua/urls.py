@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from motcua.access import public
@@ -13,9 +14,21 @@ admin.site.site_header = "Quản trị hệ thống giải quyết thủ tục h
 admin.site.site_title = "Quản trị motcua"
 admin.site.index_title = "Danh mục và cấu hình"
 
+
+@public
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Unknown API paths answer in the API's error shape, not with an HTML page."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": "Không có địa chỉ API này."}},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("web.urls")),
 ]

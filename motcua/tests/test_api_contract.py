@@ -105,6 +105,7 @@ def test_superuser_may_call_protected_endpoints(api, superuser):
 def test_unknown_api_path_is_json_404(api):
     status, body = api().get("/api/v1/khong-co")
     assert status == 404
+    assert body["error"]["code"] == "not_found"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
