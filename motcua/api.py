@@ -8,13 +8,16 @@ session (with CSRF). Every endpoint needs a login unless it says ``auth=None``. 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import token_user
@@ -31,9 +34,19 @@ class BearerToken(HttpBearer):
         return user
 
 
-class Utf8JSONRenderer(JSONRenderer):
-    """Vietnamese text travels as UTF-8, not as \\u escapes."""
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Instants travel in local time with their offset (2026-03-02T09:30:00+07:00), as officials read them."""
 
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese text travels as UTF-8, not as \\u escapes; instants in local time."""
+
+    encoder_class = LocalTimeEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -169,6 +182,9 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from accounts.api import router as accounts_router
     from catalog.api import router as catalog_router
+    from dossiers.api import public_router as dossier_public_router
+    from dossiers.api import router as dossier_router
+    from dossiers.forms_api import router as forms_router
     from organization.api import router as organization_router
     from worktime.api import router as worktime_router
 
@@ -176,6 +192,9 @@ def _mount() -> None:
     api.add_router("/", organization_router)
     api.add_router("/", catalog_router)
     api.add_router("/", worktime_router)
+    api.add_router("/", dossier_router)
+    api.add_router("/", dossier_public_router)
+    api.add_router("/", forms_router)
 
 
 _mount()

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "organization",
     "worktime",
     "catalog",
+    "outbox",
+    "dossiers",
     "web",
     "demo",
 ]

@@ -49,7 +49,7 @@ class Scope:
 NOTHING = Scope(everything=False, agency_ids=frozenset())
 
 
-def _subtree(root_ids: Iterable[int]) -> set[int]:
+def agency_subtree(root_ids: Iterable[int]) -> set[int]:
     """The agencies and every agency below them (divisions of a department, and so on)."""
     found = set(root_ids)
     frontier = set(found)
@@ -75,7 +75,7 @@ def user_scope(user: User | AnonymousUser, roles: Iterable[Role] | None = None) 
             province_ids.add(province_id)
         else:
             roots.add(agency_id)
-    ids = _subtree(roots)
+    ids = agency_subtree(roots)
     if province_ids:
         ids |= set(Agency.objects.filter(province_id__in=province_ids).values_list("pk", flat=True))
     return Scope(everything=False, agency_ids=frozenset(ids))

@@ -345,6 +345,12 @@ class WorkCalendar:
             return self._close_on_or_after(self.next_opening(start).date() + timedelta(days=days))
         return self._add_working(start, self._required(amount, unit))
 
+    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
+        """The instant ``minutes`` working minutes after ``start`` (rule §4)."""
+        if minutes < 0:
+            raise ValueError(f"minutes must not be negative, got {minutes}")
+        return self._add_working(start, timedelta(minutes=minutes))
+
     def deadline(
         self,
         received_at: datetime,

@@ -17,6 +17,7 @@ PUBLIC_API = {
     ("GET", "/procedures/{code}"),
     ("GET", "/calendar/due"),
     ("GET", "/calendar/{year}"),
+    ("GET", "/public/dossiers/{code}"),
 }
 
 

@@ -1,0 +1,603 @@
+"""The dossier API: the contract other systems use. Keep these names (issue #3)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from accounts.models import User
+from catalog.models import Channel
+from dossiers import selectors, services
+from dossiers.models import Dossier, DossierStep
+from dossiers.selectors import PROGRESS_LABELS, InboxFilters, progress_at
+from dossiers.transitions import PORTAL_STATUS, STATUS_LABELS, Action, allowed_actions
+from dossiers.transitions import Status as DossierStatus
+from motcua.errors import DomainError
+from motcua.pagination import Page, PageParams, paginate
+from organization.models import Agency, Membership, Role
+
+router = Router(tags=["Hồ sơ"])
+public_router = Router(tags=["Tra cứu công khai"])
+
+
+class ApplicantIn(Schema):
+    kind: Literal["individual", "organization"] = "individual"
+    name: str = Field(..., min_length=1, max_length=300)
+    national_id: str = Field("", max_length=12, description="12 chữ số (cá nhân)")
+    tax_code: str = Field("", max_length=14, description="Mã số thuế (tổ chức)")
+    date_of_birth: date | None = None
+    address: str = Field("", max_length=500)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+
+
+class RepresentativeIn(Schema):
+    name: str = Field(..., max_length=300)
+    national_id: str = Field("", max_length=12)
+
+
+class ComponentIn(Schema):
+    requirement: int | None = Field(None, description="Mã thành phần hồ sơ của thủ tục (id)")
+    name: str = Field("", max_length=2000)
+    originals: int = Field(0, ge=0, le=99)
+    copies: int = Field(0, ge=0, le=99)
+    note: str = Field("", max_length=500)
+
+
+class DurationIn(Schema):
+    amount: Decimal = Field(..., gt=0, le=1000)
+    unit: Literal["working_day", "working_hour", "calendar_day"]
+
+
+class DossierIn(Schema):
+    procedure: str = Field(..., description="Mã thủ tục, ví dụ 1.001193")
+    channel: Literal["online", "counter", "postal"]
+    receiving_agency: str | None = Field(
+        None, description="Mã định danh nơi tiếp nhận (mặc định: nơi làm việc của cán bộ)"
+    )
+    handling_agency: str | None = Field(
+        None, description="Mã định danh cơ quan giải quyết (mặc định: suy ra)"
+    )
+    case: int | None = Field(None, description="Trường hợp của thủ tục (id)")
+    applicant: ApplicantIn | None = Field(
+        None, description="Bắt buộc khi cán bộ tiếp nhận trực tiếp, bưu chính"
+    )
+    representative: RepresentativeIn | None = None
+    components: list[ComponentIn] = Field(default_factory=list)
+    processing_time: DurationIn | None = Field(None, description="Chỉ khi danh mục chưa có thời hạn")
+    note: str = Field("", max_length=2000)
+    draft: bool = Field(False, description="Lưu nháp (chỉ với nộp trực tuyến)")
+
+
+class AgencyRef(Schema):
+    code: str
+    name: str
+
+
+class StepOut(Schema):
+    position: int
+    name: str
+    role: str
+    agency: AgencyRef
+    parallel_group: str
+    is_lead: bool
+    state: str
+    assignee: str | None
+    started_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    timing: str
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    at: datetime
+    actor: str
+    agency: str | None
+    from_status: str
+    to_status: str
+    reason: str
+    due_before: datetime | None
+    due_after: datetime | None
+    appointment_before: datetime | None
+    appointment_after: datetime | None
+    data: dict[str, Any]
+
+
+class ConsultationOut(Schema):
+    agency: AgencyRef
+    is_lead: bool
+    task: str
+    requested_at: datetime
+    due_at: datetime
+    answered_at: datetime | None
+    answer: str
+    timing: str
+
+
+class DossierOut(Schema):
+    code: str | None
+    uuid: str
+    reference: str
+    status: str
+    status_label: str
+    portal_status: int
+    channel: str
+    procedure: AgencyRef
+    procedure_version: int
+    receiving_agency: AgencyRef
+    handling_agency: AgencyRef
+    applicant: dict[str, Any]
+    representative: dict[str, Any] | None
+    components: list[dict[str, Any]]
+    statutory_time: dict[str, Any]
+    submitted_at: datetime | None
+    received_at: datetime | None
+    clock_start: datetime | None
+    due_at: datetime | None
+    appointment_at: datetime | None
+    clock_stopped: bool
+    classification: str | None = Field(
+        ...,
+        description="early|on_time|late khi đã có kết quả; in_time|approaching|overdue khi đang giải quyết",
+    )
+    classification_label: str | None
+    outcome: str
+    resolved_at: datetime | None
+    resolution_note: str
+    delivered_at: datetime | None
+    delivery_method: str
+    supplements: int
+    late_supplement_request: bool
+    extended: bool
+    current_steps: list[StepOut]
+    steps: list[StepOut]
+    consultations: list[ConsultationOut]
+    events: list[EventOut]
+    allowed_actions: list[str]
+
+
+def _step(step: DossierStep) -> dict[str, Any]:
+    return {
+        "position": step.position,
+        "name": step.name,
+        "role": step.role,
+        "agency": {"code": step.agency.code, "name": step.agency.name},
+        "parallel_group": step.parallel_group,
+        "is_lead": step.is_lead,
+        "state": step.state,
+        "assignee": step.assignee.username if step.assignee else None,
+        "started_at": step.started_at,
+        "due_at": step.due_at,
+        "finished_at": step.finished_at,
+        "timing": step.timing,
+    }
+
+
+def dossier_payload(dossier: Dossier, at: datetime | None = None) -> dict[str, Any]:
+    """The full view of a dossier for those allowed to see it."""
+    at = at or timezone.now()
+    steps = [_step(s) for s in dossier.steps.select_related("agency", "assignee").order_by("position")]
+    progress = progress_at(dossier, at)
+    if dossier.resolution_timing:
+        classification: str | None = dossier.resolution_timing
+        label: str | None = str(dict(services.Timing.choices)[dossier.resolution_timing])
+    elif progress is not None:
+        classification, label = progress.value, PROGRESS_LABELS[progress]
+    else:
+        classification = label = None
+    return {
+        "code": dossier.code,
+        "uuid": str(dossier.uuid),
+        "reference": dossier.reference,
+        "status": dossier.status,
+        "status_label": dossier.status_label,
+        "portal_status": PORTAL_STATUS[DossierStatus(dossier.status)],
+        "channel": dossier.channel,
+        "procedure": {"code": dossier.procedure.code, "name": dossier.version.name},
+        "procedure_version": dossier.version.number,
+        "receiving_agency": {"code": dossier.receiving_agency.code, "name": dossier.receiving_agency.name},
+        "handling_agency": {"code": dossier.handling_agency.code, "name": dossier.handling_agency.name},
+        "applicant": {
+            "kind": dossier.applicant.kind,
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "address": dossier.applicant_address,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+        },
+        "representative": (
+            {"name": dossier.representative_name, "national_id": dossier.representative_id_number}
+            if dossier.representative_name
+            else None
+        ),
+        "components": [
+            {
+                "requirement": c.requirement_id,
+                "name": c.name,
+                "originals": c.originals,
+                "copies": c.copies,
+                "note": c.note,
+            }
+            for c in dossier.components.all()
+        ],
+        "statutory_time": {
+            "amount": dossier.statutory_amount,
+            "unit": dossier.statutory_unit,
+            "after_15h_next_day": dossier.after_15h_next_day,
+        },
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "clock_start": dossier.clock_start,
+        "due_at": dossier.due_at,
+        "appointment_at": dossier.appointment_at,
+        "clock_stopped": dossier.clock_stopped_at is not None,
+        "classification": classification,
+        "classification_label": label,
+        "outcome": dossier.outcome,
+        "resolved_at": dossier.resolved_at,
+        "resolution_note": dossier.resolution_note,
+        "delivered_at": dossier.delivered_at,
+        "delivery_method": dossier.delivery_method,
+        "supplements": dossier.supplement_count,
+        "late_supplement_request": dossier.late_supplement_request,
+        "extended": dossier.extension_count > 0,
+        "current_steps": [s for s in steps if s["state"] == DossierStep.State.ACTIVE],
+        "steps": steps,
+        "consultations": [
+            {
+                "agency": {"code": c.agency.code, "name": c.agency.name},
+                "is_lead": c.is_lead,
+                "task": c.task,
+                "requested_at": c.requested_at,
+                "due_at": c.due_at,
+                "answered_at": c.answered_at,
+                "answer": c.answer,
+                "timing": c.timing,
+            }
+            for c in dossier.consultations.select_related("agency")
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "at": e.at,
+                "actor": e.actor_name,
+                "agency": e.actor_agency.code if e.actor_agency else None,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "reason": e.reason,
+                "due_before": e.due_before,
+                "due_after": e.due_after,
+                "appointment_before": e.appointment_before,
+                "appointment_after": e.appointment_after,
+                "data": e.data,
+            }
+            for e in dossier.events.select_related("actor_agency").order_by("seq")
+        ],
+        "allowed_actions": [a.value for a in allowed_actions(DossierStatus(dossier.status))],
+    }
+
+
+def _agency(code: str | None, field: str) -> Agency | None:
+    if not code:
+        return None
+    agency = Agency.objects.filter(code=code, is_active=True).first()
+    if agency is None:
+        raise DomainError(
+            "unknown_agency", f"Không có cơ quan mã {code}.", fields={field: ["Không tồn tại."]}
+        )
+    return agency
+
+
+def _default_reception_point(user: User) -> Agency:
+    centres = list(
+        Membership.objects.filter(user=user, is_active=True, role=Role.ONE_STOP_OFFICER).select_related(
+            "agency"
+        )
+    )
+    if len(centres) == 1:
+        return centres[0].agency
+    raise DomainError(
+        "receiving_agency_required",
+        "Cần chọn nơi tiếp nhận (receiving_agency).",
+        fields={"receiving_agency": ["Bắt buộc nhập."]},
+    )
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierOut},
+    summary="Nộp hồ sơ (trực tuyến) hoặc tiếp nhận (trực tiếp, bưu chính)",
+)
+def dossier_create(request: HttpRequest, data: DossierIn) -> Status[dict[str, Any]]:
+    user = request.user
+    assert isinstance(user, User)
+    receiving = _agency(data.receiving_agency, "receiving_agency")
+    if receiving is None:
+        if data.channel == Channel.ONLINE:
+            raise DomainError(
+                "receiving_agency_required",
+                "Cần chọn nơi nộp hồ sơ (receiving_agency).",
+                fields={"receiving_agency": ["Bắt buộc nhập."]},
+            )
+        receiving = _default_reception_point(user)
+    applicant = None
+    if data.applicant is not None:
+        applicant = services.ApplicantData(
+            name=data.applicant.name,
+            kind=data.applicant.kind,
+            national_id=data.applicant.national_id.strip(),
+            tax_code=data.applicant.tax_code.strip(),
+            date_of_birth=data.applicant.date_of_birth,
+            address=data.applicant.address,
+            phone=data.applicant.phone,
+            email=data.applicant.email,
+        )
+    payload = services.DossierInput(
+        procedure_code=data.procedure.strip(),
+        channel=data.channel,
+        receiving_agency=receiving,
+        handling_agency=_agency(data.handling_agency, "handling_agency"),
+        applicant=applicant,
+        case_id=data.case,
+        representative_name=data.representative.name if data.representative else "",
+        representative_id_number=data.representative.national_id if data.representative else "",
+        components=[
+            services.ComponentData(
+                name=c.name, requirement_id=c.requirement, originals=c.originals, copies=c.copies, note=c.note
+            )
+            for c in data.components
+        ],
+        processing_time=(data.processing_time.amount, data.processing_time.unit)
+        if data.processing_time
+        else None,
+        note=data.note,
+    )
+    if data.channel != Channel.ONLINE and data.draft:
+        raise DomainError(
+            "draft_online_only",
+            "Chỉ hồ sơ nộp trực tuyến mới lưu nháp.",
+            fields={"draft": ["Không áp dụng."]},
+        )
+    dossier = services.dossier_create(data=payload, actor=user, draft=data.draft)
+    return Status(201, dossier_payload(dossier))
+
+
+class InboxParams(Schema):
+    status: str | None = Field(None, description="Một hoặc nhiều trạng thái, cách nhau bởi dấu phẩy")
+    agency: str | None = Field(None, description="Mã định danh cơ quan tiếp nhận hoặc giải quyết")
+    procedure: str | None = None
+    overdue: bool | None = None
+    q: str | None = Field(None, max_length=100, description="Mã hồ sơ, họ tên hoặc số định danh")
+
+
+class DossierItemOut(Schema):
+    code: str | None
+    reference: str
+    status: str
+    status_label: str
+    procedure: str
+    procedure_name: str
+    applicant_name: str
+    receiving_agency: str
+    handling_agency: str
+    received_at: datetime | None
+    due_at: datetime | None
+    appointment_at: datetime | None
+    classification: str | None
+
+
+@router.get(
+    "/dossiers", response=Page[DossierItemOut], summary="Danh sách hồ sơ (hộp thư công việc, tìm kiếm)"
+)
+def dossier_list(
+    request: HttpRequest, params: Query[InboxParams], paging: Query[PageParams]
+) -> dict[str, Any]:
+    statuses = [s.strip() for s in params.status.split(",") if s.strip()] if params.status else None
+    unknown = [s for s in statuses or [] if s not in DossierStatus.__members__.values()]
+    if unknown:
+        raise DomainError(
+            "invalid_status",
+            f"Trạng thái không hợp lệ: {', '.join(unknown)}.",
+            fields={"status": [f"Một trong: {', '.join(s.value for s in DossierStatus)}."]},
+        )
+    now = timezone.now()
+    page = paginate(
+        selectors.dossier_inbox(
+            user=request.user,
+            filters=InboxFilters(
+                status=statuses,
+                agency=params.agency,
+                procedure=params.procedure,
+                overdue=params.overdue,
+                q=params.q,
+            ),
+            at=now,
+        ),
+        paging,
+    )
+    page["items"] = [
+        {
+            "code": d.code,
+            "reference": d.reference,
+            "status": d.status,
+            "status_label": d.status_label,
+            "procedure": d.procedure.code,
+            "procedure_name": d.version.name,
+            "applicant_name": d.applicant_name,
+            "receiving_agency": d.receiving_agency.code,
+            "handling_agency": d.handling_agency.code,
+            "received_at": d.received_at,
+            "due_at": d.due_at,
+            "appointment_at": d.appointment_at,
+            "classification": d.resolution_timing or (p.value if (p := progress_at(d, now)) else None),
+        }
+        for d in page["items"]
+    ]
+    return page
+
+
+@router.get("/dossiers/{code}", response=DossierOut, summary="Chi tiết hồ sơ")
+def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return dossier_payload(selectors.dossier_get(user=request.user, reference=code))
+
+
+class ConsultIn(Schema):
+    agency: str
+    task: str = Field(..., max_length=2000)
+    working_days: Decimal = Field(..., gt=0, le=365)
+    lead: bool = False
+
+
+class ActionIn(Schema):
+    reason: str = Field("", max_length=4000)
+    note: str = Field("", max_length=4000)
+    items: list[str] = Field(default_factory=list, description="Nội dung cần bổ sung (một lần, đầy đủ)")
+    new_appointment: datetime | None = None
+    outcome: Literal["approved", "refused"] | None = None
+    step: int | None = Field(None, ge=1)
+    assignee: str | None = Field(None, description="Tên đăng nhập người nhận bước tiếp theo")
+    method: Literal["counter", "postal", "online"] | None = None
+    agencies: list[ConsultIn] = Field(default_factory=list)
+    agency: str | None = Field(None, description="Cơ quan trả lời liên thông")
+    answer: str = Field("", max_length=4000)
+
+
+def _required(value: Any, name: str) -> Any:
+    if value in (None, "", []):
+        raise DomainError(
+            "field_required", f"Thao tác này cần trường «{name}».", fields={name: ["Bắt buộc nhập."]}
+        )
+    return value
+
+
+def _user(username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError(
+            "unknown_user", f"Không có cán bộ {username}.", fields={"assignee": ["Không tồn tại."]}
+        )
+    return user
+
+
+def run_action(dossier: Dossier, action: Action, data: ActionIn, actor: User) -> Dossier:
+    """Dispatch one API action to its service."""
+    match action:
+        case Action.SUBMIT:
+            return services.dossier_submit(dossier=dossier, actor=actor)
+        case Action.RECEIVE:
+            return services.dossier_receive(dossier=dossier, actor=actor)
+        case Action.RETURN_FOR_COMPLETION:
+            return services.dossier_return_for_completion(
+                dossier=dossier, actor=actor, items=data.items, reason=data.reason
+            )
+        case Action.REFUSE:
+            return services.dossier_refuse(dossier=dossier, actor=actor, reason=data.reason)
+        case Action.WITHDRAW:
+            return services.dossier_withdraw(dossier=dossier, actor=actor, reason=data.reason)
+        case Action.FORWARD:
+            return services.dossier_forward(
+                dossier=dossier, actor=actor, step=data.step, assignee=_user(data.assignee), note=data.note
+            )
+        case Action.SEND_BACK:
+            return services.dossier_send_back(
+                dossier=dossier, actor=actor, step=data.step, reason=data.reason
+            )
+        case Action.CONSULT:
+            requests = [
+                services.ConsultationInput(
+                    agency=_agency(c.agency, f"agencies.{i}.agency"),  # type: ignore[arg-type]
+                    task=c.task,
+                    working_days=c.working_days,
+                    is_lead=c.lead,
+                )
+                for i, c in enumerate(_required(data.agencies, "agencies"))
+            ]
+            return services.dossier_consult(dossier=dossier, actor=actor, requests=requests)
+        case Action.CONSULT_REPLY:
+            agency = _agency(_required(data.agency, "agency"), "agency")
+            assert agency is not None
+            return services.dossier_consult_reply(
+                dossier=dossier, actor=actor, agency=agency, answer=data.answer or data.note
+            )
+        case Action.REQUEST_SUPPLEMENT:
+            return services.dossier_request_supplement(
+                dossier=dossier, actor=actor, items=data.items, reason=data.reason
+            )
+        case Action.RECEIVE_SUPPLEMENT:
+            return services.dossier_receive_supplement(dossier=dossier, actor=actor, note=data.note)
+        case Action.PAUSE:
+            return services.dossier_pause(dossier=dossier, actor=actor, reason=data.reason)
+        case Action.RESUME:
+            return services.dossier_resume(dossier=dossier, actor=actor, note=data.note)
+        case Action.EXTEND:
+            return services.dossier_extend(
+                dossier=dossier,
+                actor=actor,
+                reason=data.reason,
+                new_appointment=_required(data.new_appointment, "new_appointment"),
+            )
+        case Action.RESOLVE:
+            return services.dossier_resolve(
+                dossier=dossier,
+                actor=actor,
+                outcome=_required(data.outcome, "outcome"),
+                note=data.note or data.reason,
+            )
+        case Action.DELIVER:
+            return services.dossier_deliver(
+                dossier=dossier, actor=actor, method=_required(data.method, "method"), note=data.note
+            )
+        case Action.STOP:
+            return services.dossier_stop(dossier=dossier, actor=actor, reason=data.reason)
+    raise AssertionError(action)  # pragma: no cover
+
+
+@router.post("/dossiers/{code}/actions/{action}", response=DossierOut, summary="Thao tác trên hồ sơ")
+def dossier_action(request: HttpRequest, code: str, action: Action, data: ActionIn) -> dict[str, Any]:
+    actor = request.user
+    assert isinstance(actor, User)
+    # Not visible answers like not found; visible but not allowed is refused by the service (403).
+    dossier = selectors.dossier_get(user=actor, reference=code)
+    dossier = run_action(dossier, action, data, actor)
+    return dossier_payload(selectors.dossier_get(user=actor, reference=dossier.reference))
+
+
+class PublicDossierOut(Schema):
+    code: str
+    procedure: str
+    procedure_name: str
+    status: str
+    status_label: str
+    received_at: datetime | None
+    appointment_at: datetime | None
+    resolved: bool
+
+
+@public_router.get(
+    "/public/dossiers/{code}",
+    auth=None,
+    response=PublicDossierOut,
+    summary="Tra cứu hồ sơ theo mã (không cần đăng nhập, không có thông tin cá nhân)",
+)
+def public_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    dossier = selectors.public_lookup(code)
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure.code,
+        "procedure_name": dossier.version.name,
+        "status": dossier.status,
+        "status_label": STATUS_LABELS[DossierStatus(dossier.status)],
+        "received_at": dossier.received_at,
+        "appointment_at": dossier.appointment_at,
+        "resolved": dossier.status in (DossierStatus.RESOLVED, DossierStatus.DELIVERED),
+    }

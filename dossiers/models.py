@@ -1,0 +1,413 @@
+"""Dossiers (hồ sơ) from filing to delivery of the result, with everything that happened to them.
+
+Deadlines, appointment and classification facts are stored, indexed columns that only the services
+of ``dossiers/services.py`` change; the history is an append-only event log. Nothing here is ever
+deleted or rewritten (NĐ 61/2018 Art. 5: officers may not alter or delete dossier data).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Channel, ComponentRequirement, Procedure, ProcedureCase, ProcedureVersion, Workflow
+from dossiers.transitions import STATUS_LABELS, Status
+from organization.models import Agency, Role
+
+
+class Timing(models.TextChoices):
+    """Result of a resolution or a hand-over against its due instant (DOMAIN §4)."""
+
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Giải quyết (có kết quả)")
+    REFUSED = "refused", _("Từ chối giải quyết")
+
+
+class DeliveryMethod(models.TextChoices):
+    COUNTER = "counter", _("Trả tại bộ phận một cửa")
+    POSTAL = "postal", _("Trả qua dịch vụ bưu chính")
+    ONLINE = "online", _("Trả trực tuyến")
+
+
+class AppendOnly(models.Model):
+    """Rows that record history: created once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{type(self).__name__} is append-only")
+
+
+class Dossier(models.Model):
+    """A dossier filed for one procedure by one applicant. ``code`` is issued at reception
+    (DOMAIN §4 rule 2); before that the dossier is known by ``uuid``. ``due_at`` is the statutory due
+    instant, ``appointment_at`` what the applicant was told (they differ after an extension);
+    ``approaching_at`` is when one working day remains. While the clock is stopped (supplement,
+    pause) ``clock_stopped_at`` is set."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=30,
+        choices=[(s.value, label) for s, label in STATUS_LABELS.items()],
+        default=Status.DRAFT,
+    )
+    channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    case = models.ForeignKey(ProcedureCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    handling_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+    )
+
+    applicant = models.ForeignKey(
+        "accounts.Applicant", verbose_name=_("người nộp"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    # The applicant's particulars as filed: a later change of profile does not rewrite the dossier.
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=300)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=14)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    representative_name = models.CharField(_("người được ủy quyền"), max_length=300, blank=True)
+    representative_id_number = models.CharField(
+        _("số định danh người được ủy quyền"), max_length=12, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    search_text = models.CharField(
+        max_length=500,
+        editable=False,
+        default="",
+        help_text="Mã hồ sơ, họ tên, số định danh không dấu (tìm kiếm).",
+    )
+
+    statutory_amount = models.DecimalField(
+        _("thời hạn giải quyết"), max_digits=8, decimal_places=2, null=True
+    )
+    statutory_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, blank=True)
+    after_15h_next_day = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True, db_index=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    clock_start = models.DateTimeField(_("bắt đầu tính thời hạn"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True, db_index=True)
+    approaching_at = models.DateTimeField(_("sắp đến hạn từ"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    clock_stopped_at = models.DateTimeField(_("dừng tính thời hạn từ"), null=True, blank=True)
+
+    resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+    resolution_timing = models.CharField(
+        _("tiến độ"), max_length=10, choices=Timing.choices, blank=True, db_index=True
+    )
+    resolution_note = models.TextField(_("nội dung kết quả / lý do"), blank=True)
+    delivered_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    delivery_method = models.CharField(
+        _("hình thức trả"), max_length=10, choices=DeliveryMethod.choices, blank=True
+    )
+    closed_at = models.DateTimeField(
+        _("kết thúc lúc"), null=True, blank=True, help_text=_("Từ chối, rút hoặc dừng giải quyết.")
+    )
+
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    late_supplement_request = models.BooleanField(
+        _("yêu cầu bổ sung quá 3 ngày làm việc"),
+        default=False,
+        help_text=_("Vi phạm: yêu cầu bổ sung sau 3 ngày làm việc kể từ khi tiếp nhận."),
+    )
+    extension_count = models.PositiveSmallIntegerField(_("số lần hẹn lại"), default=0)
+
+    # Facts the service index counts (DOMAIN §9); later features set them, imports may carry them.
+    digitized = models.BooleanField(_("đã số hóa"), default=False)
+    reused = models.BooleanField(_("tái sử dụng dữ liệu số"), default=False)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+    e_result = models.BooleanField(_("kết quả điện tử"), default=False)
+    rating = models.PositiveSmallIntegerField(_("mức hài lòng"), null=True, blank=True)
+    imported = models.BooleanField(_("nhập từ hệ thống cũ"), default=False)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["handling_agency", "status", "due_at"], name="dossier_handling_idx"),
+            models.Index(fields=["receiving_agency", "status", "due_at"], name="dossier_receiving_idx"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
+            models.Index(fields=["procedure", "received_at"], name="dossier_procedure_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(extension_count__lte=1), name="dossier_one_extension"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or str(self.uuid)
+
+    @property
+    def reference(self) -> str:
+        """What the API and the pages use to name the dossier: its code, or its uuid before reception."""
+        return self.code or str(self.uuid)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[Status(self.status)]
+
+
+class DossierEvent(AppendOnly):
+    """One thing that happened to a dossier: who, when, from which state to which, why, and the due
+    instant and appointment before and after (DOMAIN §4 rule 7)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(_("thao tác"), max_length=40)
+    at = models.DateTimeField(_("thời điểm"))
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_name = models.CharField(_("người thực hiện"), max_length=300, blank=True)
+    actor_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    reason = models.TextField(_("lý do, nội dung"), blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+    appointment_before = models.DateTimeField(null=True, blank=True)
+    appointment_after = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} #{self.seq} {self.action}"
+
+
+class DossierComponent(models.Model):
+    """A paper filed with the dossier, against the procedure's component list (the receipt lists them)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="components")
+    requirement = models.ForeignKey(
+        ComponentRequirement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.TextField(_("tên giấy tờ"))
+    originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("giấy tờ đã nộp")
+        verbose_name_plural = _("giấy tờ đã nộp")
+        ordering = ["dossier", "position"]
+
+    def __str__(self) -> str:
+        return self.name[:80]
+
+
+class DossierStep(models.Model):
+    """One step of the workflow being executed for a dossier, with its own deadline."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Chưa đến")
+        ACTIVE = "active", _("Đang xử lý")
+        DONE = "done", _("Đã xong")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="steps")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    parallel_group = models.CharField(max_length=20, blank=True)
+    is_lead = models.BooleanField(default=False)
+    duration_minutes = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_steps",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
+    rounds = models.PositiveSmallIntegerField(default=0, help_text=_("Số lần bước được giao xử lý."))
+
+    class Meta:
+        verbose_name = _("bước xử lý hồ sơ")
+        verbose_name_plural = _("bước xử lý hồ sơ")
+        ordering = ["dossier", "position"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "position"], name="dossier_step_unique")]
+        indexes = [models.Index(fields=["agency", "state"], name="dossier_step_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} bước {self.position}"
+
+
+class Handover(AppendOnly):
+    """One hand-over of the dossier between people or agencies, with the result of the giving step
+    against its deadline: the rows of the process-control sheet (DOMAIN §4 rule 6, form 06)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="handovers")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=30)
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_name = models.CharField(max_length=300, blank=True)
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    to_role = models.CharField(max_length=30, blank=True)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_name = models.CharField(max_length=300, blank=True)
+    step_due = models.DateTimeField(null=True, blank=True)
+    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("bàn giao hồ sơ")
+        verbose_name_plural = _("bàn giao hồ sơ")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="handover_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} bàn giao {self.seq}"
+
+
+class SupplementRequest(models.Model):
+    """A request to complete the dossier after reception: all missing items at once (NĐ 61/2018
+    Art. 15.3). ``late`` records a request made more than 3 working days after reception."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="supplement_requests")
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    items = models.JSONField(_("nội dung cần bổ sung"), default=list)
+    reason = models.TextField(_("lý do"), blank=True)
+    request_deadline = models.DateTimeField(_("hạn được yêu cầu bổ sung"), null=True)
+    late = models.BooleanField(_("yêu cầu quá hạn"), default=False)
+    due_before = models.DateTimeField(null=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bổ sung hồ sơ")
+        verbose_name_plural = _("yêu cầu bổ sung hồ sơ")
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} bổ sung {self.requested_at:%d/%m/%Y}"
+
+
+class Extension(models.Model):
+    """The one apology with a new appointment a late dossier may get (NĐ 61/2018 Art. 19.9)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="extension")
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(_("lý do chậm"))
+    due_at = models.DateTimeField(_("hạn giải quyết"))
+    previous_appointment = models.DateTimeField(null=True)
+    new_appointment = models.DateTimeField(_("ngày hẹn mới"))
+
+    class Meta:
+        verbose_name = _("phiếu xin lỗi, hẹn lại")
+        verbose_name_plural = _("phiếu xin lỗi, hẹn lại")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} hẹn lại {self.new_appointment:%d/%m/%Y}"
+
+
+class Consultation(models.Model):
+    """A request for another agency's opinion or part of the work, sent in parallel with the others
+    (liên thông), with that agency's task and deadline; one agency leads (DOMAIN §4 rule 6)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="consultations")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="consultations")
+    is_lead = models.BooleanField(_("chủ trì"), default=False)
+    task = models.TextField(_("nhiệm vụ"))
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    due_at = models.DateTimeField(_("hạn trả lời"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("ý kiến"), blank=True)
+    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("liên thông, lấy ý kiến")
+        verbose_name_plural = _("liên thông, lấy ý kiến")
+        ordering = ["dossier", "requested_at"]
+        indexes = [models.Index(fields=["agency", "answered_at"], name="consultation_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.agency}"
+
+
+class DossierSequence(models.Model):
+    """The last number issued by an agency on a local date: dossier codes are
+    ``<agency e-ID>-<YYMMDD>-<NNNN>`` with no duplicate and no gap (DOMAIN §4 rule 2)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.day}: {self.last}"

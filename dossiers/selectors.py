@@ -1,0 +1,142 @@
+"""Protected reads of dossiers. Staff see the dossiers of the agencies their roles reach (received,
+handled, consulted or holding a step there); applicants see their own. "Not yours" answers exactly
+like "not found"."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from dossiers.models import Consultation, Dossier, DossierStep
+from dossiers.transitions import CLOCK_RUNNING, PENDING, Status
+from motcua.errors import NotFound
+from motcua.text import fold
+from organization.selectors import user_scope
+
+
+class Progress(StrEnum):
+    """Where a pending dossier stands at an instant (DOMAIN §4)."""
+
+    IN_TIME = "in_time"
+    APPROACHING = "approaching"
+    OVERDUE = "overdue"
+
+
+PROGRESS_LABELS = {
+    Progress.IN_TIME: "Trong hạn",
+    Progress.APPROACHING: "Sắp đến hạn",
+    Progress.OVERDUE: "Quá hạn",
+}
+
+
+def progress_at(dossier: Dossier, at: datetime) -> Progress | None:
+    """In time / approaching / overdue for a pending dossier at ``at`` (None when not pending), from the
+    stored columns only. A dossier whose clock is stopped (supplement, pause) is in time."""
+    if dossier.status not in PENDING or dossier.due_at is None:
+        return None
+    if dossier.status not in CLOCK_RUNNING:
+        return Progress.IN_TIME
+    if at > dossier.due_at:
+        return Progress.OVERDUE
+    if dossier.approaching_at is not None and at >= dossier.approaching_at:
+        return Progress.APPROACHING
+    return Progress.IN_TIME
+
+
+def overdue_q(at: datetime) -> Q:
+    return Q(status__in=list(CLOCK_RUNNING), due_at__lt=at)
+
+
+def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
+    """Every dossier ``user`` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return Dossier.objects.none()
+    if user.is_superuser:
+        return Dossier.objects.all()
+    assert isinstance(user, User)
+    scope = user_scope(user)
+    own = Q(applicant__user=user)
+    if scope.everything:
+        return Dossier.objects.all()
+    if not scope.agency_ids:
+        return Dossier.objects.filter(own)
+    ids = list(scope.agency_ids)
+    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), agency_id__in=ids)
+    stepped = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=ids)
+    return Dossier.objects.filter(
+        own
+        | Q(receiving_agency_id__in=ids)
+        | Q(handling_agency_id__in=ids)
+        | Exists(consulted)
+        | Exists(stepped)
+    )
+
+
+def dossier_get(*, user: User | AnonymousUser, reference: str) -> Dossier:
+    queryset = visible_dossiers(user).select_related(
+        "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
+    )
+    dossier = queryset.filter(code=reference).first()
+    if dossier is None and _looks_like_uuid(reference):
+        dossier = queryset.filter(uuid=reference).first()
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def _looks_like_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: list[str] | None = None
+    agency: str | None = None
+    procedure: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+
+
+def dossier_inbox(
+    *, user: User | AnonymousUser, filters: InboxFilters, at: datetime | None = None
+) -> QuerySet[Dossier]:
+    """The dossiers a user works on, filtered; ordered by due instant (the most urgent first)."""
+    at = at or timezone.now()
+    dossiers = visible_dossiers(user).select_related(
+        "procedure", "version", "receiving_agency", "handling_agency"
+    )
+    if filters.status:
+        dossiers = dossiers.filter(status__in=filters.status)
+    if filters.agency:
+        dossiers = dossiers.filter(
+            Q(handling_agency__code=filters.agency) | Q(receiving_agency__code=filters.agency)
+        )
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure__code=filters.procedure)
+    if filters.overdue is True:
+        dossiers = dossiers.filter(overdue_q(at))
+    elif filters.overdue is False:
+        dossiers = dossiers.exclude(overdue_q(at))
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        dossiers = dossiers.filter(Q(code__startswith=text) | Q(search_text__contains=fold(text)))
+    return dossiers.order_by("due_at", "created_at")
+
+
+def public_lookup(reference: str) -> Dossier:
+    """A dossier by code for the public lookup (nothing personal is shown by the caller)."""
+    dossier = Dossier.objects.select_related("procedure", "version").filter(code=reference.strip()).first()
+    if dossier is None or dossier.status == Status.DRAFT:
+        raise NotFound("Không tìm thấy hồ sơ với mã này.")
+    return dossier

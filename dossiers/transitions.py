@@ -1,0 +1,181 @@
+"""The dossier state machine in one table (DOMAIN §4). Pure Python, no Django.
+
+Every action a user or system can take on a dossier is a row: the states it may start from and the
+state it leads to. Unusual edges cite their legal basis. Services check every action against this
+table before touching anything; the API, the importer and the web pages all go through services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    PAUSED = "paused"
+    RESOLVED = "resolved"
+    DELIVERED = "delivered"
+    STOPPED = "stopped"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.DRAFT: "Bản nháp",
+    Status.SUBMITTED: "Đã nộp trực tuyến, chờ tiếp nhận",
+    Status.RETURNED: "Trả lại để bổ sung, hoàn thiện (chưa tiếp nhận)",
+    Status.REFUSED: "Từ chối tiếp nhận",
+    Status.WITHDRAWN: "Đã rút hồ sơ",
+    Status.RECEIVED: "Đã tiếp nhận",
+    Status.PROCESSING: "Đang giải quyết",
+    Status.AWAITING_SUPPLEMENT: "Chờ bổ sung hồ sơ",
+    Status.PAUSED: "Tạm dừng giải quyết",
+    Status.RESOLVED: "Đã có kết quả",
+    Status.DELIVERED: "Đã trả kết quả",
+    Status.STOPPED: "Dừng giải quyết",
+}
+
+# The national portal's status codes (TrangThaiHoSo, INTEGRATIONS.md): every state maps to one.
+PORTAL_STATUS: dict[Status, int] = {
+    Status.DRAFT: 1,  # never synced: the portal learns of a dossier when it is submitted
+    Status.SUBMITTED: 1,
+    Status.RETURNED: 1,  # still "submitted, not yet received" for the portal
+    Status.REFUSED: 3,
+    Status.WITHDRAWN: 7,
+    Status.RECEIVED: 2,
+    Status.PROCESSING: 4,
+    Status.AWAITING_SUPPLEMENT: 5,
+    Status.PAUSED: 6,  # the portal's "financial obligation requested" is the usual pause
+    Status.RESOLVED: 9,
+    Status.DELIVERED: 10,
+    Status.STOPPED: 8,
+}
+
+# States in which the statutory clock runs.
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING})
+# States after reception that are not yet finished (counted "pending" in reports).
+PENDING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT, Status.PAUSED})
+# Final states: nothing more happens except delivery of a resolved dossier.
+FINAL = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.DELIVERED, Status.STOPPED})
+BEFORE_RECEPTION = frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    RECEIVE = "receive"
+    RETURN_FOR_COMPLETION = "return_for_completion"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"
+    FORWARD = "forward"
+    SEND_BACK = "send_back"
+    CONSULT = "consult"
+    CONSULT_REPLY = "consult_reply"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    RECEIVE_SUPPLEMENT = "receive_supplement"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
+    RESOLVE = "resolve"
+    DELIVER = "deliver"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status]
+    target: Status | None  # None: the status does not change
+    label: str
+    basis: str = ""
+
+
+_WORKING = frozenset({Status.RECEIVED, Status.PROCESSING})
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.SUBMIT: Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, "Nộp hồ sơ"),
+    Action.RECEIVE: Transition(
+        frozenset({Status.SUBMITTED}),
+        Status.RECEIVED,
+        "Tiếp nhận hồ sơ",
+        "NĐ 61/2018 Điều 15: hồ sơ đầy đủ, hợp lệ thì tiếp nhận, cấp giấy tiếp nhận và hẹn trả",
+    ),
+    Action.RETURN_FOR_COMPLETION: Transition(
+        frozenset({Status.SUBMITTED}),
+        Status.RETURNED,
+        "Trả lại để bổ sung, hoàn thiện",
+        "NĐ 61/2018 Điều 15.3, 17: hướng dẫn một lần, đầy đủ những nội dung cần bổ sung",
+    ),
+    Action.REFUSE: Transition(
+        frozenset({Status.SUBMITTED}),
+        Status.REFUSED,
+        "Từ chối tiếp nhận",
+        "NĐ 61/2018 Điều 15: từ chối phải nêu rõ lý do (Phiếu từ chối tiếp nhận)",
+    ),
+    Action.WITHDRAW: Transition(
+        frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED}),
+        Status.WITHDRAWN,
+        "Rút hồ sơ",
+    ),
+    Action.FORWARD: Transition(_WORKING, Status.PROCESSING, "Chuyển bước xử lý"),
+    Action.SEND_BACK: Transition(frozenset({Status.PROCESSING}), None, "Trả lại bước trước"),
+    Action.CONSULT: Transition(
+        _WORKING,
+        Status.PROCESSING,
+        "Lấy ý kiến cơ quan liên quan (liên thông)",
+        "DOMAIN §4 quy tắc 6: gửi song song, nêu cơ quan chủ trì, nhiệm vụ và thời hạn từng cơ quan",
+    ),
+    Action.CONSULT_REPLY: Transition(frozenset({Status.PROCESSING}), None, "Trả lời ý kiến liên thông"),
+    Action.REQUEST_SUPPLEMENT: Transition(
+        _WORKING,
+        Status.AWAITING_SUPPLEMENT,
+        "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "NĐ 61/2018 Điều 19.4: dừng tính thời hạn; hạn yêu cầu là 3 ngày làm việc kể từ khi tiếp nhận",
+    ),
+    Action.RECEIVE_SUPPLEMENT: Transition(
+        frozenset({Status.AWAITING_SUPPLEMENT}),
+        Status.PROCESSING,
+        "Nhận hồ sơ bổ sung",
+        "NĐ 61/2018 Điều 19.4: thời hạn giải quyết tính lại từ đầu khi nhận đủ hồ sơ",
+    ),
+    Action.PAUSE: Transition(
+        _WORKING,
+        Status.PAUSED,
+        "Tạm dừng giải quyết",
+        "Chờ thực hiện nghĩa vụ tài chính: dừng tính thời hạn, tiếp tục với thời gian còn lại",
+    ),
+    Action.RESUME: Transition(frozenset({Status.PAUSED}), Status.PROCESSING, "Tiếp tục giải quyết"),
+    Action.EXTEND: Transition(
+        _WORKING,
+        None,
+        "Xin lỗi và hẹn lại ngày trả kết quả",
+        "NĐ 61/2018 Điều 19.9: chậm nhất 1 ngày làm việc trước hạn; chỉ hẹn lại một lần",
+    ),
+    Action.RESOLVE: Transition(_WORKING, Status.RESOLVED, "Ban hành kết quả"),
+    Action.DELIVER: Transition(frozenset({Status.RESOLVED}), Status.DELIVERED, "Trả kết quả"),
+    Action.STOP: Transition(
+        frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT, Status.PAUSED}),
+        Status.STOPPED,
+        "Dừng giải quyết theo đề nghị",
+        "Thông báo dừng giải quyết hồ sơ (TT 03/2025/TT-VPCP, mẫu 05)",
+    ),
+}
+
+
+def transition_for(action: Action, status: Status) -> Transition | None:
+    """The transition for ``action`` from ``status``, or None when the table forbids it."""
+    transition = TRANSITIONS[action]
+    return transition if status in transition.sources else None
+
+
+def target_status(action: Action, status: Status) -> Status:
+    transition = TRANSITIONS[action]
+    return transition.target if transition.target is not None else status
+
+
+def allowed_actions(status: Status) -> list[Action]:
+    return [action for action, t in TRANSITIONS.items() if status in t.sources]

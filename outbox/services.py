@@ -1,0 +1,36 @@
+"""Enqueue messages inside the business transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from outbox.models import OutboxMessage
+
+
+def enqueue(
+    *,
+    topic: str,
+    key: str,
+    payload: dict[str, Any],
+    dossier_code: str = "",
+    available_at: datetime | None = None,
+) -> OutboxMessage:
+    """Write a message to deliver after the current transaction commits. Must be called inside the
+    transaction that makes the change, so that the change and its announcement commit together; the
+    same ``key`` twice is stored once."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox.enqueue must run inside the business transaction")
+    message, _created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "topic": topic,
+            "payload": payload,
+            "dossier_code": dossier_code,
+            "available_at": available_at or timezone.now(),
+        },
+    )
+    return message
