@@ -50,3 +50,18 @@ def counter_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+PARENTAGE = "1.000080"  # commune level, 7 working days
+
+
+def advance_to_last_step(api: Any, user: Any, code: str) -> dict[str, Any]:
+    """Forward a dossier through every step but the last (as ``user``, e.g. the superuser)."""
+    body: dict[str, Any] = {}
+    while True:
+        status, body = api(user).get(f"dossiers/{code}")
+        waiting = [s for s in body["steps"] if s["state"] == "waiting"]
+        if not waiting:
+            return body
+        status, body = api(user).post(f"dossiers/{code}/actions/forward", {})
+        assert status == 200, body

@@ -1,0 +1,122 @@
+"""Online filing: the citizen submits; a one-stop officer receives, returns once with the complete list,
+or refuses with a reason; the citizen may withdraw before reception."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dossiers.models import Dossier
+from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
+
+pytestmark = pytest.mark.django_db
+
+ONLINE = {"procedure": BIRTH_REGISTRATION, "channel": "online", "receiving_agency": COMMUNE_A_CENTRE}
+
+
+@pytest.fixture
+def submitted(api, citizen, clock):
+    clock(vn(2026, 3, 2, 20, 15))  # Monday evening, outside working time
+    status, body = api(citizen).post("dossiers", ONLINE)
+    assert status == 201, body
+    return body
+
+
+def test_citizen_submits_and_sees_own_dossier(api, citizen, business, submitted):
+    assert submitted["status"] == "submitted" and submitted["code"] is None
+    assert submitted["portal_status"] == 1
+    assert submitted["applicant"]["name"] == "Nguyễn Thị Dân"
+    assert submitted["applicant"]["id_number"] == "033190001234"
+    status, body = api(citizen).get(f"dossiers/{submitted['reference']}")
+    assert status == 200
+    assert api(business).get(f"dossiers/{submitted['reference']}")[0] == 404
+    assert [d["reference"] for d in api(citizen).get("dossiers")[1]["items"]] == [submitted["reference"]]
+
+
+def test_officer_receives_next_morning_and_the_clock_starts_at_opening(api, officer_a, clock, submitted):
+    assert submitted["reference"] in [
+        d["reference"] for d in api(officer_a).get("dossiers", status="submitted")[1]["items"]
+    ]
+    clock(vn(2026, 3, 3, 7, 45))  # Tuesday before opening
+    status, body = api(officer_a).post(f"dossiers/{submitted['reference']}/actions/receive", {})
+    assert status == 200, body
+    assert re.fullmatch(r"001\.00\.11953\.H31-260303-\d{4}", body["code"])
+    assert body["clock_start"] == "2026-03-03T08:00:00+07:00"
+    assert body["due_at"] == "2026-03-03T17:00:00+07:00"  # 1 working day from Tuesday 08:00
+    assert body["status"] == "received" and body["portal_status"] == 2
+
+
+def test_return_for_completion_once_with_the_full_list(api, officer_a, citizen, clock, submitted):
+    ref = submitted["reference"]
+    status, body = api(officer_a).post(f"dossiers/{ref}/actions/return_for_completion", {"items": []})
+    assert status == 400 and "items" in body["error"]["fields"]
+    status, body = api(officer_a).post(
+        f"dossiers/{ref}/actions/return_for_completion",
+        {
+            "items": ["Ảnh chụp Giấy chứng sinh bị mờ", "Thiếu văn bản ủy quyền"],
+            "reason": "Hồ sơ chưa đầy đủ",
+        },
+    )
+    assert status == 200 and body["status"] == "returned"
+    assert body["events"][-1]["data"]["items"] == ["Ảnh chụp Giấy chứng sinh bị mờ", "Thiếu văn bản ủy quyền"]
+    assert api(officer_a).post(f"dossiers/{ref}/actions/submit", {})[0] == 403  # only the applicant resubmits
+    clock(vn(2026, 3, 3, 9, 0))
+    status, body = api(citizen).post(f"dossiers/{ref}/actions/submit", {})
+    assert status == 200 and body["status"] == "submitted"
+    status, body = api(officer_a).post(
+        f"dossiers/{ref}/actions/return_for_completion", {"items": ["Thêm nữa"]}
+    )
+    assert status == 409 and body["error"]["code"] == "already_returned"
+    assert "NĐ 61/2018" in body["error"]["message"]
+
+
+def test_refusal_at_reception_needs_a_reason(api, officer_a, submitted):
+    ref = submitted["reference"]
+    status, body = api(officer_a).post(f"dossiers/{ref}/actions/refuse", {"reason": ""})
+    assert status == 400 and body["error"]["fields"] == {"reason": ["Bắt buộc nhập."]}
+    status, body = api(officer_a).post(f"dossiers/{ref}/actions/refuse", {"reason": "Không thuộc thẩm quyền"})
+    assert status == 200 and body["status"] == "refused" and body["portal_status"] == 3
+    status, body = api(officer_a).post(f"dossiers/{ref}/actions/receive", {})
+    assert status == 409
+
+
+def test_citizen_withdraws_before_reception_only(api, citizen, officer_a, submitted, clock):
+    ref = submitted["reference"]
+    status, body = api(citizen).post(f"dossiers/{ref}/actions/withdraw", {"reason": "Nộp nhầm"})
+    assert status == 200 and body["status"] == "withdrawn"
+    clock(vn(2026, 3, 3, 9, 0))
+    _, other = api(citizen).post("dossiers", ONLINE)
+    api(officer_a).post(f"dossiers/{other['reference']}/actions/receive", {})
+    status, body = api(citizen).post(f"dossiers/{other['reference']}/actions/withdraw", {})
+    assert status == 409
+
+
+def test_draft_then_submit(api, citizen, clock):
+    clock(vn(2026, 3, 2, 9, 0))
+    status, body = api(citizen).post("dossiers", {**ONLINE, "draft": True})
+    assert status == 201 and body["status"] == "draft"
+    clock(vn(2026, 3, 2, 9, 5))
+    status, body = api(citizen).post(f"dossiers/{body['reference']}/actions/submit", {})
+    assert status == 200 and body["status"] == "submitted"
+
+
+def test_other_commune_officer_cannot_receive(api, officer_b, submitted):
+    status, body = api(officer_b).post(f"dossiers/{submitted['reference']}/actions/receive", {})
+    assert status == 404
+    assert Dossier.objects.get(uuid=submitted["uuid"]).status == "submitted"
+
+
+def test_staff_cannot_file_online_for_someone(api, officer_a):
+    status, body = api(officer_a).post("dossiers", ONLINE)
+    assert status == 403
+
+
+def test_online_needs_a_reception_point(api, citizen):
+    status, body = api(citizen).post("dossiers", {"procedure": BIRTH_REGISTRATION, "channel": "online"})
+    assert status == 400 and "receiving_agency" in body["error"]["fields"]
+
+
+def test_actions_have_names_and_unknown_ones_are_422(api, officer_a, submitted):
+    status, body = api(officer_a).post(f"dossiers/{submitted['reference']}/actions/teleport", {})
+    assert status == 422 and "action" in body["error"]["fields"]
