@@ -69,8 +69,7 @@ def test_concurrent_receptions_get_consecutive_unique_codes() -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    codes = sorted(
-        Dossier.objects.filter(receiving_agency=centre, received_at=AT).values_list("code", flat=True)
-    )
+    found = Dossier.objects.filter(receiving_agency=centre, received_at=AT).values_list("code", flat=True)
+    codes = sorted(str(code) for code in found)
     expected = [f"001.00.11953.H31-260302-{n:04d}" for n in range(1, THREADS * PER_THREAD + 1)]
     assert codes == expected
