@@ -8,11 +8,13 @@ not see commune A's data; the province admin and the monitor; a specialist and l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -108,3 +110,20 @@ def api(client: Client, db: Any) -> Callable[..., ApiClient]:
         return ApiClient(Client(), user)
 
     return make
+
+
+@pytest.fixture
+def clock() -> Iterator[Callable[[datetime], Any]]:
+    """``clock(instant)`` moves the frozen time to ``instant`` (time does not tick)."""
+    traveller: list[Any] = []
+
+    def move(instant: datetime) -> None:
+        if traveller:
+            traveller.pop().stop()
+        t = time_machine.travel(instant, tick=False)
+        t.start()
+        traveller.append(t)
+
+    yield move
+    if traveller:
+        traveller.pop().stop()

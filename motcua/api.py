@@ -182,6 +182,7 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from accounts.api import router as accounts_router
     from catalog.api import router as catalog_router
+    from documents.api import router as documents_router
     from dossiers.api import public_router as dossier_public_router
     from dossiers.api import router as dossier_router
     from dossiers.forms_api import router as forms_router
@@ -195,6 +196,7 @@ def _mount() -> None:
     api.add_router("/", dossier_router)
     api.add_router("/", dossier_public_router)
     api.add_router("/", forms_router)
+    api.add_router("/", documents_router)
 
 
 _mount()

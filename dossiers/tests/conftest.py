@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pytest
-import time_machine
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -18,23 +14,6 @@ COMMUNE_B_CENTRE = "001.00.11977.H31"
 
 def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=VN)
-
-
-@pytest.fixture
-def clock() -> Iterator[Callable[[datetime], Any]]:
-    """``clock(instant)`` moves the frozen time to ``instant`` (time does not tick)."""
-    traveller: list[Any] = []
-
-    def move(instant: datetime) -> None:
-        if traveller:
-            traveller.pop().stop()
-        t = time_machine.travel(instant, tick=False)
-        t.start()
-        traveller.append(t)
-
-    yield move
-    if traveller:
-        traveller.pop().stop()
 
 
 def counter_body(**overrides: Any) -> dict[str, Any]:

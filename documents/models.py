@@ -1,0 +1,236 @@
+"""Files and what they are for: uploaded and digitised components, signed results, the personal data
+store (kho dữ liệu), certified electronic copies (DOMAIN §6).
+
+A stored file never changes: a new version of a component is a new row pointing to a new file.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Applicant
+from dossiers.models import Dossier, DossierComponent
+from organization.models import Agency
+
+
+class StoredFile(models.Model):
+    """One immutable file in storage (local folder or S3), identified by its SHA-256. ``kind`` was read
+    from the bytes; ``name`` is the sanitised display name; ``text`` holds the OCR text when any."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    kind = models.CharField(_("loại tệp"), max_length=10)
+    content_type = models.CharField(max_length=120)
+    name = models.CharField(_("tên tệp"), max_length=150)
+    storage_name = models.CharField(max_length=300, unique=True)
+    pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    text = models.TextField(_("nội dung văn bản (OCR)"), blank=True)
+    text_folded = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tệp")
+        verbose_name_plural = _("tệp")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sha256[:12]})"
+
+
+class ComponentFile(models.Model):
+    """A version of the file of one filed paper. A supplement adds a version, never overwrites one."""
+
+    class Source(models.TextChoices):
+        UPLOADED = "uploaded", _("Tải lên")
+        DIGITIZED = "digitized", _("Số hóa tại bộ phận một cửa")
+        REUSED = "reused", _("Tái sử dụng từ kho dữ liệu")
+        NATIONAL = "national", _("Lấy từ kho dữ liệu quốc gia")
+
+    component = models.ForeignKey(DossierComponent, on_delete=models.PROTECT, related_name="files")
+    version = models.PositiveIntegerField()
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="component_uses")
+    source = models.CharField(_("nguồn"), max_length=12, choices=Source.choices)
+    supplement = models.BooleanField(_("nộp bổ sung"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tệp thành phần hồ sơ")
+        verbose_name_plural = _("tệp thành phần hồ sơ")
+        ordering = ["component", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["component", "version"], name="component_file_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} v{self.version}"
+
+
+class Digitization(models.Model):
+    """How one filed paper was digitised at reception (DOMAIN §6): scanned (with page count, OCR and the
+    officer's signature), reused from the data store, taken from the national data, or exempt."""
+
+    class Status(models.TextChoices):
+        DIGITIZED = "digitized", _("Đã số hóa")
+        REUSED = "reused", _("Tái sử dụng dữ liệu số")
+        NATIONAL = "national", _("Lấy từ kho dữ liệu quốc gia")
+        EXEMPT = "exempt", _("Không phải số hóa")
+
+    class Exemption(models.TextChoices):
+        ONLINE = "online", _("Hồ sơ nộp trực tuyến")
+        SHOWN_ONLY = "shown_only", _("Giấy tờ chỉ xuất trình")
+        CLASSIFIED = "classified", _("Tài liệu mật")
+
+    component = models.OneToOneField(DossierComponent, on_delete=models.PROTECT, related_name="digitization")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    exemption = models.CharField(max_length=12, choices=Exemption.choices, blank=True)
+    declared_pages = models.PositiveIntegerField(_("số trang bản giấy"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("số trang bản số hóa"), null=True, blank=True)
+    file = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Bản số hóa đã ký số."),
+    )
+    ocr_seconds = models.FloatField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("số hóa thành phần hồ sơ")
+        verbose_name_plural = _("số hóa thành phần hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.component}: {self.get_status_display()}"
+
+
+class SigningCredential(models.Model):
+    """An agency's signing certificate and key (PKCS#12). The demo creates them from a local
+    certificate authority; a province configures the ones its CA issued."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="signing_credential")
+    pkcs12 = models.BinaryField(_("tệp PKCS#12"))
+    passphrase = models.CharField(_("mật khẩu PKCS#12"), max_length=200, blank=True)
+    subject = models.CharField(_("chủ thể chứng thư"), max_length=500)
+    serial = models.CharField(_("số sê-ri"), max_length=100)
+    not_after = models.DateTimeField(_("hết hạn"))
+    demo = models.BooleanField(_("chứng thư thử nghiệm (CA nội bộ)"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư ký số của cơ quan")
+        verbose_name_plural = _("chứng thư ký số của cơ quan")
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.subject}"
+
+
+class ResultDocument(models.Model):
+    """A result issued for a dossier, electronic and digitally signed (seed 000 4.h). ``verification_id``
+    is what the QR code on it points to; ``file`` is the signed PDF, whose SHA-256 identifies it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="results")
+    verification_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("tên kết quả"), max_length=500)
+    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    source_file = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Bản trước khi ký."),
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    signer = models.CharField(_("người ký / cơ quan ký"), max_length=300)
+    certificate_serial = models.CharField(max_length=100)
+    signed_at = models.DateTimeField(_("ký lúc"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("kết quả điện tử")
+        verbose_name_plural = _("kết quả điện tử")
+        ordering = ["dossier", "signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.title}"
+
+
+class VaultItem(models.Model):
+    """A paper in a citizen's or organisation's personal data store (kho quản lý dữ liệu điện tử): a
+    digitised paper, a result, a certified copy. A later dossier that needs the same type, still
+    valid, reuses it instead of a new upload (DOMAIN §6)."""
+
+    class Source(models.TextChoices):
+        DIGITIZED = "digitized", _("Số hóa khi nộp hồ sơ")
+        UPLOADED = "uploaded", _("Tải lên khi nộp trực tuyến")
+        RESULT = "result", _("Kết quả giải quyết TTHC")
+        CERTIFIED_COPY = "certified_copy", _("Bản sao điện tử có chứng thực")
+
+    owner = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="vault_items")
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=500)
+    type_key = models.CharField(max_length=500, db_index=True, editable=False)
+    number = models.CharField(_("số giấy tờ"), max_length=100, blank=True)
+    issuer = models.CharField(_("cơ quan cấp"), max_length=300, blank=True)
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    expires_on = models.DateField(_("ngày hết hạn"), null=True, blank=True)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("nguồn"), max_length=20, choices=Source.choices)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giấy tờ trong kho dữ liệu")
+        verbose_name_plural = _("kho dữ liệu cá nhân, tổ chức")
+        ordering = ["owner", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} — {self.owner}"
+
+
+class CertifiedCopy(models.Model):
+    """A certified electronic copy made from an original (chứng thực bản sao điện tử từ bản chính):
+    scanned and checked by a commune officer, signed, numbered in the agency's certification register,
+    and delivered to the requester's data store."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="certified_copies")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField(_("số chứng thực"))
+    requester = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="certified_copies")
+    document_title = models.CharField(_("tên giấy tờ"), max_length=500)
+    original_number = models.CharField(_("số, ký hiệu bản chính"), max_length=100, blank=True)
+    original_issuer = models.CharField(_("cơ quan cấp bản chính"), max_length=300, blank=True)
+    pages = models.PositiveIntegerField(_("số trang"))
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    vault_item = models.OneToOneField(VaultItem, on_delete=models.PROTECT, related_name="certified_copy")
+    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    certified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("bản sao điện tử có chứng thực")
+        verbose_name_plural = _("sổ chứng thực bản sao điện tử")
+        ordering = ["agency", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "number"], name="certified_copy_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.year} — {self.document_title}"
+
+    @property
+    def register_number(self) -> str:
+        return f"{self.number:04d}/{self.year}/SCT-BSĐT"

@@ -1,0 +1,179 @@
+"""Uploads: type from the bytes, allow-list, limits, refusals that say why and store nothing,
+versions that never overwrite, downloads only for those allowed."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.services import token_create
+from documents.models import ComponentFile, StoredFile
+from documents.tests.conftest import files_in, jpeg_bytes, pdf_bytes
+from dossiers.tests.conftest import counter_body, vn
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(api, officer_a, clock):
+    from catalog.models import Procedure
+
+    clock(vn(2026, 3, 2, 9, 0))
+    requirement = Procedure.objects.get(code="1.001193").current_version.components.first()
+    status, body = api(officer_a).post(
+        "dossiers", counter_body(components=[{"requirement": requirement.pk, "originals": 1}])
+    )
+    assert status == 201, body
+    return body
+
+
+def upload(user, code, component, name, data):
+    client = Client()
+    raw, _ = token_create(user=user)
+    response = client.post(
+        f"/api/v1/dossiers/{code}/components/{component}/files",
+        {"file": SimpleUploadedFile(name, data)},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    return response.status_code, response.json()
+
+
+def test_upload_versions_never_overwrite(officer_a, dossier, api):
+    code, component = dossier["code"], dossier_component(dossier)
+    first = pdf_bytes(1)
+    status, body = upload(officer_a, code, component, "Giấy chứng sinh.pdf", first)
+    assert status == 201, body
+    assert body["version"] == 1 and body["file"]["kind"] == "pdf" and body["file"]["pages"] == 1
+    assert body["file"]["sha256"] == hashlib.sha256(first).hexdigest()
+    assert body["file"]["name"] == "Giấy chứng sinh.pdf"
+    status, body = upload(officer_a, code, component, "scan.jpg", jpeg_bytes("trang 1"))
+    assert status == 201 and body["version"] == 2
+    _, versions = api(officer_a).get(f"dossiers/{code}/components/{component}/files")
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[0]["file"]["sha256"] == hashlib.sha256(first).hexdigest()
+
+
+def dossier_component(dossier):
+    from dossiers.models import Dossier
+
+    return Dossier.objects.get(code=dossier["code"]).components.first().pk
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "words"),
+    [
+        (
+            "hop-dong.pdf",
+            b"MZ\x90\x00" + b"\x00" * 200,
+            "file_type_not_allowed",
+            "Loại tệp không được chấp nhận",
+        ),
+        ("rong.pdf", b"", "file_empty", "Tệp rỗng"),
+        ("hong.pdf", b"%PDF-1.7\n1 0 obj<<>>\nendobj\n", "file_pdf_malformed", "bị hỏng"),
+        ("anh.jpg", jpeg_bytes()[:200], "file_image_malformed", "bị hỏng"),
+        (
+            "trang.html",
+            b"<html><script>alert(1)</script></html>",
+            "file_type_not_allowed",
+            "không được chấp nhận",
+        ),
+    ],
+)
+def test_bad_files_are_refused_with_the_reason_and_nothing_is_stored(
+    officer_a, dossier, media_in_tmp, name, data, code, words
+):
+    before = StoredFile.objects.count(), ComponentFile.objects.count(), len(files_in(media_in_tmp))
+    status, body = upload(officer_a, dossier["code"], dossier_component(dossier), name, data)
+    assert status == 400, body
+    assert body["error"]["code"] == code
+    assert words in body["error"]["message"]
+    assert body["error"]["fields"]["file"]
+    assert (StoredFile.objects.count(), ComponentFile.objects.count(), len(files_in(media_in_tmp))) == before
+
+
+def test_encrypted_pdf_is_refused(officer_a, dossier):
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.encrypt("mat-khau")
+    out = io.BytesIO()
+    writer.write(out)
+    status, body = upload(officer_a, dossier["code"], dossier_component(dossier), "mat.pdf", out.getvalue())
+    assert status == 400 and body["error"]["code"] == "file_pdf_encrypted"
+
+
+def test_pdf_with_javascript_is_refused(officer_a, dossier):
+    data = pdf_bytes().replace(
+        b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+    )
+    status, body = upload(officer_a, dossier["code"], dossier_component(dossier), "js.pdf", data)
+    assert status == 400
+    assert body["error"]["code"] in ("file_pdf_active_content", "file_pdf_malformed")
+
+
+def test_size_limit(officer_a, dossier, settings):
+    settings.MOTCUA_UPLOAD_MAX_MB = 1
+    big = pdf_bytes(1) + b"%" + b"0" * (1024 * 1024 + 10)
+    status, body = upload(officer_a, dossier["code"], dossier_component(dossier), "lon.pdf", big)
+    assert status == 400 and body["error"]["code"] == "file_too_large"
+    assert "tối đa 1 MB" in body["error"]["message"]
+
+
+def test_file_names_are_sanitised(officer_a, dossier):
+    status, body = upload(
+        officer_a, dossier["code"], dossier_component(dossier), "../../etc/Tờ khai<>.pdf.exe", pdf_bytes()
+    )
+    assert status == 201
+    assert body["file"]["name"] == "Tờ khai_.pdf.pdf"
+
+
+def test_downloads_only_for_those_allowed(officer_a, officer_b, dossier, api):
+    data = pdf_bytes(2)
+    _, body = upload(officer_a, dossier["code"], dossier_component(dossier), "to-khai.pdf", data)
+    url = body["file"]["url"]
+    raw, _ = token_create(user=officer_a)
+    response = Client().get(url, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200 and response.content == data
+    assert response["Content-Type"] == "application/pdf"
+    raw_b, _ = token_create(user=officer_b)
+    assert Client().get(url, headers={"Authorization": f"Bearer {raw_b}"}).status_code == 404
+    assert Client().get(url).status_code == 401
+    assert (
+        Client().get("/api/v1/files/khong-phai-uuid", headers={"Authorization": f"Bearer {raw}"}).status_code
+        == 404
+    )
+
+
+def test_other_commune_cannot_upload(officer_b, dossier):
+    status, body = upload(officer_b, dossier["code"], dossier_component(dossier), "x.pdf", pdf_bytes())
+    assert status == 404
+
+
+def test_citizen_uploads_to_own_online_dossier(api, citizen, business):
+    from catalog.models import Procedure
+
+    requirement = Procedure.objects.get(code="1.001193").current_version.components.first()
+    status, body = api(citizen).post(
+        "dossiers",
+        {
+            "procedure": "1.001193",
+            "channel": "online",
+            "receiving_agency": "001.00.11953.H31",
+            "components": [{"requirement": requirement.pk}],
+        },
+    )
+    assert status == 201, body
+    reference = body["reference"]
+    from dossiers.models import Dossier
+
+    component = Dossier.objects.get(uuid=reference).components.first().pk
+    status, body = upload(citizen, reference, component, "giay-chung-sinh.jpg", jpeg_bytes("ban chup"))
+    assert status == 201 and body["source"] == "uploaded"
+    status, body = upload(business, reference, component, "x.jpg", jpeg_bytes())
+    assert status == 404
