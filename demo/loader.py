@@ -269,4 +269,9 @@ def load_demo(*, say: Say = print, reimport: bool = False) -> DemoResult:
     Membership.objects.filter(user__username__in=[login.username for login in result.logins]).update(
         is_active=True
     )
+    if settings.MOTCUA_DEMO_PKI:
+        from documents.signing import demo_pki_agencies, demo_pki_setup
+
+        _ca, issued = demo_pki_setup(demo_pki_agencies())
+        say(f"Chứng thư ký số thử nghiệm (CA nội bộ): {issued} chứng thư mới.")
     return result

@@ -115,6 +115,28 @@ class Digitization(models.Model):
         return f"{self.component}: {self.get_status_display()}"
 
 
+class CertificateAuthority(models.Model):
+    """A certificate authority motcua runs itself: the demo CA that issues the agencies' signing
+    certificates when no real ones are configured (``MOTCUA_DEMO_PKI``). Kept in the database, not on
+    disk, so every app server signs with, and trusts, the same CA; the private key is sealed with a key
+    derived from ``SECRET_KEY`` (documents/signing.py)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    certificate_pem = models.TextField(_("chứng thư (PEM)"))
+    key_sealed = models.TextField(_("khóa bí mật (đã mã hóa)"))
+    serial = models.CharField(_("số sê-ri"), max_length=100)
+    not_after = models.DateTimeField(_("hết hạn"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tổ chức cấp chứng thư nội bộ")
+        verbose_name_plural = _("tổ chức cấp chứng thư nội bộ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SigningCredential(models.Model):
     """An agency's signing certificate and key (PKCS#12). The demo creates them from a local
     certificate authority; a province configures the ones its CA issued."""

@@ -191,7 +191,8 @@ def _fonts() -> dict[str, str]:
     return {key: (FONT_DIR / name).as_uri() for key, name in FONT_FILES.items()}
 
 
-def _pdf(template: str, context: dict[str, Any]) -> bytes:
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render a template with the form fonts into PDF bytes (used by other apps' documents too)."""
     with translation.override("vi"):
         html = render_to_string(template, {**context, "fonts": _fonts()})
     weasyprint, fetcher = _weasyprint()
@@ -528,7 +529,9 @@ def render_form(dossier: Dossier, slug: str) -> bytes:
             f"Không lập được «{spec.title.capitalize()}»: {reason}",
             status=409,
         )
-    return _pdf(spec.template, {**spec.context(dossier), "title": spec.title, "form_number": spec.number})
+    return render_pdf(
+        spec.template, {**spec.context(dossier), "title": spec.title, "form_number": spec.number}
+    )
 
 
 # --- 7. Sổ theo dõi hồ sơ (one per field, per year, per agency)
@@ -575,7 +578,7 @@ def render_ledger(*, agency: Agency, field: ProcedureField, year: int) -> bytes:
     """Form 7, A4 landscape."""
     dossiers = ledger_dossiers(agency=agency, field=field, year=year)
     now = timezone.now()
-    return _pdf(
+    return render_pdf(
         "dossiers/forms/ledger.html",
         {
             "title": LEDGER_TITLE,

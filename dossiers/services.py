@@ -215,6 +215,31 @@ def _record(
     return event
 
 
+def dossier_note_event(
+    *,
+    dossier: Dossier,
+    action: str,
+    actor: User | None,
+    agency: Agency | None,
+    at: datetime,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """Append an event that leaves the state as it is (e.g. ``issue_result`` from documents/results.py).
+    The caller holds the dossier's row lock inside its transaction."""
+    return _record(
+        dossier,
+        action,
+        actor=actor,
+        agency=agency,
+        at=at,
+        from_status=dossier.status,
+        reason=reason,
+        data=data,
+        announce=False,
+    )
+
+
 def _announce(dossier: Dossier, event: DossierEvent) -> None:
     """Outbox rows for the applicant and the national portal (DOMAIN §4 rule 7), in this transaction."""
     if dossier.status == Status.DRAFT:

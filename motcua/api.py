@@ -183,6 +183,7 @@ def _mount() -> None:
     from accounts.api import router as accounts_router
     from catalog.api import router as catalog_router
     from documents.api import router as documents_router
+    from documents.results_api import router as results_router
     from dossiers.api import public_router as dossier_public_router
     from dossiers.api import router as dossier_router
     from dossiers.forms_api import router as forms_router
@@ -197,6 +198,7 @@ def _mount() -> None:
     api.add_router("/", dossier_public_router)
     api.add_router("/", forms_router)
     api.add_router("/", documents_router)
+    api.add_router("/", results_router)
 
 
 _mount()

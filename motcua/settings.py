@@ -209,6 +209,9 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs a traceback for every untrusted signature it is asked to verify.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
 
@@ -225,3 +228,10 @@ MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))
 MOTCUA_UPLOAD_MAX_PAGES = int(os.environ.get("MOTCUA_UPLOAD_MAX_PAGES", "300"))
 # Token logins allowed per client address (django-ninja throttle syntax).
 MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "20/m")
+# Signing (documents/signing.py): a local demo CA in the database issues each agency's signing
+# certificate on first need. Turn off in production and import the agencies' real PKCS#12 files
+# (manage.py import_signing_credential); the demo CA is then no longer trusted either.
+MOTCUA_DEMO_PKI = env_bool("MOTCUA_DEMO_PKI", True)
+# PEM files (comma-separated paths) with the CA certificates whose signatures verification trusts,
+# e.g. the Government CA (Ban Cơ yếu Chính phủ) root and intermediates.
+MOTCUA_TRUSTED_CA_PEM = env_list("MOTCUA_TRUSTED_CA_PEM", "")

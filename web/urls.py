@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.access import login_required_view, public
-from web import views
+from web import verify_views, views
 
 app_name = "web"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("dang-xuat/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("tai-khoan/", login_required_view(views.account), name="account"),
     path("suc-khoe/", views.health, name="health"),
+    path("xac-thuc/", verify_views.verify, name="verify"),
+    path("xac-thuc/<uuid:verification_id>/", verify_views.verify_result, name="verify_result"),
 ]

@@ -18,6 +18,8 @@ PUBLIC_API = {
     ("GET", "/calendar/due"),
     ("GET", "/calendar/{year}"),
     ("GET", "/public/dossiers/{code}"),
+    ("GET", "/verify/{verification_id}"),
+    ("POST", "/verify"),
 }
 
 
