@@ -58,6 +58,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from documents.models import CertificateAuthority, SigningCredential
+from dossiers.forms import FONT_DIR, FONT_FILES, weasyprint_renderer
 from motcua.errors import DomainError
 from organization.codes import agency_code_error
 from organization.models import AdministrativeUnit, Agency
@@ -386,24 +387,6 @@ STAMP_MARGIN = 28.0  # 1 cm from the page edge
 STAMP_STEP = 12.0
 
 
-@functools.cache
-def _weasyprint() -> tuple[Any, Any]:
-    """WeasyPrint with a fetcher that loads only the vendored fonts and inline images (a title typed
-    by a user can never make the renderer read a file or call out); imported on first use."""
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    from dossiers.forms import renderer_may_load
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not renderer_may_load(url):
-                raise ValueError(f"Không nạp tài nguyên ngoài con dấu: {url[:80]}")
-            return super().fetch(url, headers)
-
-    return weasyprint, LocalFetcher
-
-
 def format_signing_time(at: datetime) -> str:
     return f"{timezone.localtime(at, VN_TZ):%H:%M:%S, %d/%m/%Y}"
 
@@ -418,8 +401,6 @@ def stamp_html(
     lines: list[str],
     qr_url: str | None,
 ) -> str:
-    from dossiers.forms import FONT_DIR, FONT_FILES
-
     # One face only: a second (bold) subset would add ~3.5 kB to every signed file.
     regular = (FONT_DIR / FONT_FILES["regular"]).as_uri()
     text = [f"<p class='who'>Ký số bởi: {escape(signer)}</p>"]
@@ -455,9 +436,7 @@ p.hint {{ color: #555; }}
 
 def render_stamp(**kwargs: Any) -> bytes:
     """The stamp as a one-page PDF of exactly the stamp's size."""
-    from dossiers.forms import FONT_DIR
-
-    weasyprint, fetcher = _weasyprint()
+    weasyprint, fetcher = weasyprint_renderer()
     document = weasyprint.HTML(
         string=stamp_html(**kwargs), base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher()
     )

@@ -171,9 +171,7 @@ def renderer_may_load(url: str) -> bool:
 
 
 @functools.cache
-def _weasyprint() -> tuple[Any, Any]:
-    """WeasyPrint and a fetcher that loads only allowed resources, imported on first use: the import
-    takes half a second that processes which never print should not pay."""
+def _weasyprint_loaded() -> tuple[Any, Any]:
     import weasyprint
     from weasyprint.urls import URLFetcher
 
@@ -186,6 +184,30 @@ def _weasyprint() -> tuple[Any, Any]:
     return weasyprint, LocalFetcher
 
 
+PDF_UNAVAILABLE = (
+    "Không tạo được tệp PDF: máy chủ chưa cài thư viện Pango cho WeasyPrint "
+    "(gói Debian libpango-1.0-0, libpangoft2-1.0-0)."
+)
+
+
+def weasyprint_renderer() -> tuple[Any, Any]:
+    """WeasyPrint and a fetcher that loads only the vendored fonts and inline data, imported on first
+    use (the import takes half a second that processes which never print should not pay). Without the
+    system libraries it needs, the PDF features say so instead of failing."""
+    try:
+        return _weasyprint_loaded()
+    except (OSError, ImportError) as exc:
+        raise DomainError("feature_unavailable", PDF_UNAVAILABLE, status=503) from exc
+
+
+def pdf_rendering_available() -> bool:
+    try:
+        weasyprint_renderer()
+    except DomainError:
+        return False
+    return True
+
+
 def _fonts() -> dict[str, str]:
     # Absolute file:// URLs built at render time: the checkout may live anywhere.
     return {key: (FONT_DIR / name).as_uri() for key, name in FONT_FILES.items()}
@@ -195,7 +217,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """Render a template with the form fonts into PDF bytes (used by other apps' documents too)."""
     with translation.override("vi"):
         html = render_to_string(template, {**context, "fonts": _fonts()})
-    weasyprint, fetcher = _weasyprint()
+    weasyprint, fetcher = weasyprint_renderer()
     document = weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher())
     return bytes(document.write_pdf())
 

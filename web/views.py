@@ -14,6 +14,7 @@ from catalog.api import CatalogParams, procedure_payload
 from catalog.models import Channel, OnlineLevel, Procedure, ProcedureField, ProcedureVersion, TimeUnit
 from motcua.access import public
 from motcua.errors import NotFound
+from motcua.features import feature_report
 from organization.models import Agency
 from organization.selectors import user_roles
 from worktime.api import MAX_YEAR, MIN_YEAR
@@ -132,4 +133,6 @@ def health(request: HttpRequest) -> JsonResponse:
     """Liveness and database check for load balancers."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    return JsonResponse(
+        {"status": "ok", "features": feature_report()}, json_dumps_params={"ensure_ascii": False}
+    )

@@ -71,8 +71,25 @@ def test_account_needs_login(client):
     assert client.get("/tai-khoan/").status_code == 302
 
 
-def test_health(client):
-    assert client.get("/suc-khoe/").json() == {"status": "ok"}
+def test_health_reports_features(client):
+    body = client.get("/suc-khoe/").json()
+    assert body["status"] == "ok"
+    assert set(body["features"]) == {"ocr", "pdf"}
+    assert body["features"]["pdf"]["available"] is True
+
+
+def test_missing_system_packages_are_reported(monkeypatch):
+    from documents import ocr
+    from motcua.features import system_packages
+
+    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    ocr.ocr_status.cache_clear()
+    try:
+        warnings = system_packages(None)
+    finally:
+        ocr.ocr_status.cache_clear()
+    assert [w.id for w in warnings] == ["motcua.W001"]
+    assert "tesseract-ocr-vie" in warnings[0].msg
 
 
 def test_browser_language_does_not_switch_away_from_vietnamese(client):
