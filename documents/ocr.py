@@ -8,10 +8,12 @@ why, so that the system starts and tells users which feature is missing.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -118,9 +120,10 @@ def scans_to_pdf(images: list[Image.Image]) -> ScanResult:
         return ScanResult(_plain_pdf(images), "", len(images), False, time.monotonic() - started)
     writer = pypdf.PdfWriter()
     texts: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as tmp:
-        for index, image in enumerate(images, start=1):
-            page_pdf, text = _ocr_page(image, Path(tmp), index)
+    workers = max(1, min(len(images), os.cpu_count() or 1))
+    with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as tmp, ThreadPoolExecutor(workers) as pool:
+        pages = pool.map(lambda item: _ocr_page(item[1], Path(tmp), item[0]), enumerate(images, start=1))
+        for page_pdf, text in pages:
             for page in pypdf.PdfReader(io.BytesIO(page_pdf)).pages:
                 writer.add_page(page)
             texts.append(text.strip())

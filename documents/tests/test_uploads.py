@@ -177,3 +177,15 @@ def test_citizen_uploads_to_own_online_dossier(api, citizen, business):
     assert status == 201 and body["source"] == "uploaded"
     status, body = upload(business, reference, component, "x.jpg", jpeg_bytes())
     assert status == 404
+
+
+def test_sweeper_removes_only_unowned_bytes(officer_a, dossier, media_in_tmp):
+    from django.core.management import call_command
+
+    upload(officer_a, dossier["code"], dossier_component(dossier), "giu.pdf", pdf_bytes(3))
+    orphan = media_in_tmp / "files" / "ab" / "cd" / "orphan.pdf"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"%PDF-1.4 orphan")
+    call_command("sweep_files", "--older-than-minutes", "0")
+    assert not orphan.exists()
+    assert len(files_in(media_in_tmp)) == 1
