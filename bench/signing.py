@@ -50,7 +50,7 @@ PARAGRAPH = (
 
 
 def result_pdf(pages: int) -> bytes:
-    from dossiers.forms import FONT_DIR, FONT_FILES, _weasyprint
+    from dossiers.forms import FONT_DIR, FONT_FILES, weasyprint_renderer
 
     font = (FONT_DIR / FONT_FILES["regular"]).as_uri()
     body = "".join(
@@ -62,7 +62,7 @@ def result_pdf(pages: int) -> bytes:
         "@page { size: A4; margin: 20mm 20mm 20mm 30mm; } body { font-family: S; font-size: 13pt; }"
         f"section {{ page-break-after: always; }}</style></head><body>{body}</body></html>"
     )
-    weasyprint, fetcher = _weasyprint()
+    weasyprint, fetcher = weasyprint_renderer()
     return bytes(
         weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher()).write_pdf()
     )
