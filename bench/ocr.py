@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont
 
-from documents.ocr import ocr_status, scans_to_pdf  # noqa: E402
+from documents.ocr import ocr_status, scans_to_pdf
 
 FONT = Path(__file__).resolve().parent.parent / "dossiers/static/dossiers/fonts/LiberationSerif-Regular.ttf"
 TEXT = [
