@@ -443,6 +443,7 @@ class Generator:
             version_id=info.version_id,
             workflow_id=info.workflow_id if received else None,
             receiving_agency_id=receiving.pk,
+            province_id=receiving.province_id,
             handling_agency_id=handling.pk,
             applicant_id=applicant_id,
             applicant_name=name,

@@ -30,6 +30,7 @@ from accounts.models import Applicant, User
 from catalog.models import Channel
 from dossiers import services
 from dossiers.models import Dossier
+from dossiers.transitions import PENDING
 from motcua.errors import DomainError, Forbidden
 from organization.models import Agency
 from worktime.calendar import Unit
@@ -408,6 +409,12 @@ def _replay(dossier: Dossier, event: HistoryEvent) -> Dossier:
         case EventType.STOPPED:
             return services.dossier_stop(dossier=dossier, actor=None, reason=event.reason, at=at)
         case EventType.WITHDRAWN:
+            if dossier.status in PENDING:
+                # Old systems call the applicant's withdrawal after reception "withdrawn"; here that is
+                # stopping at the applicant's request (form 05).
+                return services.dossier_stop(
+                    dossier=dossier, actor=None, reason=event.reason or "Người nộp rút hồ sơ", at=at
+                )
             return services.dossier_withdraw(dossier=dossier, actor=None, reason=event.reason, at=at)
     raise AssertionError(event.type)  # pragma: no cover
 

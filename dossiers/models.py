@@ -88,6 +88,13 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="handled_dossiers",
     )
+    province = models.ForeignKey(
+        "organization.AdministrativeUnit",
+        verbose_name=_("tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Tỉnh của nơi tiếp nhận (để giới hạn phạm vi theo tỉnh)."),
+    )
 
     applicant = models.ForeignKey(
         "accounts.Applicant", verbose_name=_("người nộp"), on_delete=models.PROTECT, related_name="dossiers"

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -55,40 +55,95 @@ def overdue_q(at: datetime) -> Q:
 
 
 def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
-    """Every dossier ``user`` may see."""
+    """Every dossier ``user`` may see: their own as applicant, every dossier of a province they reach
+    whole, and the dossiers that reached one of their agencies (received, handled, consulted, a step)."""
     if not user.is_authenticated or not user.is_active:
         return Dossier.objects.none()
     if user.is_superuser:
         return Dossier.objects.all()
     assert isinstance(user, User)
     scope = user_scope(user)
-    own = Q(applicant__user=user)
     if scope.everything:
         return Dossier.objects.all()
-    if not scope.agency_ids:
-        return Dossier.objects.filter(own)
-    ids = list(scope.agency_ids)
-    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), agency_id__in=ids)
-    stepped = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=ids)
-    return Dossier.objects.filter(
-        own
-        | Q(receiving_agency_id__in=ids)
-        | Q(handling_agency_id__in=ids)
-        | Exists(consulted)
-        | Exists(stepped)
+    # Every branch is one indexable condition so that PostgreSQL combines index scans (BitmapOr); an
+    # OR with a subquery or a join makes it scan every dossier (350 ms at 1M for a commune officer).
+    extra: set[int] = set(
+        Dossier.objects.filter(applicant__user=user).order_by().values_list("pk", flat=True)
+    )
+    condition = Q()
+    if scope.local_ids:
+        ids = list(scope.local_ids)
+        condition |= Q(receiving_agency_id__in=ids) | Q(handling_agency_id__in=ids)
+        # Consultations and workflow steps at an agency other than the dossier's own two: few rows.
+        extra |= set(Consultation.objects.filter(agency_id__in=ids).values_list("dossier_id", flat=True))
+        extra |= set(
+            DossierStep.objects.filter(agency_id__in=ids)
+            .exclude(dossier__receiving_agency_id=F("agency_id"))
+            .exclude(dossier__handling_agency_id=F("agency_id"))
+            .values_list("dossier_id", flat=True)
+        )
+    if scope.province_ids:
+        condition |= Q(province_id__in=scope.province_ids)
+    if extra:
+        condition |= Q(pk__in=extra)
+    if not condition:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(condition)
+
+
+def can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """Whether ``user`` may see this one dossier (the same rule as ``visible_dossiers``, checked on the
+    row instead of over the table)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or dossier.applicant.user_id == user.pk:
+        return True
+    assert isinstance(user, User)
+    scope = user_scope(user)
+    if scope.everything or dossier.province_id in scope.province_ids:
+        return True
+    ids = scope.local_ids
+    if not ids:
+        return False
+    if dossier.receiving_agency_id in ids or dossier.handling_agency_id in ids:
+        return True
+    return (
+        dossier.consultations.filter(agency_id__in=ids).exists()
+        or dossier.steps.filter(agency_id__in=ids).exists()
     )
 
 
 def dossier_get(*, user: User | AnonymousUser, reference: str) -> Dossier:
-    queryset = visible_dossiers(user).select_related(
+    """The dossier named by code (or uuid before reception) if ``user`` may see it; "not yours"
+    answers like "not found"."""
+    queryset = Dossier.objects.select_related(
         "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
-    )
+    ).defer(*HEAVY_VERSION_FIELDS)
     dossier = queryset.filter(code=reference).first()
     if dossier is None and _looks_like_uuid(reference):
         dossier = queryset.filter(uuid=reference).first()
-    if dossier is None:
+    if dossier is None or not can_see(user, dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
     return dossier
+
+
+# The long texts of a procedure version: a dossier page needs only its name and number.
+HEAVY_VERSION_FIELDS = tuple(
+    f"version__{name}"
+    for name in (
+        "raw",
+        "steps_text",
+        "requirements_text",
+        "subjects",
+        "competent_agency_text",
+        "implementing_agency_text",
+        "authorized_agency_text",
+        "coordinating_agency_text",
+        "reception_address",
+        "related_text",
+        "parse_issues",
+    )
+)
 
 
 def _looks_like_uuid(value: str) -> bool:

@@ -46,6 +46,7 @@ from dossiers.models import (
     SupplementRequest,
     Timing,
 )
+from dossiers.selectors import HEAVY_VERSION_FIELDS
 from dossiers.transitions import PORTAL_STATUS, STATUS_LABELS, TRANSITIONS, Action, Status, target_status
 from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.text import fold, nfc
@@ -148,6 +149,7 @@ def _lock(dossier: Dossier) -> Dossier:
     return (
         Dossier.objects.select_for_update(of=("self",))
         .select_related("applicant", "receiving_agency", "handling_agency", "procedure", "version")
+        .defer(*HEAVY_VERSION_FIELDS)
         .get(pk=dossier.pk)
     )
 
@@ -242,7 +244,8 @@ def dossier_note_event(
 
 def _announce(dossier: Dossier, event: DossierEvent) -> None:
     """Outbox rows for the applicant and the national portal (DOMAIN §4 rule 7), in this transaction."""
-    if dossier.status == Status.DRAFT:
+    if dossier.status == Status.DRAFT or dossier.imported:
+        # Replayed history is not news: the applicant and the portal heard of it from the old system.
         return
     ref = dossier.reference
     common = {
@@ -547,6 +550,7 @@ def dossier_create(
         version=version,
         case=case,
         receiving_agency=receiving,
+        province_id=receiving.province_id,
         handling_agency=handling,
         applicant=applicant,
         applicant_name=applicant.name,
@@ -573,6 +577,8 @@ def dossier_create(
     dossier.status = Status.SUBMITTED
     dossier.submitted_at = at
     if data.code and not officer_channel:
+        if Dossier.objects.filter(code=data.code).exists():
+            raise DomainError("duplicate_code", f"Mã hồ sơ {data.code} đã tồn tại.", status=409)
         dossier.code = data.code
     _save(dossier, ["status", "submitted_at", "code"])
     # A counter or postal dossier is received in the same transaction: only the reception is announced.

@@ -37,6 +37,11 @@ class Scope:
 
     everything: bool
     agency_ids: frozenset[int]
+    # Provinces reached whole (monitor, province admin): their agencies are also in ``agency_ids``;
+    # queries over many rows filter by province instead of listing hundreds of agencies.
+    province_ids: frozenset[int] = frozenset()
+    # Agencies reached one by one (``agency_ids`` minus those of ``province_ids``).
+    local_ids: frozenset[int] = frozenset()
 
     def allows(self, agency: Agency | int) -> bool:
         agency_id = agency if isinstance(agency, int) else agency.pk
@@ -75,10 +80,18 @@ def user_scope(user: User | AnonymousUser, roles: Iterable[Role] | None = None) 
             province_ids.add(province_id)
         else:
             roots.add(agency_id)
-    ids = agency_subtree(roots)
-    if province_ids:
-        ids |= set(Agency.objects.filter(province_id__in=province_ids).values_list("pk", flat=True))
-    return Scope(everything=False, agency_ids=frozenset(ids))
+    local = agency_subtree(roots)
+    whole = (
+        set(Agency.objects.filter(province_id__in=province_ids).values_list("pk", flat=True))
+        if province_ids
+        else set()
+    )
+    return Scope(
+        everything=False,
+        agency_ids=frozenset(local | whole),
+        province_ids=frozenset(province_ids),
+        local_ids=frozenset(local - whole),
+    )
 
 
 def user_can(user: User | AnonymousUser, capability: str, agency: Agency | int) -> bool:
