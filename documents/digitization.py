@@ -24,6 +24,7 @@ from dossiers.transitions import Status
 from motcua.errors import DomainError, Forbidden
 from motcua.text import fold, nfc
 from organization.models import Role
+from reports import facts
 
 DIGITIZE_STATES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT})
 
@@ -113,9 +114,12 @@ def _record_digitization(
     return digitization
 
 
+@transaction.atomic
 def _refresh_dossier_facts(dossier: Dossier) -> None:
     """The dossier counts as digitised when every filed paper has a record and at least one was
     digitised, reused or taken from national data; reused when any paper was reused."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("version").get(pk=dossier.pk)
+    before = facts.flags_of(dossier)
     components = list(dossier.components.all())
     records = {d.component_id: d for d in Digitization.objects.filter(component__dossier=dossier)}
     digital = {Digitization.Status.DIGITIZED, Digitization.Status.REUSED, Digitization.Status.NATIONAL}
@@ -126,6 +130,7 @@ def _refresh_dossier_facts(dossier: Dossier) -> None:
     )
     dossier.reused = any(r.status == Digitization.Status.REUSED for r in records.values())
     dossier.save(update_fields=["digitized", "reused", "updated_at"])
+    facts.apply_flags(dossier, before)
 
 
 def component_digitize(

@@ -28,6 +28,7 @@ from dossiers.transitions import Status
 from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.text import nfc
 from organization.models import Agency, Role
+from reports import facts
 
 ISSUE_ACTION = "issue_result"
 ISSUER_ROLES = frozenset({Role.LEADER, Role.CLERK})
@@ -152,8 +153,10 @@ def result_issue(
                 signed_by=actor,
             )
             if not locked.e_result:
+                before = facts.flags_of(locked)
                 locked.e_result = True
                 locked.save(update_fields=["e_result", "updated_at"])
+                facts.apply_flags(locked, before)
             VaultItem.objects.create(
                 owner=locked.applicant,
                 doc_type=title,

@@ -33,6 +33,7 @@ from dossiers.models import Dossier
 from dossiers.transitions import PENDING
 from motcua.errors import DomainError, Forbidden
 from organization.models import Agency
+from reports import facts as report_facts
 from worktime.calendar import Unit
 
 DUPLICATE = "duplicate_code"
@@ -346,9 +347,11 @@ def dossier_set_import_facts(
     values = facts.as_dict()
     if not values:
         return dossier
+    before = report_facts.flags_of(dossier)
     for name, value in values.items():
         setattr(dossier, name, value)
     services._save(dossier, list(values))
+    report_facts.apply_flags(dossier, before)
     services._record(
         dossier,
         "import_facts",

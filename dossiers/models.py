@@ -137,6 +137,9 @@ class Dossier(models.Model):
     approaching_at = models.DateTimeField(_("sắp đến hạn từ"), null=True, blank=True)
     appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
     clock_stopped_at = models.DateTimeField(_("dừng tính thời hạn từ"), null=True, blank=True)
+    # When the statutory clock last started running (reception, supplement received, resume); None
+    # while it is stopped. Kept by reports/facts.py to count overdue days.
+    clock_running_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)

@@ -54,6 +54,7 @@ from organization.models import Agency, Membership, Role
 from organization.selectors import agency_subtree
 from outbox.models import OutboxMessage
 from outbox.services import enqueue
+from reports import facts
 from worktime.calendar import VN_TZ, WorkCalendar
 from worktime.services import work_calendar
 
@@ -212,6 +213,7 @@ def _record(
         appointment_after=dossier.appointment_at,
         data=data or {},
     )
+    facts.apply_event(dossier, action=action, at=at, from_status=from_status, due_before=due_before)
     if announce:
         _announce(dossier, event)
     return event

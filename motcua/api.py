@@ -188,6 +188,7 @@ def _mount() -> None:
     from dossiers.api import router as dossier_router
     from dossiers.forms_api import router as forms_router
     from organization.api import router as organization_router
+    from reports.api import router as reports_router
     from worktime.api import router as worktime_router
 
     api.add_router("/", accounts_router)
@@ -199,6 +200,7 @@ def _mount() -> None:
     api.add_router("/", forms_router)
     api.add_router("/", documents_router)
     api.add_router("/", results_router)
+    api.add_router("/", reports_router)
 
 
 _mount()

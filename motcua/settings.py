@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "outbox",
     "dossiers",
     "documents",
+    "reports",
     "web",
     "demo",
 ]

@@ -1,0 +1,73 @@
+"""Per-day facts from which every report is summed (DOMAIN §9), maintained in the same transaction as
+the dossier change that causes them (``reports/facts.py``), never by a GROUP BY over all dossiers.
+
+One row per (grain, period, handling agency, procedure, field, channel). The same increments go to
+the day, the month and the year row, so that a quarter is three month rows and the stock at any date
+(carried over, pending, overdue) is a prefix sum over at most a few thousand rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Procedure
+from organization.models import Agency
+
+# The counters of a fact row, in the order of the upsert statement.
+COUNTERS = (
+    "received",  # received on that day (the channel is part of the key)
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "stopped",  # stopped at the applicant's request after reception
+    "pending_delta",  # +1 on the reception day, −1 on the resolution or stop day
+    "overdue_delta",  # +1 on the first day whose end finds the clock running past due, −1 after the last
+    "supplement_requests",
+    "digitized",  # of the dossiers received that day, those digitised (counted on the reception day)
+    "reused",
+    "paid_online",
+    "e_results",  # of the dossiers resolved that day, those with a signed electronic result
+)
+
+
+class Fact(models.Model):
+    class Grain(models.TextChoices):
+        DAY = "d", _("ngày")
+        MONTH = "m", _("tháng")
+        YEAR = "y", _("năm")
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField(help_text=_("Ngày đầu của ngày / tháng / năm."))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    # The dossier version's field (lĩnh vực) id, 0 when none: part of the unique key, which a
+    # nullable foreign key cannot be on every database.
+    field_ref = models.IntegerField(default=0)
+    channel = models.CharField(max_length=10)
+
+    received = models.IntegerField(default=0)
+    resolved_early = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    pending_delta = models.IntegerField(default=0)
+    overdue_delta = models.IntegerField(default=0)
+    supplement_requests = models.IntegerField(default=0)
+    digitized = models.IntegerField(default=0)
+    reused = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    e_results = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu ngày")
+        verbose_name_plural = _("số liệu ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "period", "agency", "procedure", "field_ref", "channel"], name="fact_key"
+            )
+        ]
+        indexes = [models.Index(fields=["grain", "period"], name="fact_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period} {self.agency_id} {self.procedure_id} {self.channel}"
