@@ -43,6 +43,8 @@ class CountsOut(Schema):
     reused: int
     paid_online: int
     e_results: int
+    rated: int = Field(..., description="Hồ sơ đã giải quyết được người dân đánh giá")
+    satisfied: int = Field(..., description="… đánh giá hài lòng, rất hài lòng")
     balanced: bool = Field(..., description="Kỳ trước + tiếp nhận = đã giải quyết + dừng + chưa giải quyết")
     on_time_rate: float | None = Field(..., description="% giải quyết trước và đúng hạn")
     online_rate: float | None
@@ -52,6 +54,7 @@ class CountsOut(Schema):
     digitized_rate: float | None
     reuse_rate: float | None
     e_result_rate: float | None
+    satisfaction_rate: float | None
 
 
 class RowOut(CountsOut):

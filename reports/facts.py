@@ -15,7 +15,8 @@ interval [00:00 of X, 00:00 of X+1); "at the end of X" means after every event b
   clock [C, S) with due D counts on the days from local(max(C, D)) to the day before local(S): +1 on
   the first day when the spell opens, −1 on max(first day, local(S)) when it closes.
 * ``digitized``, ``reused``, ``paid_online`` count the dossier's flags on its reception day;
-  ``e_results`` the electronic result on its resolution day. A flag that changes later moves the count
+  ``e_results`` the electronic result, ``rated`` / ``satisfied`` the applicant's rating on its
+  resolution day. A flag that changes later moves the count
   (``apply_flags``), so the counts always equal the current flags of the dossiers.
 """
 
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from dossiers.transitions import BEFORE_RECEPTION, CLOCK_RUNNING, PENDING, Status
-from reports.models import COUNTERS, Fact
+from reports.models import COUNTERS, SATISFIED_RATING, Fact
 from worktime.calendar import VN_TZ
 
 if TYPE_CHECKING:
@@ -54,6 +55,15 @@ class Flags:
     reused: bool = False
     paid_online: bool = False
     e_result: bool = False
+    rating: int | None = None
+
+    def resolution_counters(self) -> dict[str, int]:
+        """What the flags add on the resolution day."""
+        return {
+            "e_results": int(self.e_result),
+            "rated": int(self.rating is not None),
+            "satisfied": int(self.rating is not None and self.rating >= SATISFIED_RATING),
+        }
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,7 @@ def event_deltas(event: EventFacts) -> Outcome:
         deltas.add(
             local_date(event.resolved_at),
             pending_delta=-1,
-            e_results=int(event.flags.e_result),
+            **event.flags.resolution_counters(),
             **{TIMING_COUNTER[event.timing]: 1},
         )
     if source in PENDING and target is Status.STOPPED:
@@ -155,7 +165,8 @@ def flag_deltas(
             change = int(getattr(after, flag)) - int(getattr(before, flag))
             deltas.add(local_date(received_at), **{flag: change})
     if resolved_at is not None:
-        deltas.add(local_date(resolved_at), e_results=int(after.e_result) - int(before.e_result))
+        new, old = after.resolution_counters(), before.resolution_counters()
+        deltas.add(local_date(resolved_at), **{name: new[name] - old[name] for name in new})
     return deltas
 
 
@@ -221,6 +232,7 @@ def flags_of(dossier: Dossier) -> Flags:
         reused=dossier.reused,
         paid_online=dossier.paid_online,
         e_result=dossier.e_result,
+        rating=dossier.rating,
     )
 
 

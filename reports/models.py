@@ -28,7 +28,12 @@ COUNTERS = (
     "reused",
     "paid_online",
     "e_results",  # of the dossiers resolved that day, those with a signed electronic result
+    "rated",  # of the dossiers resolved that day, those the applicant rated (1–5)
+    "satisfied",  # … rated satisfied or very satisfied (4 or 5)
 )
+
+# Ratings at or above this count as satisfied (1 very dissatisfied … 5 very satisfied).
+SATISFIED_RATING = 4
 
 
 class Fact(models.Model):
@@ -58,6 +63,8 @@ class Fact(models.Model):
     reused = models.IntegerField(default=0)
     paid_online = models.IntegerField(default=0)
     e_results = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu ngày")

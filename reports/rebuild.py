@@ -47,6 +47,7 @@ def _dossiers(agency_id: int) -> Iterator[_DossierRow]:
             "reused",
             "paid_online",
             "e_result",
+            "rating",
         )
     )
     for (
@@ -62,6 +63,7 @@ def _dossiers(agency_id: int) -> Iterator[_DossierRow]:
         reu,
         paid,
         e_res,
+        rating,
     ) in rows.iterator(chunk_size=BATCH):
         yield _DossierRow(
             pk=pk,
@@ -70,7 +72,7 @@ def _dossiers(agency_id: int) -> Iterator[_DossierRow]:
             resolved_at=resolved,
             closed_at=closed,
             timing=timing,
-            flags=Flags(digitized=dig, reused=reu, paid_online=paid, e_result=e_res),
+            flags=Flags(digitized=dig, reused=reu, paid_online=paid, e_result=e_res, rating=rating),
         )
 
 

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 
 from dossiers.models import Dossier, DossierEvent, SupplementRequest
 from dossiers.transitions import CLOCK_RUNNING, Status
-from reports.models import Fact
+from reports.models import SATISFIED_RATING, Fact
 from worktime.calendar import VN_TZ
 
 EPOCH = date(1900, 1, 1)
@@ -57,6 +57,8 @@ class Counts:
     reused: int = 0
     paid_online: int = 0
     e_results: int = 0
+    rated: int = 0
+    satisfied: int = 0
 
     @property
     def received(self) -> int:
@@ -90,6 +92,7 @@ class Counts:
             "digitized_rate": ratio(self.digitized, self.received),
             "reuse_rate": ratio(self.reused, self.received),
             "e_result_rate": ratio(self.e_results, self.resolved),
+            "satisfaction_rate": ratio(self.satisfied, self.rated),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -204,6 +207,8 @@ def summary(
         reused=Sum("reused"),
         paid_online=Sum("paid_online"),
         e_results=Sum("e_results"),
+        rated=Sum("rated"),
+        satisfied=Sum("satisfied"),
     )
     before = _grouped(facts.filter(_periods_q(prefix(start))), group, carried_over=Sum("pending_delta"))
     at_end = _grouped(
@@ -283,6 +288,8 @@ def summary_naive(
             resolved_on_time=Count("pk", filter=Q(resolution_timing="on_time")),
             resolved_late=Count("pk", filter=Q(resolution_timing="late")),
             e_results=Count("pk", filter=Q(e_result=True)),
+            rated=Count("pk", filter=Q(rating__isnull=False)),
+            satisfied=Count("pk", filter=Q(rating__gte=SATISFIED_RATING)),
         ),
         _grouped(
             dossiers.filter(status=Status.STOPPED, closed_at__gte=t0, closed_at__lt=t1),

@@ -75,6 +75,7 @@ def history_lines(seed: int, count: int, start: datetime, days: int) -> list[str
             "reused": rng.random() < 0.3,
             "paid_online": rng.random() < 0.4,
             "e_result": rng.random() < 0.8,
+            **({"rating": rng.randint(1, 5)} if rng.random() < 0.5 else {}),
         }
         lines.append(json.dumps(record, ensure_ascii=False))
     return lines
