@@ -4,7 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from demo.history import load_history
 from demo.loader import DEMO_PASSWORD, load_demo
+
+DEFAULT_HISTORY = 800
 
 
 class Command(BaseCommand):
@@ -12,9 +15,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reimport", action="store_true", help="Nhập lại danh mục TTHC dù đã có")
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEFAULT_HISTORY,
+            help=f"Số hồ sơ mẫu của 4 tháng gần đây (mặc định {DEFAULT_HISTORY}; 0 để bỏ qua)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo(say=self.stdout.write, reimport=options["reimport"])
+        load_history(options["history"], say=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong: {result.procedures_in_force} thủ tục hiệu lực, {result.workflows} quy trình mới."

@@ -1,0 +1,27 @@
+"""The demo history imports whole through the importer's rules and shows up in the reports."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from demo.history import load_history
+from dossiers.models import Dossier
+from reports.summary import summary, summary_naive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_history_imports_every_line_once() -> None:
+    result = load_history(60, say=lambda line: None)
+    assert result is not None
+    assert result.rejected == 0, result.rejections[:3]
+    assert result.imported == Dossier.objects.filter(code__startswith="H31-DEMO-").count() > 40
+    assert load_history(60, say=lambda line: None) is None  # idempotent
+    today = timezone.localdate()
+    start = today - timedelta(days=130)
+    counts = summary(start, today)[None]
+    assert counts == summary_naive(start, today)[None]
+    assert counts.received == result.imported and counts.balanced
