@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from motcua.access import login_required_view, public
 from web import verify_views, views
@@ -24,4 +24,6 @@ urlpatterns = [
     path("suc-khoe/", views.health, name="health"),
     path("xac-thuc/", verify_views.verify, name="verify"),
     path("xac-thuc/<uuid:verification_id>/", verify_views.verify_result, name="verify_result"),
+    path("", include("web.urls_portal")),
+    path("", include("web.urls_workspace")),
 ]
