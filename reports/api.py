@@ -107,3 +107,75 @@ def report_summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[s
         "total": total.as_dict(),
         "rows": [{"key": code, "name": name, **counts.as_dict()} for code, name, counts in rows],
     }
+
+
+# --- The same report as files (XLSX, PDF): reports/exports.py ---------------------------------
+
+from django.http import HttpResponse  # noqa: E402
+
+from reports import exports  # noqa: E402
+
+
+def _file_response(content: bytes, content_type: str, filename: str, disposition: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _export_report(request: HttpRequest, params: SummaryParams) -> exports.Report:
+    """The export's tables: ``summary_rows`` grouped by agency unless asked otherwise."""
+    group_by = params.group_by or GroupBy.AGENCY
+    total, rows = summary_rows(request, params.model_copy(update={"group_by": group_by}))
+    return exports.report_build(
+        user=request.user,
+        agency_code=params.agency,
+        scope=report_scope(request.user, params.agency),
+        start=params.from_,
+        end=params.to,
+        group_by=group_by,
+        total=total,
+        rows=rows,
+    )
+
+
+def _file_doc(content_type: str, description: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/reports/summary.xlsx",
+    summary="Báo cáo tình hình giải quyết TTHC (XLSX: Biểu tổng hợp và Biểu VI)",
+    openapi_extra=_file_doc(exports.XLSX_CONTENT_TYPE, "Tệp Excel"),
+)
+def report_summary_xlsx(request: HttpRequest, params: Query[SummaryParams]) -> HttpResponse:
+    """Cùng số liệu với /reports/summary (mặc định theo đơn vị). Trang "Biểu tổng hợp": bảng theo
+    đơn vị / lĩnh vực / thủ tục với dòng Tổng cộng; trang "Biểu VI": biểu mẫu thống kê của báo cáo
+    quý, các chỉ tiêu hệ thống không có số liệu để trống, ghi chú "Nhập thủ công"."""
+    report = _export_report(request, params)
+    return _file_response(
+        exports.workbook_bytes(report),
+        exports.XLSX_CONTENT_TYPE,
+        report.filename("xlsx", params.agency),
+        "attachment",
+    )
+
+
+@router.get(
+    "/reports/summary.pdf",
+    summary="Báo cáo tình hình giải quyết TTHC (PDF: Biểu tổng hợp A4 ngang và Biểu VI)",
+    openapi_extra=_file_doc("application/pdf", "Tệp PDF"),
+)
+def report_summary_pdf(request: HttpRequest, params: Query[SummaryParams]) -> HttpResponse:
+    """Hai biểu như tệp XLSX, trình bày theo thể thức văn bản hành chính (quốc hiệu, tiêu ngữ)."""
+    report = _export_report(request, params)
+    return _file_response(
+        exports.pdf_bytes(report), "application/pdf", report.filename("pdf", params.agency), "inline"
+    )
