@@ -189,6 +189,8 @@ def _mount() -> None:
     from dossiers.forms_api import router as forms_router
     from organization.api import router as organization_router
     from reports.api import router as reports_router
+    from reports.api_dashboard import router as reports_dashboard_router
+    from targets.api import router as targets_router
     from worktime.api import router as worktime_router
 
     api.add_router("/", accounts_router)
@@ -201,6 +203,8 @@ def _mount() -> None:
     api.add_router("/", documents_router)
     api.add_router("/", results_router)
     api.add_router("/", reports_router)
+    api.add_router("/", reports_dashboard_router)
+    api.add_router("/", targets_router)
 
 
 _mount()

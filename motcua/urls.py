@@ -30,5 +30,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path("bao-cao/", include("reports.urls")),
     path("", include("web.urls")),
 ]

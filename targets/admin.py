@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from targets.models import Target
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ("year", "position", "name", "unit_type", "comparison", "threshold", "measure")
+    list_display_links = ("name",)
+    list_filter = ("year", "unit_type", "measure")
+    search_fields = ("code", "name", "legal_basis")
+    ordering = ("-year", "position", "unit_type")
+    fieldsets = (
+        (None, {"fields": ("year", "unit_type", "position", "code", "name")}),
+        ("Cách đánh giá", {"fields": ("measure", "comparison", "threshold")}),
+        ("Căn cứ", {"fields": ("legal_basis",)}),
+    )
