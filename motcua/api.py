@@ -190,6 +190,7 @@ def _mount() -> None:
     from organization.api import router as organization_router
     from reports.api import router as reports_router
     from reports.api_dashboard import router as reports_dashboard_router
+    from serviceindex.api import router as serviceindex_router
     from targets.api import router as targets_router
     from worktime.api import router as worktime_router
 
@@ -203,6 +204,7 @@ def _mount() -> None:
     api.add_router("/", documents_router)
     api.add_router("/", results_router)
     api.add_router("/", reports_router)
+    api.add_router("/", serviceindex_router)
     api.add_router("/", reports_dashboard_router)
     api.add_router("/", targets_router)
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dossiers",
     "documents",
     "reports",
+    "serviceindex",
     "targets",
     "web",
     "demo",

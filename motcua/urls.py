@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path("chi-so/", include("serviceindex.urls")),
     path("bao-cao/", include("reports.urls")),
     path("", include("web.urls")),
 ]

@@ -20,6 +20,8 @@ PUBLIC_API = {
     ("GET", "/public/dossiers/{code}"),
     ("GET", "/verify/{verification_id}"),
     ("POST", "/verify"),
+    ("GET", "/index"),
+    ("GET", "/index/units/{agency_code}/history"),
 }
 
 
