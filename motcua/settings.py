@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dossiers",
     "documents",
     "reports",
+    "kiosk",
     "serviceindex",
     "targets",
     "web",

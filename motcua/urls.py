@@ -32,5 +32,6 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("chi-so/", include("serviceindex.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("kiosk/", include("kiosk.urls")),
     path("", include("web.urls")),
 ]

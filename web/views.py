@@ -17,6 +17,7 @@ from motcua.errors import NotFound
 from motcua.features import feature_report
 from organization.models import Agency
 from organization.selectors import user_roles
+from web.portal_home import popular_procedures
 from worktime.api import MAX_YEAR, MIN_YEAR
 from worktime.services import work_calendar
 
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "count_commune": in_force.filter(current_version__at_commune=True).count(),
             "count_online": in_force.filter(current_version__online_level__in=["full", "partial"]).count(),
             "fields": fields,
+            "popular": popular_procedures(),
         },
     )
 

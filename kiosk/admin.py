@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from kiosk.models import Counter, QueueTicket
+
+
+@admin.register(Counter)
+class CounterAdmin(SimpleHistoryAdmin):
+    list_display = ("centre", "number", "name", "own_line", "is_active")
+    list_filter = ("is_active", "own_line")
+    search_fields = ("name", "centre__code", "centre__name")
+    autocomplete_fields = ["centre"]
+    filter_horizontal = ["fields"]
+
+
+@admin.register(QueueTicket)
+class QueueTicketAdmin(admin.ModelAdmin):
+    """Tickets are issued and called only through the kiosk; the admin shows them."""
+
+    list_display = ("day", "centre", "line_name", "number", "status", "issued_at", "counter", "finished_at")
+    list_filter = ("status", "day")
+    search_fields = ("centre__code", "centre__name", "line_name")
+    date_hierarchy = "day"
+    list_select_related = ("centre", "counter")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KioskConfig(AppConfig):
+    name = "kiosk"
+    verbose_name = "Lấy số thứ tự, màn hình gọi số"

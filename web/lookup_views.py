@@ -1,0 +1,81 @@
+"""Public dossier lookup (tra cứu hồ sơ): by code typed in, or by the QR code every dossier form prints
+(``/tra-cuu/?ma=<code>``, see ``dossiers.forms.lookup_url``). No login; nothing personal is shown —
+the same fields as ``GET /api/v1/public/dossiers/{code}`` plus where the dossier was received."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dossiers import selectors
+from dossiers.models import Dossier
+from dossiers.transitions import STATUS_LABELS, Status
+from motcua.access import public
+from motcua.errors import NotFound
+
+MAX_CODE_LENGTH = 60
+
+# What the applicant does next, by status: general advice only (the dossier's own notices are private).
+NEXT_STEP: dict[Status, str] = {
+    Status.SUBMITTED: "Hồ sơ đang chờ cán bộ một cửa kiểm tra và tiếp nhận.",
+    Status.RETURNED: "Hồ sơ cần bổ sung, hoàn thiện trước khi được tiếp nhận: xem thông báo đã gửi cho người nộp.",
+    Status.REFUSED: "Hồ sơ không được tiếp nhận: lý do có trong thông báo đã gửi cho người nộp.",
+    Status.RECEIVED: "Hồ sơ đã được tiếp nhận và sẽ được giải quyết trước ngày hẹn trả.",
+    Status.PROCESSING: "Hồ sơ đang được giải quyết.",
+    Status.AWAITING_SUPPLEMENT: "Cơ quan giải quyết đề nghị bổ sung hồ sơ: xem thông báo đã gửi cho người nộp.",
+    Status.PAUSED: "Việc giải quyết đang tạm dừng: xem thông báo đã gửi cho người nộp.",
+    Status.RESOLVED: "Đã có kết quả: mời nhận kết quả tại nơi tiếp nhận hoặc theo hình thức đã đăng ký.",
+    Status.DELIVERED: "Kết quả đã được trả cho người nộp.",
+    Status.STOPPED: "Hồ sơ đã dừng giải quyết: lý do có trong thông báo đã gửi cho người nộp.",
+    Status.WITHDRAWN: "Người nộp đã rút hồ sơ.",
+}
+
+
+def lookup_context(reference: str) -> tuple[dict[str, Any], int]:
+    """The template context of a lookup of ``reference`` and the HTTP status to answer with."""
+    code = reference.strip()
+    context: dict[str, Any] = {"code": code}
+    if not code:
+        return context, 200
+    if len(code) > MAX_CODE_LENGTH:
+        context["error"] = "Mã hồ sơ không hợp lệ."
+        return context, 400
+    try:
+        dossier: Dossier = selectors.public_lookup(code)
+    except NotFound as exc:
+        context["error"] = exc.message
+        return context, 404
+    status = Status(dossier.status)
+    context["dossier"] = {
+        "code": dossier.code,
+        "procedure": dossier.procedure.code,
+        "procedure_name": dossier.version.name,
+        "status": status.value,
+        "status_label": STATUS_LABELS[status],
+        "received_at": dossier.received_at,
+        "appointment_at": dossier.appointment_at,
+        "resolved": status in (Status.RESOLVED, Status.DELIVERED),
+        "receiving_agency": dossier.receiving_agency.name,
+        "next_step": NEXT_STEP.get(status, ""),
+    }
+    return context, 200
+
+
+def _render(request: HttpRequest, reference: str) -> HttpResponse:
+    context, status = lookup_context(reference)
+    template = "web/lookup_result.html" if request.headers.get("HX-Request") else "web/lookup.html"
+    return render(request, template, context, status=status)
+
+
+@public
+def lookup(request: HttpRequest) -> HttpResponse:
+    """``/tra-cuu/`` — the form, and the result for ``?ma=`` (what the forms' QR code opens)."""
+    return _render(request, request.GET.get("ma", ""))
+
+
+@public
+def lookup_code(request: HttpRequest, code: str) -> HttpResponse:
+    """``/tra-cuu/<code>/`` — a shareable address of one dossier's public status."""
+    return _render(request, code)

@@ -1,0 +1,472 @@
+"""The citizen's side after filing: "Hồ sơ của tôi" (list and detail with the timeline, the appointment
+and what to do next), answering a supplement request, the forms and results to download, and the data
+store (kho dữ liệu). Only the applicant sees their dossiers; anyone else gets "not found".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from catalog.models import TimeUnit
+from documents import results as results_service
+from documents import services as documents
+from documents.api import accessible_file
+from documents.models import ComponentFile, ResultDocument, VaultItem
+from dossiers import forms as dossier_forms
+from dossiers import selectors, services
+from dossiers.models import Dossier, DossierEvent, Outcome, SupplementRequest
+from dossiers.selectors import PROGRESS_LABELS, progress_at
+from dossiers.transitions import PENDING, STATUS_LABELS, Action, Status
+from motcua.errors import DomainError, NotFound
+from web.portal_common import (
+    STATUS_TONE,
+    SUPPLEMENT_SENT,
+    ComponentRow,
+    applicant_of,
+    attach_file,
+    component_rows,
+    event_label,
+    group_rows,
+    own_dossier,
+)
+from web.portal_filing import handles_refusals
+from web.portal_forms import SupplementForm, WithdrawForm
+
+PAGE_SIZE = 20
+
+# Tabs of "Hồ sơ của tôi": slug → (label, statuses).
+GROUPS: dict[str, tuple[str, frozenset[Status]]] = {
+    "nhap": ("Bản nháp", frozenset({Status.DRAFT})),
+    "cho-tiep-nhan": ("Chờ tiếp nhận", frozenset({Status.SUBMITTED, Status.RETURNED})),
+    "dang-giai-quyet": ("Đang giải quyết", PENDING),
+    "co-ket-qua": ("Có kết quả", frozenset({Status.RESOLVED, Status.DELIVERED})),
+    "da-ket-thuc": ("Đã kết thúc", frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})),
+}
+# The forms of TT 03/2025 an applicant receives (the process-control sheet is the agencies' own).
+APPLICANT_FORMS = ("receipt", "supplement-request", "refusal", "apology", "stop-notice")
+STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
+SUPPLEMENT_STATES = frozenset({Status.RETURNED, Status.AWAITING_SUPPLEMENT})
+# While the clock is stopped (supplement, pause) the appointment will move: not announced then.
+APPOINTMENT_STATES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESOLVED})
+WITHDRAW_STATES = frozenset({Status.SUBMITTED, Status.RETURNED})
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def my_dossiers_queryset(user: User) -> Any:
+    """The user's own dossiers (as applicant); cancelled drafts are left out."""
+    return (
+        selectors.visible_dossiers(user)
+        .filter(applicant__user=user)
+        .exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What to do next
+
+
+@dataclass
+class Guidance:
+    """The box at the top of a dossier: where it stands and what the applicant should do now."""
+
+    tone: str  # action | info | ok | warn
+    title: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    sent_at: datetime | None = None
+
+
+def _latest(dossier: Dossier, *actions: str) -> DossierEvent | None:
+    return dossier.events.filter(action__in=actions).order_by("-seq").first()
+
+
+def open_supplement(dossier: Dossier) -> SupplementRequest | None:
+    return (
+        dossier.supplement_requests.filter(received_at__isnull=True).order_by("-requested_at", "-pk").first()
+    )
+
+
+def _place(dossier: Dossier) -> str:
+    agency = dossier.receiving_agency
+    return f"{agency.name}{f', {agency.address}' if agency.address else ''}"
+
+
+def guidance(dossier: Dossier, results: list[ResultDocument]) -> Guidance:
+    status = Status(dossier.status)
+    if status == Status.DRAFT:
+        return Guidance("action", "Hồ sơ chưa nộp", "Hãy đính kèm giấy tờ, xem lại và bấm «Nộp hồ sơ».")
+    if status == Status.SUBMITTED:
+        return Guidance(
+            "info",
+            "Đang chờ tiếp nhận",
+            f"Cán bộ một cửa của {dossier.receiving_agency.name} đang kiểm tra hồ sơ. Bạn chưa cần làm gì thêm.",
+        )
+    if status == Status.RETURNED:
+        event = _latest(dossier, Action.RETURN_FOR_COMPLETION)
+        items = list(event.data.get("items", [])) if event else []
+        text = event.reason if event and event.reason else ""
+        return Guidance(
+            "action",
+            "Cần bổ sung, hoàn thiện hồ sơ rồi nộp lại",
+            text or "Hãy tải lên giấy tờ theo hướng dẫn dưới đây rồi bấm «Nộp lại hồ sơ».",
+            items,
+        )
+    if status == Status.AWAITING_SUPPLEMENT:
+        request = open_supplement(dossier)
+        items = list(request.items) if request else []
+        sent = (
+            dossier.events.filter(action=SUPPLEMENT_SENT, at__gte=request.requested_at)
+            .order_by("-seq")
+            .first()
+            if request
+            else None
+        )
+        if sent is not None:
+            return Guidance(
+                "info",
+                "Đã gửi giấy tờ bổ sung, chờ cán bộ tiếp nhận",
+                "Khi cán bộ nhận đủ hồ sơ bổ sung, thời hạn giải quyết được tính lại từ đầu và bạn có ngày hẹn mới.",
+                items,
+                sent_at=sent.at,
+            )
+        return Guidance(
+            "action",
+            "Cần bổ sung: " + "; ".join(items) if items else "Cần bổ sung hồ sơ",
+            (request.reason if request and request.reason else "")
+            or "Hãy tải lên giấy tờ còn thiếu dưới đây rồi bấm «Gửi hồ sơ bổ sung».",
+            items,
+        )
+    if status == Status.PAUSED:
+        event = _latest(dossier, Action.PAUSE)
+        return Guidance(
+            "warn",
+            "Tạm dừng giải quyết",
+            (event.reason if event else "") or "Cơ quan giải quyết tạm dừng tính thời hạn; sẽ tiếp tục sau.",
+        )
+    if status in (Status.RECEIVED, Status.PROCESSING):
+        return Guidance(
+            "info",
+            "Đang giải quyết",
+            "Hồ sơ đang được xử lý. Bạn sẽ được thông báo khi có kết quả.",
+        )
+    if status == Status.RESOLVED:
+        if dossier.outcome == Outcome.REFUSED:
+            return Guidance("warn", "Từ chối giải quyết", dossier.resolution_note)
+        text = f"Đến nhận kết quả tại {_place(dossier)}."
+        if results:
+            text = f"Tải kết quả điện tử (bản ký số) ở mục «Kết quả» bên dưới, hoặc đến nhận tại {_place(dossier)}."
+        return Guidance("ok", "Đã có kết quả", text)
+    if status == Status.DELIVERED:
+        text = "Kết quả đã được trả."
+        if results:
+            text += " Bản điện tử có ký số luôn ở mục «Kết quả» bên dưới và trong Kho dữ liệu của bạn."
+        return Guidance("ok", "Đã trả kết quả", text)
+    if status == Status.REFUSED:
+        return Guidance("warn", "Hồ sơ bị từ chối tiếp nhận", dossier.resolution_note)
+    if status == Status.STOPPED:
+        return Guidance("info", "Đã dừng giải quyết theo đề nghị", dossier.resolution_note)
+    return Guidance("info", "Đã rút hồ sơ", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hồ sơ của tôi
+
+
+@handles_refusals
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mine = my_dossiers_queryset(user)
+    by_status = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
+    tabs = [
+        (slug, label, sum(by_status.get(s.value, 0) for s in statuses))
+        for slug, (label, statuses) in GROUPS.items()
+    ]
+    group = request.GET.get("nhom", "")
+    shown = mine
+    if group in GROUPS:
+        shown = shown.filter(status__in=[s.value for s in GROUPS[group][1]])
+    else:
+        group = ""
+    shown = shown.select_related("procedure", "version", "receiving_agency").order_by("-created_at", "-pk")
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    items = [
+        {
+            "dossier": d,
+            "tone": STATUS_TONE[Status(d.status)],
+            "progress": PROGRESS_LABELS.get(p) if (p := progress_at(d, now)) else "",
+            "overdue": p is not None and p.value == "overdue",
+            "show_appointment": d.status in APPOINTMENT_STATES,
+        }
+        for d in page
+    ]
+    return render(
+        request,
+        "web/portal/my_dossiers.html",
+        {
+            "page": page,
+            "items": items,
+            "tabs": tabs,
+            "group": group,
+            "total": sum(by_status.values()),
+            "is_filer": applicant_of(user) is not None,
+        },
+    )
+
+
+def _detail_context(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    rows: list[ComponentRow] | None = None,
+    supplement_form: SupplementForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    results = results_service.dossier_results(dossier)
+    rows = rows if rows is not None else component_rows(dossier)
+    status = Status(dossier.status)
+    events = [
+        {
+            "event": e,
+            "label": event_label(e.action),
+            "status_changed": e.from_status != e.to_status and e.action != "create",
+            "to_label": STATUS_BY_VALUE.get(e.to_status, e.to_status),
+            "items": e.data.get("items", []) if isinstance(e.data, dict) else [],
+            "appointment_changed": e.appointment_after is not None
+            and e.appointment_after != e.appointment_before,
+        }
+        for e in dossier.events.select_related("actor_agency").order_by("-seq")
+    ]
+    progress = progress_at(dossier, timezone.now())
+    available = set(dossier_forms.available_forms(dossier)) if dossier.status != Status.DRAFT else set()
+    forms = [
+        (slug, dossier_forms.FORMS[slug].title.capitalize()) for slug in APPLICANT_FORMS if slug in available
+    ]
+    return {
+        "dossier": dossier,
+        "tone": STATUS_TONE[status],
+        "progress": PROGRESS_LABELS.get(progress) if progress else "",
+        "progress_value": progress.value if progress else "",
+        "guidance": guidance(dossier, results),
+        "events": events,
+        "rows": rows,
+        "groups": group_rows(rows),
+        "filed_rows": [r for r in rows if r.files],
+        "unfiled_count": sum(1 for r in rows if not r.files),
+        "results": results,
+        "forms": forms,
+        "can_supplement": status in SUPPLEMENT_STATES,
+        "supplement_form": supplement_form or SupplementForm(),
+        "can_withdraw": status in WITHDRAW_STATES,
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "is_draft": status == Status.DRAFT,
+        "show_appointment": status in APPOINTMENT_STATES,
+        "units": dict(TimeUnit.choices),
+        "error": error,
+    }
+
+
+@handles_refusals
+def dossier_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    dossier = own_dossier(request.user, ref)
+    return render(request, "web/portal/dossier.html", _detail_context(request, dossier))
+
+
+def _supplementable(request: HttpRequest, ref: str) -> Dossier:
+    dossier = own_dossier(request.user, ref)
+    if dossier.status not in SUPPLEMENT_STATES:
+        raise DomainError(
+            "no_supplement_requested",
+            f"Hồ sơ «{dossier.status_label}»: không có yêu cầu bổ sung nào đang chờ.",
+            status=409,
+        )
+    return dossier
+
+
+@require_POST
+@handles_refusals
+def supplement_attach(request: HttpRequest, ref: str, component_id: int) -> HttpResponse:
+    """A new version of one paper, asked for by a supplement request or a return for completion."""
+    dossier = _supplementable(request, ref)
+    done, bound, status = attach_file(request, dossier, component_id)
+    if not done:
+        context = _detail_context(request, dossier, rows=component_rows(dossier, bound=bound))
+        return render(request, "web/portal/dossier.html", context, status=status)
+    messages.success(request, "Đã tải lên giấy tờ bổ sung. Khi đủ, hãy bấm nút gửi ở cuối mục bổ sung.")
+    url = reverse("web:portal_dossier", kwargs={"ref": dossier.reference})
+    return redirect(f"{url}#comp-{component_id}")
+
+
+@require_POST
+@handles_refusals
+def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
+    """Send what was asked for. Before reception (returned) the applicant resubmits the dossier; after
+    reception the officer records the reception of the supplement, so the applicant's part is the new
+    files and a note, recorded as an event of the dossier the officer sees."""
+    user = _user(request)
+    dossier = _supplementable(request, ref)
+    form = SupplementForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "web/portal/dossier.html",
+            _detail_context(request, dossier, supplement_form=form),
+            status=400,
+        )
+    note = form.cleaned_data["note"]
+    if dossier.status == Status.AWAITING_SUPPLEMENT:
+        supplement = open_supplement(dossier)
+        new_files = list(
+            ComponentFile.objects.filter(
+                component__dossier=dossier,
+                supplement=True,
+                created_at__gte=supplement.requested_at if supplement else dossier.created_at,
+            ).select_related("component", "file")
+        )
+        if not new_files:
+            form.add_error(None, "Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi.")
+            context = _detail_context(request, dossier, supplement_form=form)
+            return render(request, "web/portal/dossier.html", context, status=400)
+        _record_sent(dossier, user, note, new_files)
+        messages.success(request, "Đã gửi hồ sơ bổ sung. Cán bộ sẽ kiểm tra và tiếp nhận.")
+        return redirect("web:portal_dossier", ref=dossier.reference)
+    rows = component_rows(dossier, flag_missing=True)
+    missing = [r for r in rows if r.missing]
+    if missing:
+        context = _detail_context(
+            request,
+            dossier,
+            rows=rows,
+            supplement_form=form,
+            error=f"Chưa nộp lại được: còn thiếu {len(missing)} giấy tờ bắt buộc (đánh dấu bên dưới).",
+        )
+        return render(request, "web/portal/dossier.html", context, status=400)
+    with transaction.atomic():
+        returned = _latest(dossier, Action.RETURN_FOR_COMPLETION)
+        since = returned.at if returned else dossier.created_at
+        new_files = list(
+            ComponentFile.objects.filter(component__dossier=dossier, created_at__gte=since).select_related(
+                "component", "file"
+            )
+        )
+        if note or new_files:
+            _record_sent(dossier, user, note, new_files)
+        services.dossier_submit(dossier=dossier, actor=user)
+    messages.success(request, "Đã nộp lại hồ sơ. Cán bộ một cửa sẽ kiểm tra và tiếp nhận.")
+    return redirect("web:portal_dossier", ref=dossier.reference)
+
+
+@transaction.atomic
+def _record_sent(dossier: Dossier, user: User, note: str, files: list[ComponentFile]) -> None:
+    # dossier_note_event wants the dossier's row lock held in the caller's transaction.
+    locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    services.dossier_note_event(
+        dossier=locked,
+        action=SUPPLEMENT_SENT,
+        actor=user,
+        agency=None,
+        at=timezone.now(),
+        reason=note,
+        data={
+            "files": [{"component": f.component_id, "version": f.version, "name": f.file.name} for f in files]
+        },
+    )
+
+
+@require_POST
+@handles_refusals
+def dossier_withdraw(request: HttpRequest, ref: str) -> HttpResponse:
+    dossier = own_dossier(request.user, ref)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, dossier, withdraw_form=form)
+        return render(request, "web/portal/dossier.html", context, status=400)
+    services.dossier_withdraw(dossier=dossier, actor=_user(request), reason=form.cleaned_data["reason"])
+    messages.success(request, "Đã rút hồ sơ.")
+    return redirect("web:portal_dossier", ref=dossier.reference)
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+
+
+def _file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    # Personal data: never in a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@handles_refusals
+def file_download(request: HttpRequest, file_uuid: str) -> HttpResponse:
+    """A file of one of the user's dossiers, a result, or a paper of their data store (the API's rule)."""
+    stored = accessible_file(_user(request), str(file_uuid))
+    return _file_response(documents.file_read(stored), stored.content_type, stored.name)
+
+
+@handles_refusals
+def form_download(request: HttpRequest, ref: str, form: str) -> HttpResponse:
+    dossier = own_dossier(request.user, ref)
+    if form not in APPLICANT_FORMS:
+        raise NotFound("Không có biểu mẫu này.")
+    content = dossier_forms.render_form(dossier, form)
+    return _file_response(content, "application/pdf", f"{dossier.reference}-{form}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Kho dữ liệu
+
+
+@handles_refusals
+def vault(request: HttpRequest) -> HttpResponse:
+    applicant = applicant_of(request.user)
+    if applicant is None:
+        raise NotFound("Tài khoản này không có kho dữ liệu cá nhân, tổ chức.")
+    today = timezone.localdate()
+    items = list(
+        VaultItem.objects.filter(owner=applicant).select_related("file", "dossier").order_by("-created_at")
+    )
+    reuses = dict(
+        ComponentFile.objects.filter(
+            component__dossier__applicant=applicant, source=ComponentFile.Source.REUSED
+        )
+        .order_by()
+        .values_list("file_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = [
+        {
+            "item": item,
+            "valid": item.expires_on is None or item.expires_on >= today,
+            "used": reuses.get(item.file_id, 0),
+        }
+        for item in items
+    ]
+    counts = {
+        "total": len(rows),
+        "valid": sum(1 for r in rows if r["valid"]),
+        "results": sum(1 for r in rows if r["item"].source == VaultItem.Source.RESULT),
+    }
+    return render(request, "web/portal/vault.html", {"rows": rows, "counts": counts, "applicant": applicant})

@@ -1,0 +1,157 @@
+"""Journey: an online dossier through the officers of commune A — the one-stop officer receives it, the
+specialist asks for a supplement (previewing form 02 as she types), the officer records the supplement,
+the leader resolves and issues the signed electronic result, and the officer hands it over."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from documents.models import ResultDocument
+from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
+from documents.tests.test_signing import reused_keys  # noqa: F401 - autouse: fast demo keys
+from dossiers.models import Dossier
+from dossiers.tests.conftest import vn
+from web.tests.test_workspace_pages import counter_dossier, online_dossier
+
+pytestmark = pytest.mark.browser
+
+
+def open_action(page, label: str):
+    page.wait_for_load_state()  # htmx ready: before it, the link opens the dialog as a page of its own
+    page.get_by_role("region", name="Thao tác").get_by_role("link", name=label, exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", level=2)).to_have_text(label)
+    return dialog
+
+
+def confirm(page, dialog, label: str, done: str) -> None:
+    dialog.get_by_role("button", name=f"Xác nhận: {label}").click()
+    expect(page.get_by_role("status").filter(has_text=done)).to_be_visible()
+
+
+def test_online_dossier_from_reception_to_delivery(
+    page, login, api, citizen, officer_a, specialist_a, leader_a, clock, shot
+):
+    clock(vn(2026, 3, 2, 8, 15))
+    reference = online_dossier(api, citizen)
+
+    # The one-stop officer finds it among the online dossiers to check, and receives it.
+    clock(vn(2026, 3, 2, 8, 30))
+    login(page, officer_a)
+    page.goto("/can-bo/ho-so/?tab=cho-tiep-nhan")
+    page.get_by_role("link", name="(chưa cấp mã)").click()
+    dialog = open_action(page, "Tiếp nhận hồ sơ")
+    preview = dialog.frame_locator("iframe.form-preview")
+    expect(preview.get_by_text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")).to_be_visible()
+    shot(page, "xu-ly-1-tiep-nhan-truc-tuyen")
+    confirm(page, dialog, "Tiếp nhận hồ sơ", "Đã tiếp nhận hồ sơ.")
+    code = Dossier.objects.get(uuid=reference).code
+    expect(page).to_have_url(re.compile(re.escape(f"/can-bo/ho-so/{code}/")))
+    dialog = open_action(page, "Chuyển bước xử lý")
+    dialog.get_by_label("Người nhận bước tiếp theo").select_option("chuyenvien.phohien")
+    confirm(page, dialog, "Chuyển bước xử lý", "Đã chuyển hồ sơ sang bước tiếp theo.")
+
+    # The specialist asks, once and completely, for what is missing: form 02 follows her typing.
+    clock(vn(2026, 3, 2, 10, 0))
+    login(page, specialist_a)
+    page.goto("/can-bo/ho-so/")
+    page.get_by_role("link", name=code).click()
+    dialog = open_action(page, "Yêu cầu bổ sung, hoàn thiện hồ sơ")
+    dialog.get_by_label("Nội dung cần bổ sung, hoàn thiện").fill(
+        "Bản sao Giấy chứng sinh có chứng thực\nVăn bản ủy quyền của người nộp thay"
+    )
+    preview = dialog.frame_locator("iframe.form-preview")
+    expect(preview.get_by_text("1. Bản sao Giấy chứng sinh có chứng thực")).to_be_visible()
+    expect(preview.get_by_text("2. Văn bản ủy quyền của người nộp thay")).to_be_visible()
+    shot(page, "xu-ly-2-yeu-cau-bo-sung-xem-truoc")
+    confirm(page, dialog, "Yêu cầu bổ sung, hoàn thiện hồ sơ", "Đã gửi yêu cầu bổ sung hồ sơ.")
+    expect(page.locator(".status-pill")).to_have_text("Chờ bổ sung hồ sơ")
+
+    # The applicant brings the papers: the officer records the supplement; the time restarts.
+    clock(vn(2026, 3, 3, 9, 0))
+    login(page, officer_a)
+    page.goto("/can-bo/ho-so/?tab=cho-bo-sung")
+    page.get_by_role("link", name=code).click()
+    dialog = open_action(page, "Nhận hồ sơ bổ sung")
+    dialog.get_by_label("Ghi chú").fill("Đã nộp đủ giấy tờ bổ sung")
+    confirm(page, dialog, "Nhận hồ sơ bổ sung", "Đã nhận hồ sơ bổ sung")
+    assert Dossier.objects.get(code=code).due_at == vn(2026, 3, 4, 9, 0)
+
+    # The specialist proposes, the leader approves and resolves, then issues the signed result.
+    clock(vn(2026, 3, 3, 10, 0))
+    login(page, specialist_a)
+    page.goto(f"/can-bo/ho-so/{code}/")
+    dialog = open_action(page, "Chuyển bước xử lý")
+    dialog.get_by_label("Người nhận bước tiếp theo").select_option("lanhdao.phohien")
+    confirm(page, dialog, "Chuyển bước xử lý", "Đã chuyển hồ sơ sang bước tiếp theo.")
+
+    clock(vn(2026, 3, 3, 11, 0))
+    login(page, leader_a)
+    page.goto(f"/can-bo/ho-so/{code}/")
+    dialog = open_action(page, "Chuyển bước xử lý")
+    confirm(page, dialog, "Chuyển bước xử lý", "Đã chuyển hồ sơ sang bước tiếp theo.")
+    dialog = open_action(page, "Ban hành kết quả")
+    expect(dialog.get_by_label("Giải quyết (có kết quả)")).to_be_checked()
+    dialog.get_by_label("Nội dung kết quả / lý do từ chối").fill("Cấp Giấy khai sinh")
+    confirm(page, dialog, "Ban hành kết quả", "Đã ban hành kết quả giải quyết.")
+    dialog = open_action(page, "Phát hành kết quả điện tử (ký số)")
+    expect(dialog.get_by_label("Tên kết quả")).to_have_value("Giấy khai sinh")
+    dialog.get_by_label("Số, ký hiệu").fill("25/GKS")
+    dialog.get_by_label("Tệp kết quả (PDF)").set_input_files(
+        files=[{"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(1)}]
+    )
+    confirm(page, dialog, "Phát hành kết quả điện tử (ký số)", "Đã ký số và phát hành kết quả điện tử.")
+    results = page.get_by_role("region", name="Kết quả điện tử")
+    expect(results).to_contain_text("Giấy khai sinh — số 25/GKS")
+    result = ResultDocument.objects.get(dossier__code=code)
+    assert result.number == "25/GKS" and result.signer
+
+    # The officer hands the result over at the counter.
+    clock(vn(2026, 3, 3, 14, 0))
+    login(page, officer_a)
+    page.goto("/can-bo/ho-so/?tab=cho-tra")
+    page.get_by_role("link", name=code).click()
+    dialog = open_action(page, "Trả kết quả")
+    dialog.get_by_label("Hình thức trả kết quả").select_option("counter")
+    confirm(page, dialog, "Trả kết quả", "Đã trả kết quả.")
+    expect(page.locator(".status-pill")).to_have_text("Đã trả kết quả")
+    expect(page.locator(".dossier-head")).to_contain_text("Trước hạn")
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.status == "delivered" and dossier.resolution_timing == "early"
+    timeline = page.get_by_role("region", name="Diễn biến hồ sơ")
+    for label in (
+        "Tiếp nhận hồ sơ",
+        "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+        "Nhận hồ sơ bổ sung",
+        "Ban hành kết quả",
+        "Phát hành kết quả điện tử (ký số)",
+        "Trả kết quả",
+    ):
+        expect(timeline.get_by_text(label, exact=True).first).to_be_visible()
+    shot(page, "xu-ly-3-da-tra-ket-qua")
+
+
+def test_the_inbox_and_a_dossier_on_a_phone(phone_page, login, api, officer_a, clock, shot):
+    clock(vn(2026, 3, 2, 9, 0))
+    code = counter_dossier(api, officer_a)
+    login(phone_page, officer_a)
+    phone_page.goto("/can-bo/ho-so/")
+    row = phone_page.locator(".inbox-table tbody tr").first
+    expect(row).to_contain_text(code)
+    expect(row).to_contain_text("Sắp đến hạn")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone_page, "xu-ly-4-hop-ho-so-dien-thoai")
+    row.get_by_role("link", name=code).click()
+    expect(phone_page.locator(".status-pill")).to_have_text("Đã tiếp nhận")
+    phone_page.wait_for_load_state("load")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    dialog = open_action(phone_page, "Dừng giải quyết theo đề nghị")
+    dialog.get_by_label("Lý do").fill("Người nộp có đơn xin dừng giải quyết")
+    preview = dialog.frame_locator("iframe.form-preview")
+    expect(preview.get_by_role("heading", name="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")).to_be_visible()
+    expect(preview.get_by_text("Người nộp có đơn xin dừng giải quyết")).to_be_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone_page, "xu-ly-5-hop-thoai-dien-thoai")

@@ -1,0 +1,128 @@
+"""What every page of the officer workspace shares: who may open it, how a refusal is shown, and how a
+dossier's deadline reads (colour and words, never colour alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.models import User
+from dossiers.models import Dossier, Timing
+from dossiers.selectors import PROGRESS_LABELS, Progress, progress_at
+from dossiers.transitions import BEFORE_RECEPTION, Status
+from organization.models import Agency, Membership, Role
+
+View = Callable[..., HttpResponse]
+
+
+def is_officer(user: Any) -> bool:
+    """Staff of some agency (any active role), or the superuser."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser) or Membership.objects.filter(user=user, is_active=True).exists()
+
+
+def officer_view(view: View) -> View:
+    """Only officers: a citizen who types a workspace address gets a clear 403 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_officer(request.user):
+            return error_page(
+                request,
+                "Trang này dành cho cán bộ, công chức tiếp nhận và giải quyết hồ sơ.",
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def error_page(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    titles = {403: "Không có quyền truy cập", 404: "Không tìm thấy"}
+    return render(
+        request,
+        "web/workspace/error.html",
+        {"message": message, "title": titles.get(status, "Không thực hiện được"), "status": status},
+        status=status,
+    )
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def acting_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def ancestors(agency: Agency) -> list[int]:
+    """The agency and the agencies above it: a member of a unit acts for every agency it is inside
+    (``dossiers.services.acting_membership``)."""
+    chain: list[int] = []
+    current: Agency | None = agency
+    while current is not None and current.pk not in chain:
+        chain.append(current.pk)
+        current = current.parent
+    return chain
+
+
+def reception_points(user: User) -> list[Agency]:
+    """The service centres (or agencies) where ``user`` receives dossiers as a one-stop officer; every
+    active service centre for the superuser."""
+    if user.is_superuser:
+        return list(
+            Agency.objects.filter(kind=Agency.Kind.SERVICE_CENTRE, is_active=True)
+            .select_related("unit")
+            .order_by("level", "name")
+        )
+    return [
+        m.agency
+        for m in Membership.objects.filter(
+            user=user, is_active=True, role=Role.ONE_STOP_OFFICER, agency__is_active=True
+        )
+        .select_related("agency__unit")
+        .order_by("agency__name")
+    ]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How a dossier stands against its deadline, for a badge: a CSS class and the words."""
+
+    css: str
+    label: str
+    detail: str = ""
+
+
+_TIMING_CSS = {Timing.EARLY: "early", Timing.ON_TIME: "on-time", Timing.LATE: "late"}
+_PROGRESS_CSS = {
+    Progress.IN_TIME: "in-time",
+    Progress.APPROACHING: "approaching",
+    Progress.OVERDUE: "overdue",
+}
+
+
+def deadline_of(dossier: Dossier, at: datetime) -> Deadline | None:
+    """In time / approaching / overdue while pending (clock stopped says so); early / on time / late
+    once resolved; nothing before reception or after a side exit."""
+    if dossier.resolution_timing:
+        timing = Timing(dossier.resolution_timing)
+        return Deadline(_TIMING_CSS[timing], str(timing.label))
+    progress = progress_at(dossier, at)
+    if progress is None:
+        if dossier.status in BEFORE_RECEPTION:
+            return Deadline("none", "Chưa tiếp nhận")
+        return None
+    detail = ""
+    if dossier.status in (Status.AWAITING_SUPPLEMENT, Status.PAUSED):
+        detail = "dừng tính thời hạn"
+    return Deadline(_PROGRESS_CSS[progress], PROGRESS_LABELS[progress], detail)

@@ -1,0 +1,149 @@
+"""Previews of the forms an action will produce (TT 03/2025/TT-VPCP), from the dossier's current data
+and what the officer has typed so far — rendered with the very template the PDF uses, nothing saved.
+
+The context mirrors what ``dossiers/forms.py`` gathers from the stored rows after the action; the
+preview is shown in a sandboxed frame with a "BẢN XEM TRƯỚC" mark.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import timezone, translation
+
+from accounts.models import User
+from catalog.models import Channel
+from dossiers import forms as dossier_forms
+from dossiers.models import Dossier
+from dossiers.transitions import Action
+from organization.models import Agency
+from web.workspace_forms import lines
+from worktime.calendar import VN_TZ
+from worktime.services import work_calendar
+
+MARK = (
+    '<div style="position:fixed;top:0;right:0;background:#8a5a00;color:#fff;padding:2px 8px;'
+    'font:bold 11px sans-serif;letter-spacing:.05em">BẢN XEM TRƯỚC — CHƯA LƯU</div>'
+)
+
+# Which form each action produces (the refusal after appraisal is the resolve action's).
+PREVIEW_FORMS: dict[str, str] = {
+    Action.RECEIVE.value: "receipt",
+    Action.RETURN_FOR_COMPLETION.value: "supplement-request",
+    Action.REQUEST_SUPPLEMENT.value: "supplement-request",
+    Action.REFUSE.value: "refusal",
+    Action.EXTEND.value: "apology",
+    Action.STOP.value: "stop-notice",
+    Action.RESOLVE.value: "refusal",
+}
+
+
+def _fonts() -> dict[str, str]:
+    return {key: static(f"dossiers/fonts/{name}") for key, name in dossier_forms.FONT_FILES.items()}
+
+
+def _base(dossier: Dossier, issuer: Agency, at: datetime, reference: str | None = None) -> dict[str, Any]:
+    reference = reference or dossier.reference
+    url = dossier_forms.lookup_url(reference)
+    return {
+        "dossier": dossier,
+        "reference": reference,
+        "header_blocks": dossier_forms.header_blocks(issuer),
+        "place_date": dossier_forms.place_date_line(issuer, at),
+        "procedure_name": dossier.version.name,
+        "procedure_code": dossier.procedure.code,
+        "qr": {"url": url, "image": dossier_forms.qr_data_uri(url)},
+        "issuer": issuer,
+    }
+
+
+def preview_context(
+    action: str, dossier: Dossier, *, actor: User, issuer: Agency, data: dict[str, str], at: datetime
+) -> dict[str, Any] | None:
+    """The form's context as the action would leave it, or None when this input produces no form
+    (e.g. a resolution that is not a refusal)."""
+    base = _base(dossier, issuer, at)
+    reason = data.get("reason", "").strip() or data.get("note", "").strip()
+    if action == Action.RECEIVE:
+        assert dossier.statutory_amount is not None
+        deadline = work_calendar().deadline(
+            at,
+            dossier.statutory_amount,
+            dossier.statutory_unit,
+            after_15h_next_day=dossier.after_15h_next_day,
+        )
+        return {
+            **_base(dossier, issuer, at, reference="(cấp khi tiếp nhận)"),
+            "supplement_reception": False,
+            "components": list(dossier.components.order_by("position")),
+            "statutory": dossier_forms.format_amount(dossier.statutory_amount, dossier.statutory_unit),
+            "received": dossier_forms.format_instant(at),
+            "appointment": dossier_forms.format_instant(deadline.due),
+            "officer": actor.display_name,
+            "channel": str(Channel(dossier.channel).label),
+            "receiving_agency": dossier.receiving_agency,
+            "handling_agency": dossier.handling_agency,
+        }
+    if action in (Action.RETURN_FOR_COMPLETION, Action.REQUEST_SUPPLEMENT):
+        return {
+            **base,
+            "after_reception": action == Action.REQUEST_SUPPLEMENT,
+            "items": lines(data.get("items", "")) or ["(chưa nhập nội dung cần bổ sung)"],
+            "reason": data.get("reason", "").strip(),
+            "requested_by": actor.display_name,
+            "requested_at": dossier_forms.format_instant(at),
+        }
+    if action == Action.REFUSE or (action == Action.RESOLVE and data.get("outcome") == "refused"):
+        at_reception = action == Action.REFUSE
+        return {
+            **base,
+            "at_reception": at_reception,
+            "reason": reason or "(chưa nhập lý do)",
+            "refused_at": dossier_forms.format_instant(at),
+            "signer": actor.display_name if at_reception else "",
+            "submitted": dossier_forms.format_instant(dossier.submitted_at),
+            "received": dossier_forms.format_instant(dossier.received_at),
+        }
+    if action == Action.EXTEND:
+        new = _local_datetime(data.get("new_appointment", ""))
+        return {
+            **base,
+            "received": dossier_forms.format_instant(dossier.received_at),
+            "statutory": dossier_forms.format_amount(dossier.statutory_amount, dossier.statutory_unit),
+            "due": dossier_forms.format_instant(dossier.due_at),
+            "previous_appointment": dossier_forms.format_instant(dossier.appointment_at),
+            "new_appointment": dossier_forms.format_instant(new) if new else "(chưa chọn ngày hẹn mới)",
+            "reason": reason or "(chưa nhập lý do)",
+            "signer": actor.display_name,
+        }
+    if action == Action.STOP:
+        return {
+            **base,
+            "received": dossier_forms.format_instant(dossier.received_at),
+            "stopped_at": dossier_forms.format_instant(at),
+            "reason": reason or "(chưa nhập lý do)",
+            "signer": actor.display_name,
+        }
+    return None
+
+
+def _local_datetime(value: str) -> datetime | None:
+    for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            return timezone.make_aware(datetime.strptime(value.strip(), pattern), VN_TZ)
+        except ValueError:
+            continue
+    return None
+
+
+def render_preview(slug: str, context: dict[str, Any]) -> str:
+    """The form as an HTML document (the PDF's own template), marked as a preview."""
+    spec = dossier_forms.FORMS[slug]
+    with translation.override("vi"):
+        html = render_to_string(
+            spec.template, {**context, "title": spec.title, "form_number": spec.number, "fonts": _fonts()}
+        )
+    return html.replace("</body>", MARK + "</body>", 1)

@@ -1,0 +1,401 @@
+"""The officer workspace: the inbox per role, the dossier page, its printable forms, and the ledger.
+
+Reads go through ``dossiers.selectors`` (an officer sees only the dossiers of their agencies: another
+commune's dossier answers "not found"); writes are in ``web/workspace_actions.py`` and
+``web/workspace_reception.py``, through the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from accounts.models import User
+from catalog.models import Channel, ProcedureField
+from documents.models import ComponentFile
+from documents.results import ISSUE_ACTION, dossier_results
+from dossiers import forms as dossier_forms
+from dossiers import selectors
+from dossiers.models import (
+    DeliveryMethod,
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    Handover,
+    Outcome,
+    Timing,
+)
+from dossiers.selectors import InboxFilters
+from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
+from motcua.errors import DomainError, NotFound
+from organization.models import Agency, Membership, Role
+from organization.selectors import PROVINCE_WIDE_ROLES, user_scope
+from web.workspace_actions import Situation, available_actions, component_actions
+from web.workspace_common import acting_user, ancestors, deadline_of, error_page, is_htmx, officer_view
+from web.workspace_forms import InboxFilterForm
+from worktime.calendar import VN_TZ
+
+PAGE_SIZE = 25
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: str
+    statuses: tuple[Status, ...] = ()
+    overdue: bool | None = None
+    mine: bool = False
+    # Pending work: the most urgent first (``dossier_inbox``'s order); results waiting for the
+    # applicant: the longest waiting first; everything: the latest received first.
+    ordering: tuple[str, ...] = ()
+
+
+TABS = (
+    Tab("viec-cua-toi", "Việc của tôi", mine=True),
+    Tab("cho-tiep-nhan", "Chờ tiếp nhận", (Status.SUBMITTED,)),
+    Tab("dang-xu-ly", "Đang xử lý", (Status.RECEIVED, Status.PROCESSING)),
+    Tab("qua-han", "Quá hạn", overdue=True),
+    Tab("cho-bo-sung", "Chờ bổ sung", (Status.AWAITING_SUPPLEMENT,)),
+    Tab("cho-tra", "Có kết quả, chờ trả", (Status.RESOLVED,), ordering=("resolved_at", "pk")),
+    Tab("tat-ca", "Tất cả", ordering=("-received_at", "-created_at", "-pk")),
+)
+TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
+
+
+def my_work(user: User) -> Q:
+    """The dossiers waiting for ``user``: an active step assigned to them, or unassigned with one of
+    their roles at an agency they act for; for one-stop officers also the online dossiers to check,
+    the supplements to record and the results to hand over; for specialists and leaders the
+    consultations their agency has to answer."""
+    active = DossierStep.State.ACTIVE
+    condition = Q(steps__state=active, steps__assignee=user)
+    if user.is_superuser:
+        return condition
+    for membership in Membership.objects.filter(user=user, is_active=True).select_related("agency__parent"):
+        if membership.role in PROVINCE_WIDE_ROLES:
+            continue
+        places = ancestors(membership.agency)
+        condition |= Q(
+            steps__state=active,
+            steps__assignee__isnull=True,
+            steps__role=membership.role,
+            steps__agency_id__in=places,
+        )
+        if membership.role == Role.ONE_STOP_OFFICER:
+            condition |= Q(
+                status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.RESOLVED],
+                receiving_agency_id__in=places,
+            )
+        if membership.role in (Role.SPECIALIST, Role.LEADER):
+            condition |= Q(consultations__agency_id__in=places, consultations__answered_at__isnull=True)
+    return condition
+
+
+def _default_tab(user: User) -> Tab:
+    local_roles = Membership.objects.filter(user=user, is_active=True).exclude(
+        role__in=list(PROVINCE_WIDE_ROLES)
+    )
+    return TAB_BY_SLUG["viec-cua-toi" if local_roles.exists() else "tat-ca"]
+
+
+class Inbox:
+    """The dossiers a user works on, read once (``dossier_inbox``: their agencies' dossiers, with the
+    procedure and search filters), then cut per tab with the status and deadline filters."""
+
+    def __init__(self, user: User, form: InboxFilterForm, at: datetime) -> None:
+        data = form.cleaned_data if form.is_valid() else {}
+        self.user, self.at = user, at
+        self.status = data.get("status") or ""
+        self.overdue = {"1": True, "0": False}.get(data.get("overdue") or "")
+        self.base = selectors.dossier_inbox(
+            user=user,
+            filters=InboxFilters(
+                procedure=(data.get("procedure") or "").strip() or None, q=data.get("q") or None
+            ),
+            at=at,
+        ).exclude(status=Status.DRAFT)
+        self._mine: Q | None = None
+
+    def tab(self, tab: Tab) -> QuerySet[Dossier]:
+        dossiers = self.base
+        statuses = [self.status] if self.status else [s.value for s in tab.statuses]
+        if statuses:
+            dossiers = dossiers.filter(status__in=statuses)
+        overdue = self.overdue if self.overdue is not None else tab.overdue
+        if overdue is True:
+            dossiers = dossiers.filter(selectors.overdue_q(self.at))
+        elif overdue is False:
+            dossiers = dossiers.exclude(selectors.overdue_q(self.at))
+        if tab.mine:
+            if self._mine is None:
+                self._mine = my_work(self.user)
+            dossiers = dossiers.filter(pk__in=Dossier.objects.filter(self._mine).values("pk"))
+        return dossiers.order_by(*tab.ordering) if tab.ordering else dossiers
+
+
+@dataclass
+class Row:
+    dossier: Dossier
+    deadline: Any
+    holders: list[str] = field(default_factory=list)
+
+
+def _holder(step: DossierStep) -> str:
+    who = step.assignee.display_name if step.assignee else "chưa giao người"
+    return f"{Role(step.role).label}: {who}"
+
+
+@officer_view
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    now = timezone.now()
+    tab = TAB_BY_SLUG.get(request.GET.get("tab", "")) or _default_tab(user)
+    form = InboxFilterForm(request.GET)
+    form.is_valid()
+    reader = Inbox(user, form, now)
+    dossiers = reader.tab(tab).prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=DossierStep.objects.filter(state=DossierStep.State.ACTIVE)
+            .select_related("assignee")
+            .order_by("position"),
+            to_attr="active_steps",
+        )
+    )
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [Row(d, deadline_of(d, now), [_holder(s) for s in getattr(d, "active_steps", [])]) for d in page]
+    keep = request.GET.copy()
+    for key in ("page", "tab"):
+        keep.pop(key, None)
+    tabs = [
+        {
+            "tab": t,
+            "count": reader.tab(t).count(),
+            "current": t.slug == tab.slug,
+        }
+        for t in TABS
+    ]
+    query = keep.urlencode()
+    context = {
+        "form": form,
+        "tab": tab,
+        "tabs": tabs,
+        "rows": rows,
+        "page": page,
+        "filters": query,
+        "page_query": "&".join(part for part in (f"tab={tab.slug}", query) if part),
+        "now": now,
+        "htmx": is_htmx(request),
+        "ws_section": "inbox",
+    }
+    template = "web/workspace/_inbox_results.html" if is_htmx(request) else "web/workspace/inbox.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dossier page
+
+EVENT_LABELS: dict[str, str] = {
+    **{action.value: transition.label for action, transition in TRANSITIONS.items()},
+    "create": "Lưu bản nháp",
+    ISSUE_ACTION: "Phát hành kết quả điện tử (ký số)",
+}
+HANDOVER_KINDS = dossier_forms.HANDOVER_KINDS
+
+
+def _dossier_or_404(request: HttpRequest, reference: str) -> Dossier | HttpResponse:
+    try:
+        return selectors.dossier_get(user=request.user, reference=reference)
+    except NotFound as exc:
+        return error_page(request, exc.message, status=404)
+
+
+def _forms(dossier: Dossier) -> list[dict[str, Any]]:
+    found = []
+    for slug, spec in dossier_forms.FORMS.items():
+        reason = spec.missing(dossier)
+        found.append(
+            {
+                "slug": slug,
+                "number": spec.number,
+                "title": spec.title.capitalize(),
+                "missing": reason,
+                "url": reverse("web:workspace_form", args=[dossier.reference, slug]),
+            }
+        )
+    return found
+
+
+def _timeline(dossier: Dossier) -> list[DossierEvent]:
+    """The events in order, with what the page says of each: its label, the state it led to, the
+    items it listed, and the deadlines only where they moved (reception starts the clock, a received
+    supplement restarts it, an apology gives a new appointment)."""
+    events = list(dossier.events.select_related("actor_agency").order_by("seq"))
+    statuses = {s.value for s in Status}
+    for event in events:
+        started = event.action in (Action.RECEIVE, Action.RECEIVE_SUPPLEMENT)
+        items = event.data.get("items") if isinstance(event.data, dict) else None
+        event.label = EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+        event.to_label = (  # type: ignore[attr-defined]
+            STATUS_LABELS[Status(event.to_status)] if event.to_status in statuses else ""
+        )
+        event.item_list = items if isinstance(items, list) else []  # type: ignore[attr-defined]
+        event.due_changed = bool(event.due_after) and (  # type: ignore[attr-defined]
+            started or (event.due_before is not None and event.due_before != event.due_after)
+        )
+        event.appointment_changed = event.action == Action.EXTEND  # type: ignore[attr-defined]
+    return events
+
+
+@officer_view
+def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
+    found = _dossier_or_404(request, reference)
+    if isinstance(found, HttpResponse):
+        return found
+    dossier = found
+    user = acting_user(request)
+    now = timezone.now()
+    situation = Situation.of(dossier)
+    components = dossier.components.select_related("digitization").prefetch_related(
+        Prefetch("files", queryset=ComponentFile.objects.select_related("file").order_by("version"))
+    )
+    events = _timeline(dossier)
+    context = {
+        "dossier": dossier,
+        "deadline": deadline_of(dossier, now),
+        "channel": Channel(dossier.channel).label if dossier.channel in Channel.values else dossier.channel,
+        "steps": situation.steps,
+        "consultations": list(dossier.consultations.select_related("agency").order_by("requested_at")),
+        "handovers": list(
+            Handover.objects.filter(dossier=dossier)
+            .select_related("from_agency", "to_agency")
+            .order_by("seq")
+        ),
+        "handover_kinds": HANDOVER_KINDS,
+        "events": events,
+        "components": list(components),
+        "supplements": list(dossier.supplement_requests.order_by("requested_at")),
+        "extension": getattr(dossier, "extension", None) if dossier.extension_count else None,
+        "forms": _forms(dossier),
+        "results": dossier_results(dossier),
+        "actions": available_actions(user, dossier, now, situation),
+        "component_actions": component_actions(user, dossier),
+        "timings": dict(Timing.choices),
+        "roles": dict(Role.choices),
+        "states": dict(DossierStep.State.choices),
+        "outcomes": dict(Outcome.choices),
+        "delivery_methods": dict(DeliveryMethod.choices),
+        "ws_section": "inbox",
+    }
+    return render(request, "web/workspace/dossier.html", context)
+
+
+@xframe_options_sameorigin  # the counter prints the receipt from a frame of its own page
+@officer_view
+def dossier_form_pdf(request: HttpRequest, reference: str, form: str) -> HttpResponse:
+    """One of the six dossier forms as PDF; a form that does not apply says why, in a page."""
+    if form not in dossier_forms.FORMS:
+        return error_page(request, "Không có biểu mẫu này.", status=404)
+    found = _dossier_or_404(request, reference)
+    if isinstance(found, HttpResponse):
+        return found
+    try:
+        content = dossier_forms.render_form(found, form)
+    except DomainError as exc:
+        return error_page(request, exc.message, status=exc.status)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{found.reference}-{form}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Ledger (Sổ theo dõi hồ sơ, form 07)
+
+LEDGER_LIMIT = 500
+
+
+def _ledger_agencies(user: User) -> QuerySet[Agency]:
+    scope = user_scope(user)
+    agencies = Agency.objects.filter(is_active=True)
+    if not scope.everything:
+        agencies = agencies.filter(pk__in=scope.agency_ids)
+    return agencies.order_by("level", "name")
+
+
+@officer_view
+def ledger(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    agencies = list(_ledger_agencies(user))
+    today = timezone.localdate()
+    years = list(range(today.year, today.year - 6, -1))
+    own = [
+        m.agency_id
+        for m in Membership.objects.filter(user=user, is_active=True).exclude(
+            role__in=list(PROVINCE_WIDE_ROLES)
+        )
+    ]
+    by_code = {a.code: a for a in agencies}
+    agency = by_code.get(request.GET.get("agency", "")) or next(
+        (a for a in agencies if a.pk in own), agencies[0] if agencies else None
+    )
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() and int(year_param) in years else today.year
+    fields = list(ProcedureField.objects.order_by("name"))
+    field_by_code = {f.code: f for f in fields}
+    chosen = field_by_code.get(request.GET.get("field", ""))
+    if chosen is None and agency is not None:
+        chosen = _busiest_field(agency, year, field_by_code)
+    rows: list[Dossier] = []
+    if agency is not None and chosen is not None:
+        rows = dossier_forms.ledger_dossiers(agency=agency, field=chosen, year=year)
+    pdf_url = (
+        f"/api/v1/ledger.pdf?agency={agency.code}&field={chosen.code}&year={year}"
+        if agency is not None and chosen is not None
+        else ""
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "web/workspace/ledger.html",
+        {
+            "agencies": agencies,
+            "agency": agency,
+            "fields": fields,
+            "field": chosen,
+            "years": years,
+            "year": year,
+            "rows": [(d, deadline_of(d, now)) for d in rows[:LEDGER_LIMIT]],
+            "total": len(rows),
+            "limit": LEDGER_LIMIT,
+            "pdf_url": pdf_url,
+            "ws_section": "ledger",
+        },
+    )
+
+
+def _busiest_field(agency: Agency, year: int, fields: dict[str, ProcedureField]) -> ProcedureField | None:
+    start = datetime(year, 1, 1, tzinfo=VN_TZ)
+    end = datetime(year + 1, 1, 1, tzinfo=VN_TZ)
+    top = (
+        Dossier.objects.filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
+        .filter(received_at__gte=start, received_at__lt=end, version__field__isnull=False)
+        .values("version__field__code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return fields.get(top["version__field__code"]) if top else None
