@@ -26,6 +26,21 @@ PER_THREAD = 5
 AT = vn(2026, 3, 2, 8, 0)
 
 
+@pytest.fixture(scope="module")
+def reference_data_kept(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Put the shared reference data back after the flush that ends this module's transactional test,
+    if it was there before. (A module fixture is torn down after the test's flush; a function-scoped
+    one would reload before it.)"""
+    with django_db_blocker.unblock():
+        present = Agency.objects.filter(code="001.00.11953.H31").exists()
+    yield
+    if present:
+        from conftest import load_reference_data
+
+        with django_db_blocker.unblock():
+            load_reference_data()
+
+
 @pytest.fixture
 def own_centre(transactional_db: Any) -> tuple[Agency, User]:
     """A centre and an officer of the test's own: transactional tests run after all others, and an
@@ -64,6 +79,7 @@ def run_in_threads(count: int, work: Callable[[int], None]) -> None:
     assert errors == []
 
 
+@pytest.mark.usefixtures("reference_data_kept")
 def test_parallel_kiosks_and_counters(own_centre: tuple[Agency, User]) -> None:
     centre, officer = own_centre
     field = ProcedureField.objects.create(code="ho-tich-thu", name="Hộ tịch (thử)")

@@ -227,6 +227,8 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"Bỏ qua kiểm thử trên trình duyệt: {reason}")
     from playwright.sync_api import sync_playwright
 
+    for stale in SCREENSHOTS.glob("failed-*.png"):  # from an earlier run
+        stale.unlink()
     manager = sync_playwright()
     playwright = manager.__enter__()
     restore = _hide_the_event_loop(greenlet.getcurrent())
