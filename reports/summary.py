@@ -2,7 +2,7 @@
 
 ``summary`` sums the maintained facts (a few hundred rows for a quarter of a province);
 ``summary_naive`` counts the same numbers straight from the dossiers and their events, as a check
-(tests and ``bench/reports.py`` assert that the two agree exactly).
+(tests and ``bench/report_facts.py`` assert that the two agree exactly).
 """
 
 from __future__ import annotations
@@ -210,15 +210,18 @@ def summary(
         rated=Sum("rated"),
         satisfied=Sum("satisfied"),
     )
-    before = _grouped(facts.filter(_periods_q(prefix(start))), group, carried_over=Sum("pending_delta"))
-    at_end = _grouped(
-        facts.filter(_periods_q(prefix(after))),
+    # The stocks at the start and at the end in one pass: the two prefixes share their years and most
+    # of their months (bench/report_facts.py: the prefixes are most of the rows a summary reads).
+    before, at_end = _periods_q(prefix(start)), _periods_q(prefix(after))
+    stocks = _grouped(
+        facts.filter(before | at_end),
         group,
-        pending=Sum("pending_delta"),
-        pending_overdue=Sum("overdue_delta"),
+        carried_over=Sum("pending_delta", filter=before),
+        pending=Sum("pending_delta", filter=at_end),
+        pending_overdue=Sum("overdue_delta", filter=at_end),
     )
     result: dict[Any, Counts] = defaultdict(Counts)
-    for part in (flows, before, at_end):
+    for part in (flows, stocks):
         for key, values in part.items():
             counts = result[key]
             for name, value in values.items():
