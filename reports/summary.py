@@ -15,9 +15,10 @@ from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from dossiers.models import Dossier, DossierEvent, SupplementRequest
-from dossiers.transitions import CLOCK_RUNNING, Status
+from dossiers.transitions import CLOCK_RUNNING, PENDING, Status
 from reports.models import SATISFIED_RATING, Fact
 from worktime.calendar import VN_TZ
 
@@ -210,16 +211,19 @@ def summary(
         rated=Sum("rated"),
         satisfied=Sum("satisfied"),
     )
-    # The stocks at the start and at the end in one pass: the two prefixes share their years and most
-    # of their months (bench/report_facts.py: the prefixes are most of the rows a summary reads).
-    before, at_end = _periods_q(prefix(start)), _periods_q(prefix(after))
-    stocks = _grouped(
-        facts.filter(before | at_end),
-        group,
-        carried_over=Sum("pending_delta", filter=before),
-        pending=Sum("pending_delta", filter=at_end),
-        pending_overdue=Sum("overdue_delta", filter=at_end),
-    )
+    if start.year >= timezone.localdate().year - 1:
+        stocks = _stocks_from_now(facts, scope, group_by, start, after)
+    else:
+        # The stocks at the start and at the end in one pass: the two prefixes share their years and
+        # most of their months.
+        before, at_end = _periods_q(prefix(start)), _periods_q(prefix(after))
+        stocks = _grouped(
+            facts.filter(before | at_end),
+            group,
+            carried_over=Sum("pending_delta", filter=before),
+            pending=Sum("pending_delta", filter=at_end),
+            pending_overdue=Sum("overdue_delta", filter=at_end),
+        )
     result: dict[Any, Counts] = defaultdict(Counts)
     for part in (flows, stocks):
         for key, values in part.items():
@@ -229,6 +233,49 @@ def summary(
     if group is None:
         result.setdefault(None, Counts())
     return {key: counts for key, counts in result.items() if group is None or any(asdict(counts).values())}
+
+
+def suffix(start: date) -> list[tuple[str, date, date]]:
+    """Every period from ``start`` on: the rest of its year as months and days, then the years after."""
+    year_end = date(start.year + 1, 1, 1)
+    return [*cover(start, year_end), (Fact.Grain.YEAR.value, year_end, date.max)]
+
+
+def _stocks_from_now(
+    facts: QuerySet, scope: ReportScope, group_by: GroupBy | None, start: date, after: date
+) -> dict[Any, dict[str, int]]:
+    """The stocks of a recent period as "now" minus what happened since: the sum of every
+    ``pending_delta`` is the number of dossiers pending now, the sum of every ``overdue_delta`` the
+    number whose clock runs now (each open spell added +1, each closed one +1 −1) — both a small
+    indexed count of the dossier table. Then only the fact rows after the period's start are read,
+    instead of every year's (10M dossiers: ~2.9 s → see bench/report_facts.py)."""
+    group = FACT_COLUMN[group_by] if group_by else None
+    since_start, since_end = _periods_q(suffix(start)), _periods_q(suffix(after))
+    later = _grouped(
+        facts.filter(since_start | since_end),
+        group,
+        carried_over=Sum("pending_delta", filter=since_start),
+        pending=Sum("pending_delta", filter=since_end),
+        pending_overdue=Sum("overdue_delta", filter=since_end),
+    )
+    current = Dossier.objects.filter(scope.q("handling_agency"), status__in=list(PENDING)).annotate(
+        field_key=Coalesce("version__field_id", Value(0), output_field=IntegerField())
+    )
+    now = _grouped(
+        current,
+        DOSSIER_GROUP[group_by] if group_by else None,
+        pending=Count("pk"),
+        running=Count("pk", filter=Q(status__in=list(CLOCK_RUNNING))),
+    )
+    stocks: dict[Any, dict[str, int]] = {}
+    for key in set(later) | set(now):
+        total, since = now.get(key, {}), later.get(key, {})
+        stocks[key] = {
+            "carried_over": total.get("pending", 0) - since.get("carried_over", 0),
+            "pending": total.get("pending", 0) - since.get("pending", 0),
+            "pending_overdue": total.get("running", 0) - since.get("pending_overdue", 0),
+        }
+    return stocks
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,3 +93,13 @@ def test_rebuild_recomputes_the_same_rows(history: int) -> None:
     # Rows whose counters all cancelled out are not recreated.
     assert {r for r in before if any(r[6:])} == after
     assert rows() is not None
+
+
+def test_old_periods_sum_prefixes_and_agree_too(history: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Periods of past years read the stocks as prefix sums; recent ones as "now" minus suffix sums."""
+    from reports import summary as module
+
+    monkeypatch.setattr(module.timezone, "localdate", lambda: date(2040, 1, 1))  # every period is old
+    for start, end in _periods()[:8]:
+        for group_by in [None, GroupBy.AGENCY]:
+            assert summary(start, end, group_by=group_by) == summary_naive(start, end, group_by=group_by)
