@@ -29,4 +29,11 @@ def test_leader_reads_the_dashboard(page, phone_page, login, leader_a, clock, sh
     phone_page.goto("/bao-cao/")
     expect(phone_page.locator('[data-kpi="received"]')).to_have_text("6")
     expect(phone_page.locator("figure[data-chart] svg").first).to_be_visible()
+    # Nothing wider than the phone: wide tables scroll inside their own box.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone_page, "bao-cao-2-dien-thoai")
+    for path in ("/bao-cao/qua-han/", "/chi-so/"):
+        phone_page.goto(path)
+        expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    shot(phone_page, "bao-cao-3-chi-so-dien-thoai")
