@@ -503,20 +503,9 @@ def dossier_create(
             fields={"channel": ["online, counter hoặc postal."]},
         )
     receiving = data.receiving_agency
-    if receiving.kind != Agency.Kind.SERVICE_CENTRE and not version.agencies.filter(pk=receiving.pk).exists():
-        raise DomainError(
-            "not_a_reception_point",
-            f"{receiving.name} không phải nơi tiếp nhận hồ sơ.",
-            fields={"receiving_agency": ["Chọn Trung tâm Phục vụ hành chính công."]},
-        )
+    _check_reception_point(version, receiving)
     handling = _competent_handling_agency(version, receiving, data.handling_agency)
-    case = None
-    if data.case_id is not None:
-        case = version.cases.filter(pk=data.case_id).first()
-        if case is None:
-            raise DomainError(
-                "invalid_case", "Trường hợp không thuộc thủ tục này.", fields={"case": ["Không hợp lệ."]}
-            )
+    case = _case_of(version, data.case_id)
     if data.imported and data.processing_time is not None:
         amount, unit = data.processing_time
     else:
@@ -596,6 +585,127 @@ def dossier_create(
     )
     if officer_channel:
         _receive(dossier, actor=actor, agency=receiving, at=at, code=data.code)
+    return dossier
+
+
+def _check_reception_point(version: ProcedureVersion, receiving: Agency) -> None:
+    if receiving.kind != Agency.Kind.SERVICE_CENTRE and not version.agencies.filter(pk=receiving.pk).exists():
+        raise DomainError(
+            "not_a_reception_point",
+            f"{receiving.name} không phải nơi tiếp nhận hồ sơ.",
+            fields={"receiving_agency": ["Chọn Trung tâm Phục vụ hành chính công."]},
+        )
+
+
+def _case_of(version: ProcedureVersion, case_id: int | None) -> ProcedureCase | None:
+    if case_id is None:
+        return None
+    case = version.cases.filter(pk=case_id).first()
+    if case is None:
+        raise DomainError(
+            "invalid_case", "Trường hợp không thuộc thủ tục này.", fields={"case": ["Không hợp lệ."]}
+        )
+    return case
+
+
+@dataclass
+class DraftChange:
+    """What the applicant may change on a draft before submitting it: the case, the place of filing and
+    the contact details (name and ID number come from the account)."""
+
+    receiving_agency: Agency
+    handling_agency: Agency | None = None
+    case_id: int | None = None
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    representative_name: str = ""
+    representative_id_number: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def dossier_update_draft(
+    *, dossier: Dossier, actor: User | None, change: DraftChange, at: datetime | None = None
+) -> Dossier:
+    """Change a draft's case, place and contact details. A new case brings its own papers into the
+    list and drops the papers only the old case needed, except those that already carry a file: they
+    stay on the draft (still papers of the procedure), after the others, so nothing attached is lost."""
+    at = at or timezone.now()
+    dossier = _lock(dossier)
+    if dossier.status != Status.DRAFT:
+        raise DomainError(
+            "not_a_draft",
+            f"Hồ sơ đang ở trạng thái «{STATUS_LABELS[Status(dossier.status)]}»: chỉ sửa được bản nháp.",
+            status=409,
+        )
+    if not _is_applicant(actor, dossier):
+        raise Forbidden("Chỉ người nộp hồ sơ được sửa bản nháp của mình.")
+    version = dossier.version
+    _check_reception_point(version, change.receiving_agency)
+    handling = _competent_handling_agency(version, change.receiving_agency, change.handling_agency)
+    case = _case_of(version, change.case_id)
+    amount, unit = _statutory(version, dossier.channel, case, None)
+
+    changed: dict[str, Any] = {}
+    if case != dossier.case:
+        wanted = sorted(
+            version.components.filter(case__isnull=True) | version.components.filter(case=case),
+            key=lambda r: r.position,
+        )
+        wanted_ids = {r.pk for r in wanted}
+        rows = list(dossier.components.all())
+        others = [c for c in rows if c.requirement_id not in wanted_ids]
+        kept_others = [c for c in others if c.files.exists()]
+        DossierComponent.objects.filter(pk__in=[c.pk for c in others if c not in kept_others]).delete()
+        kept = {c.requirement_id: c for c in rows if c.requirement_id in wanted_ids}
+        for position, requirement in enumerate(wanted):
+            row = kept.get(requirement.pk)
+            if row is None:
+                DossierComponent.objects.create(
+                    dossier=dossier,
+                    requirement=requirement,
+                    name=requirement.name,
+                    originals=min(requirement.originals or 0, 99),
+                    copies=min(requirement.copies or 0, 99),
+                    position=position,
+                )
+            elif row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        for position, row in enumerate(kept_others, start=len(wanted)):
+            row.position = position
+            row.save(update_fields=["position"])
+        changed["case"] = [dossier.case.name if dossier.case else "", case.name if case else ""]
+    values = {
+        "case": case,
+        "receiving_agency": change.receiving_agency,
+        "province_id": change.receiving_agency.province_id,
+        "handling_agency": handling,
+        "statutory_amount": amount,
+        "statutory_unit": unit,
+        "applicant_address": nfc(change.address) or dossier.applicant.address,
+        "applicant_phone": change.phone.strip(),
+        "applicant_email": change.email.strip(),
+        "representative_name": nfc(change.representative_name),
+        "representative_id_number": change.representative_id_number.strip(),
+        "note": nfc(change.note),
+    }
+    for name, value in values.items():
+        if name != "case" and getattr(dossier, name) != value:
+            changed[name] = True
+        setattr(dossier, name, value)
+    _save(dossier, list(values))
+    if changed:
+        _record(
+            dossier,
+            "edit_draft",
+            actor=actor,
+            agency=None,
+            at=at,
+            from_status=dossier.status,
+            data={"changed": sorted(changed)},
+        )
     return dossier
 
 

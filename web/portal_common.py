@@ -34,6 +34,7 @@ SUPPLEMENT_SENT = "applicant_supplement"
 
 EVENT_LABELS = {
     "create": "Tạo bản nháp",
+    "edit_draft": "Sửa bản nháp",
     "issue_result": "Phát hành kết quả điện tử (đã ký số)",
     SUPPLEMENT_SENT: "Người nộp gửi giấy tờ bổ sung",
 }

@@ -439,6 +439,88 @@ def file_attach(request: HttpRequest, code: str, ref: uuid.UUID, component_id: i
 
 
 @handles_refusals
+def file_edit(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse:
+    """Steps 1 and 2 again on an existing draft: the case, the place and the contact details."""
+    dossier = draft_of(request, code, ref)
+    if dossier.status != Status.DRAFT:
+        return _not_draft(dossier)
+    version = dossier.version
+    places = places_for(version)
+    at_province = dossier.receiving_agency.level == Agency.Level.PROVINCE
+    data = request.POST if request.method == "POST" else None
+    place_form = PlaceForm(
+        data,
+        initial={
+            "case": dossier.case_id,
+            "receiving": dossier.receiving_agency.code,
+            "handling": dossier.handling_agency.code if at_province else "",
+        },
+        cases=version.cases.all(),
+        province_centres=places.province,
+        commune_centres=places.commune,
+        handling_agencies=places.handling,
+    )
+    form = ApplicationForm(
+        data,
+        initial={
+            "address": dossier.applicant_address,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "representative_name": dossier.representative_name,
+            "representative_id": dossier.representative_id_number,
+            "note": dossier.note,
+        },
+    )
+    context = _context(
+        dossier.procedure,
+        version,
+        2,
+        dossier=dossier,
+        place_form=place_form,
+        form=form,
+        applicant=dossier.applicant,
+    )
+    if data is None:
+        return render(request, "web/portal/file_edit.html", context)
+    valid = place_form.is_valid() & form.is_valid()  # both, so that every error shows at once
+    receiving = handling = None
+    if valid:
+        receiving = Agency.objects.get(code=place_form.cleaned_data["receiving"], is_active=True)
+        chosen = place_form.cleaned_data.get("handling") or ""
+        if receiving.level == Agency.Level.PROVINCE and "handling" in place_form.fields and not chosen:
+            place_form.add_error("handling", "Hãy chọn cơ quan giải quyết hồ sơ.")
+            valid = False
+        elif receiving.level == Agency.Level.PROVINCE and chosen:
+            handling = Agency.objects.get(code=chosen, is_active=True)
+    if not valid or receiving is None:
+        return render(request, "web/portal/file_edit.html", context, status=400)
+    values = form.cleaned_data
+    change = services.DraftChange(
+        receiving_agency=receiving,
+        handling_agency=handling,
+        case_id=place_form.cleaned_data.get("case"),
+        address=values["address"],
+        phone=values["phone"],
+        email=values["email"],
+        representative_name=values["representative_name"],
+        representative_id_number=values["representative_id"],
+        note=values["note"],
+    )
+    before = set(dossier.components.values_list("pk", flat=True))
+    try:
+        dossier = services.dossier_update_draft(dossier=dossier, actor=_user(request), change=change)
+    except DomainError as exc:
+        context["error"] = exc.message
+        return render(request, "web/portal/file_edit.html", context, status=exc.status)
+    after = set(dossier.components.values_list("pk", flat=True))
+    note = ""
+    if after != before:
+        note = " Danh sách giấy tờ đã đổi theo trường hợp mới: hãy xem lại bên dưới."
+    messages.success(request, "Đã lưu thay đổi của bản nháp." + note)
+    return redirect("web:portal_file_components", code=code, ref=ref)
+
+
+@handles_refusals
 def file_review(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse:
     dossier = draft_of(request, code, ref)
     if dossier.status != Status.DRAFT:

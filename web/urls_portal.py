@@ -27,6 +27,11 @@ urlpatterns += [
         name="portal_file_attach",
     ),
     path(
+        "nop-ho-so/<str:code>/<uuid:ref>/sua/",
+        login_required_view(portal_filing.file_edit),
+        name="portal_file_edit",
+    ),
+    path(
         "nop-ho-so/<str:code>/<uuid:ref>/xem-lai/",
         login_required_view(portal_filing.file_review),
         name="portal_file_review",

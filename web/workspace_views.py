@@ -211,6 +211,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 EVENT_LABELS: dict[str, str] = {
     **{action.value: transition.label for action, transition in TRANSITIONS.items()},
     "create": "Lưu bản nháp",
+    "edit_draft": "Sửa bản nháp",
     ISSUE_ACTION: "Phát hành kết quả điện tử (ký số)",
 }
 HANDOVER_KINDS = dossier_forms.HANDOVER_KINDS
