@@ -170,6 +170,7 @@ def version_data_from_raw(raw: dict[str, Any]) -> tuple[VersionData, list[parsin
                 originals=c.originals,
                 copies=c.copies,
                 quantity_text=c.quantity_text,
+                mandatory=parsing.component_is_mandatory(c.name, c.originals, c.copies),
             )
             for c in detail.components
         ],

@@ -44,6 +44,9 @@ Decisions (see also the tests):
   template file name (.doc/.docx/.pdf/…) glued before the quantity is split off as ``form`` at the
   best boundary found (sentence punctuation, end of a document number or date, "Mẫu…", a
   lower→upper case joint); when none is found the whole text is the form and an issue is raised.
+* Mandatory papers: a component line is optional when it asks for no paper (0 originals, 0
+  copies), opens with a condition ("Trường hợp …", "Đối với …", "Nếu …", "Khi …"…) or "Lưu ý", or
+  its first clause ends with "(nếu có)"; see :func:`component_is_mandatory`.
 * Results: portal UI text from "Chọn cơ quan thực hiện" on is dropped; "Không có thông tin" in
   keywords/description becomes "". A result without a code, or "Chưa xác định", is reported.
 * Legal basis: a document number is the "Mã văn bản" cell when it is followed directly (no space)
@@ -88,6 +91,7 @@ __all__ = [
     "ParsedDetail",
     "ResultRow",
     "TimeSpec",
+    "component_is_mandatory",
     "is_valid_code",
     "parse_channels",
     "parse_components",
@@ -841,6 +845,53 @@ def parse_components(text: str) -> tuple[list[ComponentRow], list[ParseIssue]]:
             _issue("components", "Thiếu dữ liệu: bảng thành phần hồ sơ không có hàng nào", body, MISSING)
         )
     return rows, issues
+
+
+# --------------------------------------------------------------------------- mandatory papers
+
+# What may come before a component's name: "- ", "+ ", "•", "a) ", "(i) ", "ii. ", "2. ", "6.3.1.6. ", "*) ".
+_LIST_MARKER_RE = re.compile(r"\A(?:[\s\-–•*+.:;!()]|(?:[a-zđ]|[ivx]+|\d+(?:\.\d+)*)[).!](?=\s))*")
+# Compared with the diacritics kept: folded, "nêu" (state) would read as "nếu" (if), "khí" (gas) as
+# "khi" (when). "tùy" and "tuỳ" are the same word with the tone mark placed differently.
+_CONDITIONAL_OPENING_RE = re.compile(
+    r"(?:(?:trong )?trường hợp|(?:riêng )?đối với|nếu|khi|(?:tùy|tuỳ) (?:từng )?trường hợp)(?!\w)"
+)
+_NOTE_OPENING_RE = re.compile(r"lưu ý(?!\w)")
+_IF_ANY_RE = re.compile(r"(?<!\w)nếu có(?!\w)")
+_IF_ANY_END_RE = re.compile(r"(?<!\w)nếu có\s*\)?$")
+_CONTENTS_RE = re.compile(r"(?<!\w)gồm(?!\w)")
+
+
+def component_is_mandatory(name: str, originals: int | None, copies: int | None) -> bool:
+    """Whether every applicant must file this paper, read from the national catalog's wording.
+
+    The national catalog lists under "Thành phần hồ sơ", in the same table, the papers every applicant
+    files, papers needed only in some situations, and notes. A line is optional when:
+
+    * it asks for no paper: no original and no copy ("0 bản chính", or no quantity at all) — the
+      notes and guidance listed among the components;
+    * its name, after any list marker ("a)", "(i)", "-", "2."), opens with a condition: "Trường hợp
+      …", "Trong trường hợp …", "Đối với …", "Riêng đối với …", "Nếu …", "Khi …", "Tùy (từng)
+      trường hợp …";
+    * its name opens with "Lưu ý" (a note, not a paper);
+    * its first clause (up to the first ":" or ";") ends with "(nếu có)" / "nếu có" (if any), said
+      once in that clause and not closing a list of contents ("Báo cáo …, bao gồm A, B (nếu có)"
+      makes only B conditional).
+
+    A condition inside the name ("… đối với trường hợp …", "… (trong trường hợp …)") does not make
+    the line optional: it qualifies the form of a paper everyone files ("bản gốc trong trường hợp
+    nộp trực tiếp") about as often as the paper itself. Every other line is mandatory; an
+    administrator can change the flag afterwards."""
+    if (originals or 0) + (copies or 0) == 0:
+        return False
+    text = nfc(name).lower()
+    head = _LIST_MARKER_RE.sub("", text, count=1)
+    if _CONDITIONAL_OPENING_RE.match(head) or _NOTE_OPENING_RE.match(head):
+        return False
+    clause = re.split(r"[:;]", head, maxsplit=1)[0].rstrip(" .,")
+    if _IF_ANY_END_RE.search(clause) and len(_IF_ANY_RE.findall(clause)) == 1:
+        return _CONTENTS_RE.search(clause) is not None
+    return True
 
 
 # --------------------------------------------------------------------------- results

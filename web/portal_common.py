@@ -25,7 +25,6 @@ from dossiers import selectors
 from dossiers.models import Dossier, DossierComponent
 from dossiers.transitions import TRANSITIONS, Action, Status
 from motcua.errors import DomainError, NotFound
-from motcua.text import fold
 from web.portal_forms import ReuseForm, UploadForm
 
 # The applicant's own event when sending what a supplement request (or a return) asked for. It leaves
@@ -90,22 +89,11 @@ def error_page(request: HttpRequest, exc: DomainError, *, title: str = "") -> Ht
     )
 
 
-# The national catalog words a paper needed only in some situations "Trường hợp … thì …" / "Đối với …" /
-# "Nếu …"; the imported catalog still flags it mandatory (every imported line is).
-CONDITIONAL_OPENINGS = ("truong hop ", "doi voi ", "neu ")
-
-
 def component_required(requirement: ComponentRequirement | None) -> bool:
-    """Whether an online filing must carry a file for this paper.
-
-    The catalog's ``mandatory`` flag decides, except for papers the agency takes from national data,
-    lines that ask for no paper at all (neither an original nor a copy: the notes and guidance the
-    national catalog lists among the components) and papers worded as conditional."""
-    if requirement is None or not requirement.mandatory or requirement.from_national_data:
-        return False
-    if (requirement.originals or 0) + (requirement.copies or 0) == 0:
-        return False
-    return not fold(requirement.name).lstrip("-–•*+() ").startswith(CONDITIONAL_OPENINGS)
+    """Whether an online filing must carry a file for this paper: the catalog's ``mandatory`` flag
+    (set on import from the national catalog's wording, ``catalog.parsing.component_is_mandatory``,
+    and editable in the admin), except for papers the agency takes from national data."""
+    return requirement is not None and requirement.mandatory and not requirement.from_national_data
 
 
 def reusable_items(items: list[VaultItem], component: DossierComponent, today: date) -> list[VaultItem]:

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from catalog.models import ComponentRequirement
 from documents.digitization import type_key
 from documents.models import ComponentFile, StoredFile, VaultItem
 from documents.tests.conftest import files_in, media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
@@ -162,6 +163,37 @@ def test_missing_required_papers_are_shown_next_to_each(citizen):
     response = client.post(f"{WIZARD}{dossier.uuid}/nop/")
     assert response.status_code == 400
     assert Dossier.objects.get(pk=dossier.pk).status == "draft"
+
+
+def badge(html: str, component_id: int) -> str:
+    """The "Bắt buộc" / "Nếu có" badge of one paper on the papers page."""
+    item = html[html.index(f'id="comp-{component_id}"') :]
+    found = re.search(r'<span class="badge (?:warn|muted)">([^<]+)</span>', item)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_catalog_flag_decides_which_papers_are_required(citizen):
+    client = logged_in(citizen)
+    dossier = start_draft(client)
+    components = list(dossier.components.select_related("requirement"))
+    abandoned = next(c for c in components if c.name.startswith("Trường hợp trẻ em bị bỏ rơi"))
+    birth = next(c for c in components if c.name.startswith("Giấy chứng sinh"))
+    abandoned_paper, birth_paper = abandoned.requirement, birth.requirement
+    assert abandoned_paper is not None and birth_paper is not None
+    # Imported from the national catalog: the conditional paper is optional, the birth certificate not.
+    assert not abandoned_paper.mandatory and birth_paper.mandatory
+    page = f"{WIZARD}{dossier.uuid}/giay-to/"
+    html = client.get(page).content.decode()
+    assert badge(html, abandoned.pk) == "Nếu có" and badge(html, birth.pk) == "Bắt buộc"
+    optional = html[html.index("Giấy tờ nộp tùy trường hợp") : html.index("Lưu ý và giấy tờ khác")]
+    assert f'id="comp-{abandoned.pk}"' in optional and f'id="comp-{birth.pk}"' not in optional
+    # An administrator's change of the flag is what the portal shows; it no longer reads the wording.
+    ComponentRequirement.objects.filter(pk=abandoned_paper.pk).update(mandatory=True)
+    ComponentRequirement.objects.filter(pk=birth_paper.pk).update(mandatory=False)
+    html = client.get(page).content.decode()
+    assert badge(html, abandoned.pk) == "Bắt buộc" and badge(html, birth.pk) == "Nếu có"
+    assert abandoned.pk in [c.pk for c in required_components(dossier)]
 
 
 def test_file_the_whole_way_to_the_officers_inbox(citizen, officer_a, api):
