@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, Applicant, User
+from motcua.history_admin import HistoryAdmin
 from organization.models import Membership
 
 
@@ -15,7 +16,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("Thông tin thêm"), {"fields": ("full_name", "phone")}),

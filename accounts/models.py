@@ -9,11 +9,24 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 national_id_validator = RegexValidator(r"^\d{12}$", _("Số định danh cá nhân phải gồm đúng 12 chữ số."))
 tax_code_validator = RegexValidator(
     r"^\d{10}(-\d{3})?$", _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số.")
 )
+
+
+class UserHistory(HistoricalRecords):
+    """The history of accounts, without the password hash and without a row at every login: Django saves
+    ``last_login`` alone when someone logs in, which is not an administrator's edit."""
+
+    def post_save(
+        self, instance: models.Model, created: bool, using: str | None = None, **kwargs: object
+    ) -> None:
+        if kwargs.get("update_fields") == frozenset({"last_login"}):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 class User(AbstractUser):
@@ -23,9 +36,14 @@ class User(AbstractUser):
     organisations carry an ``Applicant`` profile. The public identifier is ``uuid``.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    history = UserHistory(
+        excluded_fields=["password", "last_login"],
+        verbose_name=_("lịch sử tài khoản"),
+        verbose_name_plural=_("lịch sử tài khoản"),
+    )
 
     class Meta:
         verbose_name = _("tài khoản")
@@ -51,10 +69,15 @@ class Applicant(models.Model):
         INDIVIDUAL = "individual", _("Cá nhân")
         ORGANIZATION = "organization", _("Tổ chức, doanh nghiệp")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
     user = models.OneToOneField(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="applicant"
+        User,
+        verbose_name=_("tài khoản"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applicant",
     )
     name = models.CharField(_("họ tên / tên tổ chức"), max_length=300)
     national_id = models.CharField(
@@ -88,7 +111,7 @@ class Applicant(models.Model):
         blank=True,
         help_text=_("TechID của Cổng Dịch vụ công quốc gia, dùng khi đồng bộ."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("người nộp hồ sơ")
@@ -120,13 +143,17 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the REST API. Only its SHA-256 is stored; the raw token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8, help_text=_("Đầu mã để nhận biết, không đủ để đăng nhập."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(_("mã băm SHA-256"), max_length=64, unique=True)
+    prefix = models.CharField(
+        _("đầu mã"), max_length=8, help_text=_("Đầu mã để nhận biết, không đủ để đăng nhập.")
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng gần nhất lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mã truy cập API")

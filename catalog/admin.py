@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import services
 from catalog.models import (
@@ -29,10 +29,11 @@ from catalog.models import (
     WorkflowStep,
 )
 from motcua.errors import DomainError
+from motcua.history_admin import HistoryAdmin
 
 
 @admin.register(ProcedureField)
-class ProcedureFieldAdmin(admin.ModelAdmin):
+class ProcedureFieldAdmin(HistoryAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
 
@@ -98,7 +99,11 @@ class ProcedureAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{procedure.code}: {exc.message}", messages.WARNING)
             else:
-                self.message_user(request, f"{procedure.code}: đã tạo phiên bản dự thảo số {draft.number}.")
+                self.message_user(
+                    request,
+                    gettext("%(code)s: đã tạo phiên bản dự thảo số %(number)s.")
+                    % {"code": procedure.code, "number": draft.number},
+                )
 
 
 class DraftOnlyInline(admin.StackedInline):
@@ -155,7 +160,7 @@ class LegalInline(DraftOnlyInline):
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(SimpleHistoryAdmin):
+class ProcedureVersionAdmin(HistoryAdmin):
     list_display = (
         "procedure",
         "number",
@@ -306,7 +311,7 @@ class PublicationItemInline(admin.TabularInline):
 
 
 @admin.register(PublicationDecision)
-class PublicationDecisionAdmin(SimpleHistoryAdmin):
+class PublicationDecisionAdmin(HistoryAdmin):
     list_display = ("number", "title", "scope", "signed_on", "effective_on", "status", "applied_at")
     list_filter = ("scope", "status", "year")
     search_fields = ("number", "title")
@@ -331,7 +336,7 @@ class PublicationDecisionAdmin(SimpleHistoryAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{decision.number}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{decision.number}: đã áp dụng.")
+                self.message_user(request, gettext("%(number)s: đã áp dụng.") % {"number": decision.number})
 
 
 @admin.register(ProcedureCase)
@@ -359,7 +364,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(SimpleHistoryAdmin):
+class WorkflowAdmin(HistoryAdmin):
     list_display = ("procedure", "level", "agency", "number", "status", "name")
     list_filter = ("status", "level")
     search_fields = ("procedure__code", "name", "approval_decision")
@@ -374,7 +379,7 @@ class WorkflowAdmin(SimpleHistoryAdmin):
             return "—"
         found = services.workflow_check(obj)
         if not found:
-            return "Tổng thời gian các bước khớp thời hạn giải quyết."
+            return gettext("Tổng thời gian các bước khớp thời hạn giải quyết.")
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((p,) for p in found)))
 
     @admin.action(description=_("Áp dụng quy trình (thay quy trình đang áp dụng)"))
@@ -387,4 +392,9 @@ class WorkflowAdmin(SimpleHistoryAdmin):
                 continue
             warnings = services.workflow_check(workflow)
             level = messages.WARNING if warnings else messages.SUCCESS
-            self.message_user(request, f"{workflow}: đã áp dụng. " + " ".join(warnings), level)
+            self.message_user(
+                request,
+                gettext("%(workflow)s: đã áp dụng.") % {"workflow": workflow}
+                + "".join(f" {w}" for w in warnings),
+                level,
+            )

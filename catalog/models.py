@@ -32,6 +32,7 @@ class ProcedureField(models.Model):
 
     code = models.SlugField(_("mã"), max_length=200, unique=True)
     name = models.CharField(_("tên lĩnh vực"), max_length=300)
+    history = HistoricalRecords(verbose_name=_("lịch sử lĩnh vực"), verbose_name_plural=_("lịch sử lĩnh vực"))
 
     class Meta:
         verbose_name = _("lĩnh vực")
@@ -64,9 +65,11 @@ class Procedure(models.Model):
         blank=True,
         related_name="+",
     )
-    search_text = models.TextField(editable=False, default="", help_text="Mã, tên, lĩnh vực không dấu.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(
+        _("chuỗi tìm kiếm"), editable=False, default="", help_text=_("Mã, tên, lĩnh vực không dấu.")
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -104,7 +107,9 @@ class ProcedureVersion(models.Model):
         NATIONAL_LIST = "national_list", _("Danh sách TTHC quốc gia (XLSX)")
         MANUAL = "manual", _("Nhập tay")
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("phiên bản số"))
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
@@ -156,13 +161,20 @@ class ProcedureVersion(models.Model):
         _("văn bản gốc"), default=dict, blank=True, help_text=_("Nội dung gốc từng trường khi nhập.")
     )
     parse_issues = models.JSONField(_("trường chưa phân tích được"), default=list, blank=True)
-    content_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    content_hash = models.CharField(_("mã băm nội dung"), max_length=64, editable=False, db_index=True)
     change_note = models.CharField(_("ghi chú thay đổi"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử phiên bản thủ tục"), verbose_name_plural=_("lịch sử phiên bản thủ tục")
+    )
 
     class Meta:
         verbose_name = _("phiên bản thủ tục")
@@ -194,9 +206,11 @@ class ProcedureVersion(models.Model):
 class ProcedureCase(models.Model):
     """A case (trường hợp) of a procedure with its own time, fees or components."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="cases")
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("phiên bản thủ tục"), on_delete=models.CASCADE, related_name="cases"
+    )
     name = models.TextField(_("trường hợp"))
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("trường hợp")
@@ -210,9 +224,19 @@ class ProcedureCase(models.Model):
 class ProcessingOption(models.Model):
     """The statutory processing time and fees of one submission channel (and case) of a version."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="options")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="options",
+    )
     case = models.ForeignKey(
-        ProcedureCase, on_delete=models.CASCADE, null=True, blank=True, related_name="options"
+        ProcedureCase,
+        verbose_name=_("trường hợp"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="options",
     )
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
     time_amount = models.DecimalField(_("thời hạn"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -226,7 +250,7 @@ class ProcessingOption(models.Model):
     free = models.BooleanField(_("miễn phí"), null=True, blank=True)
     fee_text = models.TextField(_("phí, lệ phí (gốc)"), blank=True)
     description = models.TextField(_("mô tả"), blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("thời hạn và phí theo hình thức nộp")
@@ -240,11 +264,13 @@ class ProcessingOption(models.Model):
 class FeeItem(models.Model):
     """One fee or charge line (phí, lệ phí) of a processing option, in VND."""
 
-    option = models.ForeignKey(ProcessingOption, on_delete=models.CASCADE, related_name="fees")
+    option = models.ForeignKey(
+        ProcessingOption, verbose_name=_("thời hạn và phí"), on_delete=models.CASCADE, related_name="fees"
+    )
     name = models.CharField(_("tên khoản thu"), max_length=500, blank=True)
     amount = models.BigIntegerField(_("số tiền (đồng)"), null=True, blank=True)
     text = models.TextField(_("nội dung gốc"), blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("phí, lệ phí")
@@ -259,9 +285,19 @@ class ComponentRequirement(models.Model):
     """A paper the applicant must file (thành phần hồ sơ): name, form template, how many originals and
     copies, and whether the system may take it from national data or reuse a stored copy."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="components",
+    )
     case = models.ForeignKey(
-        ProcedureCase, on_delete=models.CASCADE, null=True, blank=True, related_name="components"
+        ProcedureCase,
+        verbose_name=_("trường hợp"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="components",
     )
     section = models.CharField(_("nhóm"), max_length=300, blank=True, help_text=_("Ví dụ: Giấy tờ phải nộp"))
     name = models.TextField(_("tên giấy tờ"))
@@ -273,7 +309,7 @@ class ComponentRequirement(models.Model):
     mandatory = models.BooleanField(_("bắt buộc"), default=True)
     from_national_data = models.BooleanField(_("có thể lấy từ CSDL quốc gia"), default=False)
     exempt_when_reused = models.BooleanField(_("không phải tải lên khi tái sử dụng"), default=False)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("thành phần hồ sơ")
@@ -287,11 +323,16 @@ class ComponentRequirement(models.Model):
 class ProcedureResult(models.Model):
     """What the applicant receives (kết quả), with its national result code, e.g. KQ.G15.000033."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="results")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="results",
+    )
     name = models.TextField(_("tên kết quả"))
     code = models.CharField(_("mã kết quả"), max_length=60, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("kết quả thực hiện")
@@ -305,10 +346,15 @@ class ProcedureResult(models.Model):
 class LegalBasis(models.Model):
     """A legal document the procedure rests on (căn cứ pháp lý), e.g. 123/2015/NĐ-CP."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="legal_basis")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="legal_basis",
+    )
     title = models.TextField(_("tên văn bản"))
     number = models.CharField(_("số hiệu"), max_length=100, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("căn cứ pháp lý")
@@ -343,9 +389,16 @@ class PublicationDecision(models.Model):
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     applied_at = models.DateTimeField(_("thời điểm áp dụng"), null=True, blank=True)
     applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người áp dụng"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử quyết định công bố"), verbose_name_plural=_("lịch sử quyết định công bố")
+    )
 
     class Meta:
         verbose_name = _("quyết định công bố")
@@ -368,8 +421,15 @@ class PublicationItem(models.Model):
         REPLACED = "replaced", _("Thay thế")
         ABOLISHED = "abolished", _("Bãi bỏ")
 
-    decision = models.ForeignKey(PublicationDecision, on_delete=models.CASCADE, related_name="items")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="publication_items")
+    decision = models.ForeignKey(
+        PublicationDecision,
+        verbose_name=_("quyết định công bố"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="publication_items"
+    )
     action = models.CharField(_("hình thức"), max_length=10, choices=Action.choices)
     version = models.ForeignKey(
         ProcedureVersion,
@@ -412,7 +472,9 @@ class Workflow(models.Model):
         ACTIVE = "active", _("Đang áp dụng")
         RETIRED = "retired", _("Ngừng áp dụng")
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="workflows")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE, related_name="workflows"
+    )
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("cơ quan áp dụng"),
@@ -434,8 +496,10 @@ class Workflow(models.Model):
     approval_decision = models.CharField(
         _("quyết định phê duyệt"), max_length=300, blank=True, help_text=_("Ví dụ: QĐ số .../QĐ-CT ngày ...")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử quy trình điện tử"), verbose_name_plural=_("lịch sử quy trình điện tử")
+    )
 
     class Meta:
         verbose_name = _("quy trình điện tử")
@@ -456,7 +520,9 @@ class WorkflowStep(models.Model):
     sharing a ``parallel_group`` run at the same time (inter-agency consultation, DOMAIN §4 rule 6);
     one of them is the lead."""
 
-    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
+    workflow = models.ForeignKey(
+        Workflow, verbose_name=_("quy trình"), on_delete=models.CASCADE, related_name="steps"
+    )
     position = models.PositiveIntegerField(_("thứ tự"))
     name = models.CharField(_("nội dung công việc"), max_length=500)
     role = models.CharField(_("vai trò thực hiện"), max_length=30, choices=Role.choices)
@@ -483,7 +549,9 @@ class WorkflowStep(models.Model):
         help_text=_("Các bước liên tiếp cùng nhóm được thực hiện song song."),
     )
     is_lead = models.BooleanField(_("cơ quan chủ trì"), default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử bước quy trình"), verbose_name_plural=_("lịch sử bước quy trình")
+    )
 
     class Meta:
         verbose_name = _("bước quy trình")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from documents.models import (
     CertifiedCopy,
@@ -59,6 +60,10 @@ class CertifiedCopyAdmin(ReadOnlyAdmin):
     list_display = ("register_number", "agency", "requester", "document_title", "certified_at")
     list_filter = ("year",)
     search_fields = ("document_title", "requester__name")
+
+    @admin.display(description=_("số vào sổ chứng thực"), ordering="number")
+    def register_number(self, obj: CertifiedCopy) -> str:
+        return obj.register_number
 
 
 @admin.register(SigningCredential)

@@ -21,19 +21,24 @@ class StoredFile(models.Model):
     """One immutable file in storage (local folder or S3), identified by its SHA-256. ``kind`` was read
     from the bytes; ``name`` is the sanitised display name; ``text`` holds the OCR text when any."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField()
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     kind = models.CharField(_("loại tệp"), max_length=10)
-    content_type = models.CharField(max_length=120)
+    content_type = models.CharField(_("kiểu nội dung (MIME)"), max_length=120)
     name = models.CharField(_("tên tệp"), max_length=150)
-    storage_name = models.CharField(max_length=300, unique=True)
+    storage_name = models.CharField(_("tên lưu trữ"), max_length=300, unique=True)
     pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     text = models.TextField(_("nội dung văn bản (OCR)"), blank=True)
-    text_folded = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text_folded = models.TextField(_("nội dung không dấu"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -53,14 +58,23 @@ class ComponentFile(models.Model):
         REUSED = "reused", _("Tái sử dụng từ kho dữ liệu")
         NATIONAL = "national", _("Lấy từ kho dữ liệu quốc gia")
 
-    component = models.ForeignKey(DossierComponent, on_delete=models.PROTECT, related_name="files")
-    version = models.PositiveIntegerField()
-    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="component_uses")
+    component = models.ForeignKey(
+        DossierComponent, verbose_name=_("giấy tờ đã nộp"), on_delete=models.PROTECT, related_name="files"
+    )
+    version = models.PositiveIntegerField(_("phiên bản"))
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("tệp"), on_delete=models.PROTECT, related_name="component_uses"
+    )
     source = models.CharField(_("nguồn"), max_length=12, choices=Source.choices)
     supplement = models.BooleanField(_("nộp bổ sung"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -90,22 +104,36 @@ class Digitization(models.Model):
         SHOWN_ONLY = "shown_only", _("Giấy tờ chỉ xuất trình")
         CLASSIFIED = "classified", _("Tài liệu mật")
 
-    component = models.OneToOneField(DossierComponent, on_delete=models.PROTECT, related_name="digitization")
-    status = models.CharField(max_length=12, choices=Status.choices)
-    exemption = models.CharField(max_length=12, choices=Exemption.choices, blank=True)
+    component = models.OneToOneField(
+        DossierComponent,
+        verbose_name=_("giấy tờ đã nộp"),
+        on_delete=models.PROTECT,
+        related_name="digitization",
+    )
+    status = models.CharField(_("tình trạng số hóa"), max_length=12, choices=Status.choices)
+    exemption = models.CharField(
+        _("lý do không số hóa"), max_length=12, choices=Exemption.choices, blank=True
+    )
     declared_pages = models.PositiveIntegerField(_("số trang bản giấy"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("số trang bản số hóa"), null=True, blank=True)
     file = models.ForeignKey(
         StoredFile,
+        verbose_name=_("tệp số hóa"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         help_text=_("Bản số hóa đã ký số."),
     )
-    ocr_seconds = models.FloatField(null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
+    ocr_seconds = models.FloatField(_("thời gian nhận dạng chữ (giây)"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người số hóa"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"))
 
     class Meta:
         verbose_name = _("số hóa thành phần hồ sơ")
@@ -121,13 +149,13 @@ class CertificateAuthority(models.Model):
     disk, so every app server signs with, and trusts, the same CA; the private key is sealed with a key
     derived from ``SECRET_KEY`` (documents/signing.py)."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("mã"), unique=True)
     name = models.CharField(_("tên"), max_length=200)
     certificate_pem = models.TextField(_("chứng thư (PEM)"))
     key_sealed = models.TextField(_("khóa bí mật (đã mã hóa)"))
     serial = models.CharField(_("số sê-ri"), max_length=100)
     not_after = models.DateTimeField(_("hết hạn"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tổ chức cấp chứng thư nội bộ")
@@ -141,14 +169,16 @@ class SigningCredential(models.Model):
     """An agency's signing certificate and key (PKCS#12). The demo creates them from a local
     certificate authority; a province configures the ones its CA issued."""
 
-    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="signing_credential")
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="signing_credential"
+    )
     pkcs12 = models.BinaryField(_("tệp PKCS#12"))
     passphrase = models.CharField(_("mật khẩu PKCS#12"), max_length=200, blank=True)
     subject = models.CharField(_("chủ thể chứng thư"), max_length=500)
     serial = models.CharField(_("số sê-ri"), max_length=100)
     not_after = models.DateTimeField(_("hết hạn"))
     demo = models.BooleanField(_("chứng thư thử nghiệm (CA nội bộ)"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("chứng thư ký số của cơ quan")
@@ -162,25 +192,34 @@ class ResultDocument(models.Model):
     """A result issued for a dossier, electronic and digitally signed (seed 000 4.h). ``verification_id``
     is what the QR code on it points to; ``file`` is the signed PDF, whose SHA-256 identifies it."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="results")
-    verification_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="results"
+    )
+    verification_id = models.UUIDField(_("mã xác thực"), default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("tên kết quả"), max_length=500)
     number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
-    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey(
+        StoredFile, verbose_name=_("tệp đã ký"), on_delete=models.PROTECT, related_name="+"
+    )
     source_file = models.ForeignKey(
         StoredFile,
+        verbose_name=_("tệp trước khi ký"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
         help_text=_("Bản trước khi ký."),
     )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     signer = models.CharField(_("người ký / cơ quan ký"), max_length=300)
-    certificate_serial = models.CharField(max_length=100)
+    certificate_serial = models.CharField(_("số sê-ri chứng thư"), max_length=100)
     signed_at = models.DateTimeField(_("ký lúc"))
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
 
     class Meta:
@@ -203,17 +242,21 @@ class VaultItem(models.Model):
         RESULT = "result", _("Kết quả giải quyết TTHC")
         CERTIFIED_COPY = "certified_copy", _("Bản sao điện tử có chứng thực")
 
-    owner = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="vault_items")
+    owner = models.ForeignKey(
+        Applicant, verbose_name=_("chủ sở hữu"), on_delete=models.PROTECT, related_name="vault_items"
+    )
     doc_type = models.CharField(_("loại giấy tờ"), max_length=500)
-    type_key = models.CharField(max_length=500, db_index=True, editable=False)
+    type_key = models.CharField(_("khóa loại giấy tờ"), max_length=500, db_index=True, editable=False)
     number = models.CharField(_("số giấy tờ"), max_length=100, blank=True)
     issuer = models.CharField(_("cơ quan cấp"), max_length=300, blank=True)
     issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
     expires_on = models.DateField(_("ngày hết hạn"), null=True, blank=True)
-    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey(StoredFile, verbose_name=_("tệp"), on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("nguồn"), max_length=20, choices=Source.choices)
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("giấy tờ trong kho dữ liệu")
@@ -229,18 +272,35 @@ class CertifiedCopy(models.Model):
     scanned and checked by a commune officer, signed, numbered in the agency's certification register,
     and delivered to the requester's data store."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="certified_copies")
-    year = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan chứng thực"),
+        on_delete=models.PROTECT,
+        related_name="certified_copies",
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
     number = models.PositiveIntegerField(_("số chứng thực"))
-    requester = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="certified_copies")
+    requester = models.ForeignKey(
+        Applicant, verbose_name=_("người yêu cầu"), on_delete=models.PROTECT, related_name="certified_copies"
+    )
     document_title = models.CharField(_("tên giấy tờ"), max_length=500)
     original_number = models.CharField(_("số, ký hiệu bản chính"), max_length=100, blank=True)
     original_issuer = models.CharField(_("cơ quan cấp bản chính"), max_length=300, blank=True)
     pages = models.PositiveIntegerField(_("số trang"))
-    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
-    vault_item = models.OneToOneField(VaultItem, on_delete=models.PROTECT, related_name="certified_copy")
-    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    certified_at = models.DateTimeField()
+    file = models.ForeignKey(StoredFile, verbose_name=_("tệp"), on_delete=models.PROTECT, related_name="+")
+    vault_item = models.OneToOneField(
+        VaultItem,
+        verbose_name=_("giấy tờ trong kho dữ liệu"),
+        on_delete=models.PROTECT,
+        related_name="certified_copy",
+    )
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chứng thực"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    certified_at = models.DateTimeField(_("chứng thực lúc"))
 
     class Meta:
         verbose_name = _("bản sao điện tử có chứng thực")

@@ -60,7 +60,7 @@ class Dossier(models.Model):
     ``approaching_at`` is when one working day remains. While the clock is stopped (supplement,
     pause) ``clock_stopped_at`` is set."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
     status = models.CharField(
         _("trạng thái"),
@@ -70,15 +70,31 @@ class Dossier(models.Model):
     )
     channel = models.CharField(_("hình thức nộp"), max_length=10, choices=Channel.choices)
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
     version = models.ForeignKey(
         ProcedureVersion,
         verbose_name=_("phiên bản thủ tục"),
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
-    case = models.ForeignKey(ProcedureCase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        ProcedureCase,
+        verbose_name=_("trường hợp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    workflow = models.ForeignKey(
+        Workflow,
+        verbose_name=_("quy trình"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     receiving_agency = models.ForeignKey(
         Agency, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="received_dossiers"
     )
@@ -111,26 +127,38 @@ class Dossier(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     search_text = models.CharField(
+        _("chuỗi tìm kiếm"),
         max_length=500,
         editable=False,
         default="",
-        help_text="Mã hồ sơ, họ tên, số định danh không dấu (tìm kiếm).",
+        help_text=_("Mã hồ sơ, họ tên, số định danh không dấu (tìm kiếm)."),
     )
 
     statutory_amount = models.DecimalField(
         _("thời hạn giải quyết"), max_digits=8, decimal_places=2, null=True
     )
     statutory_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, blank=True)
-    after_15h_next_day = models.BooleanField(default=False)
+    after_15h_next_day = models.BooleanField(
+        _("nhận sau 15 giờ tính từ ngày làm việc tiếp theo"), default=False
+    )
 
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True, db_index=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tiếp nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     clock_start = models.DateTimeField(_("bắt đầu tính thời hạn"), null=True, blank=True)
     due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True, db_index=True)
@@ -139,7 +167,9 @@ class Dossier(models.Model):
     clock_stopped_at = models.DateTimeField(_("dừng tính thời hạn từ"), null=True, blank=True)
     # When the statutory clock last started running (reception, supplement received, resume); None
     # while it is stopped. Kept by reports/facts.py to count overdue days.
-    clock_running_since = models.DateTimeField(null=True, blank=True, editable=False)
+    clock_running_since = models.DateTimeField(
+        _("đang tính thời hạn từ"), null=True, blank=True, editable=False
+    )
 
     resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
@@ -171,7 +201,7 @@ class Dossier(models.Model):
     rating = models.PositiveSmallIntegerField(_("mức hài lòng"), null=True, blank=True)
     imported = models.BooleanField(_("nhập từ hệ thống cũ"), default=False)
 
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -211,22 +241,32 @@ class DossierEvent(AppendOnly):
     """One thing that happened to a dossier: who, when, from which state to which, why, and the due
     instant and appointment before and after (DOMAIN §4 rule 7)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="events"
+    )
+    seq = models.PositiveIntegerField(_("số thứ tự"))
     action = models.CharField(_("thao tác"), max_length=40)
     at = models.DateTimeField(_("thời điểm"))
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     actor_name = models.CharField(_("người thực hiện"), max_length=300, blank=True)
-    actor_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30)
+    actor_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(_("trạng thái trước"), max_length=30, blank=True)
+    to_status = models.CharField(_("trạng thái sau"), max_length=30)
     reason = models.TextField(_("lý do, nội dung"), blank=True)
-    due_before = models.DateTimeField(null=True, blank=True)
-    due_after = models.DateTimeField(null=True, blank=True)
-    appointment_before = models.DateTimeField(null=True, blank=True)
-    appointment_after = models.DateTimeField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    due_before = models.DateTimeField(_("hạn giải quyết trước"), null=True, blank=True)
+    due_after = models.DateTimeField(_("hạn giải quyết sau"), null=True, blank=True)
+    appointment_before = models.DateTimeField(_("ngày hẹn trả trước"), null=True, blank=True)
+    appointment_after = models.DateTimeField(_("ngày hẹn trả sau"), null=True, blank=True)
+    data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("nhật ký hồ sơ")
@@ -241,15 +281,22 @@ class DossierEvent(AppendOnly):
 class DossierComponent(models.Model):
     """A paper filed with the dossier, against the procedure's component list (the receipt lists them)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="components")
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="components"
+    )
     requirement = models.ForeignKey(
-        ComponentRequirement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ComponentRequirement,
+        verbose_name=_("thành phần hồ sơ theo thủ tục"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     name = models.TextField(_("tên giấy tờ"))
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         verbose_name = _("giấy tờ đã nộp")
@@ -268,30 +315,42 @@ class DossierStep(models.Model):
         ACTIVE = "active", _("Đang xử lý")
         DONE = "done", _("Đã xong")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="steps")
-    position = models.PositiveIntegerField()
-    name = models.CharField(max_length=500)
-    role = models.CharField(max_length=30, choices=Role.choices)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    parallel_group = models.CharField(max_length=20, blank=True)
-    is_lead = models.BooleanField(default=False)
-    duration_minutes = models.PositiveIntegerField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="steps"
+    )
+    position = models.PositiveIntegerField(_("thứ tự"))
+    name = models.CharField(_("nội dung công việc"), max_length=500)
+    role = models.CharField(_("vai trò thực hiện"), max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    parallel_group = models.CharField(_("nhóm song song"), max_length=20, blank=True)
+    is_lead = models.BooleanField(_("cơ quan chủ trì"), default=False)
+    duration_minutes = models.PositiveIntegerField(_("thời gian (phút làm việc)"))
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.WAITING)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("người được giao"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="assigned_steps",
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     finished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hoàn thành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
-    rounds = models.PositiveSmallIntegerField(default=0, help_text=_("Số lần bước được giao xử lý."))
+    timing = models.CharField(_("tiến độ"), max_length=10, choices=Timing.choices, blank=True)
+    rounds = models.PositiveSmallIntegerField(
+        _("số lượt xử lý"), default=0, help_text=_("Số lần bước được giao xử lý.")
+    )
 
     class Meta:
         verbose_name = _("bước xử lý hồ sơ")
@@ -308,24 +367,38 @@ class Handover(AppendOnly):
     """One hand-over of the dossier between people or agencies, with the result of the giving step
     against its deadline: the rows of the process-control sheet (DOMAIN §4 rule 6, form 06)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="handovers")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    kind = models.CharField(max_length=30)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    seq = models.PositiveIntegerField(_("số thứ tự"))
+    at = models.DateTimeField(_("thời điểm"))
+    kind = models.CharField(_("loại bàn giao"), max_length=30)
     from_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản giao"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
-    from_name = models.CharField(max_length=300, blank=True)
-    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
-    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
-    to_role = models.CharField(max_length=30, blank=True)
+    from_name = models.CharField(_("người giao"), max_length=300, blank=True)
+    from_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan giao"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    to_role = models.CharField(_("vai trò nhận"), max_length=30, blank=True)
     to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
-    to_name = models.CharField(max_length=300, blank=True)
-    step_due = models.DateTimeField(null=True, blank=True)
-    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
-    note = models.TextField(blank=True)
+    to_name = models.CharField(_("người nhận"), max_length=300, blank=True)
+    step_due = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    timing = models.CharField(_("tiến độ"), max_length=10, choices=Timing.choices, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
         verbose_name = _("bàn giao hồ sơ")
@@ -341,21 +414,32 @@ class SupplementRequest(models.Model):
     """A request to complete the dossier after reception: all missing items at once (NĐ 61/2018
     Art. 15.3). ``late`` records a request made more than 3 working days after reception."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="supplement_requests")
-    requested_at = models.DateTimeField()
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="supplement_requests"
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     items = models.JSONField(_("nội dung cần bổ sung"), default=list)
     reason = models.TextField(_("lý do"), blank=True)
     request_deadline = models.DateTimeField(_("hạn được yêu cầu bổ sung"), null=True)
     late = models.BooleanField(_("yêu cầu quá hạn"), default=False)
-    due_before = models.DateTimeField(null=True)
-    received_at = models.DateTimeField(null=True, blank=True)
+    due_before = models.DateTimeField(_("hạn giải quyết trước khi yêu cầu"), null=True)
+    received_at = models.DateTimeField(_("nhận bổ sung lúc"), null=True, blank=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận bổ sung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    due_after = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(_("hạn giải quyết sau khi bổ sung"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("yêu cầu bổ sung hồ sơ")
@@ -369,12 +453,20 @@ class SupplementRequest(models.Model):
 class Extension(models.Model):
     """The one apology with a new appointment a late dossier may get (NĐ 61/2018 Art. 19.9)."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="extension")
-    at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="extension"
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người lập"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     reason = models.TextField(_("lý do chậm"))
     due_at = models.DateTimeField(_("hạn giải quyết"))
-    previous_appointment = models.DateTimeField(null=True)
+    previous_appointment = models.DateTimeField(_("ngày hẹn cũ"), null=True)
     new_appointment = models.DateTimeField(_("ngày hẹn mới"))
 
     class Meta:
@@ -389,21 +481,37 @@ class Consultation(models.Model):
     """A request for another agency's opinion or part of the work, sent in parallel with the others
     (liên thông), with that agency's task and deadline; one agency leads (DOMAIN §4 rule 6)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="consultations")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="consultations")
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan được lấy ý kiến"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
     is_lead = models.BooleanField(_("chủ trì"), default=False)
     task = models.TextField(_("nhiệm vụ"))
-    requested_at = models.DateTimeField()
+    requested_at = models.DateTimeField(_("gửi lúc"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     due_at = models.DateTimeField(_("hạn trả lời"))
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lời"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     answer = models.TextField(_("ý kiến"), blank=True)
-    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
+    timing = models.CharField(_("tiến độ"), max_length=10, choices=Timing.choices, blank=True)
 
     class Meta:
         verbose_name = _("liên thông, lấy ý kiến")
@@ -419,11 +527,13 @@ class DossierSequence(models.Model):
     """The last number issued by an agency on a local date: dossier codes are
     ``<agency e-ID>-<YYMMDD>-<NNNN>`` with no duplicate and no gap (DOMAIN §4 rule 2)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("ngày"))
+    last = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
 
     class Meta:
+        verbose_name = _("bộ đếm mã hồ sơ")
+        verbose_name_plural = _("bộ đếm mã hồ sơ")
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_sequence_unique")]
 
     def __str__(self) -> str:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from kiosk.models import Counter, QueueTicket
+from motcua.history_admin import HistoryAdmin
 
 
 @admin.register(Counter)
-class CounterAdmin(SimpleHistoryAdmin):
+class CounterAdmin(HistoryAdmin):
     list_display = ("centre", "number", "name", "own_line", "is_active")
     list_filter = ("is_active", "own_line")
     search_fields = ("name", "centre__code", "centre__name")

@@ -43,7 +43,7 @@ class Counter(models.Model):
         help_text=_("Để trống thì dùng tên quầy."),
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("lịch sử quầy"), verbose_name_plural=_("lịch sử quầy"))
 
     class Meta:
         verbose_name = _("quầy")
@@ -76,7 +76,7 @@ class QueueTicket(models.Model):
         SERVED = "served", _("Đã phục vụ")
         SKIPPED = "skipped", _("Vắng mặt")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     centre = models.ForeignKey(
         Agency, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="+"
     )
@@ -157,12 +157,16 @@ class QueueTicket(models.Model):
 class TicketSequence(models.Model):
     """The last number issued on a line of a centre on a local date; locked while a ticket is issued."""
 
-    centre = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    line = models.CharField(max_length=20)
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
+    centre = models.ForeignKey(
+        Agency, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="+"
+    )
+    line = models.CharField(_("hàng chờ"), max_length=20)
+    day = models.DateField(_("ngày"))
+    last = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
 
     class Meta:
+        verbose_name = _("bộ đếm số thứ tự")
+        verbose_name_plural = _("bộ đếm số thứ tự")
         constraints = [
             models.UniqueConstraint(fields=["centre", "line", "day"], name="kiosk_sequence_unique"),
         ]

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from motcua.history_admin import HistoryAdmin
 from motcua.text import fold
 from organization.models import AdministrativeUnit, Agency, LegacyUnit, Membership
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(HistoryAdmin):
     list_display = ("code", "name", "kind", "level", "parent")
     list_filter = ("level", "kind")
     search_fields = ("code", "name", "name_folded")
@@ -17,7 +17,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegacyUnit)
-class LegacyUnitAdmin(admin.ModelAdmin):
+class LegacyUnitAdmin(HistoryAdmin):
     list_display = ("code", "name", "district_name", "province_name", "successor", "mapping")
     list_filter = ("province_name", "mapping")
     search_fields = ("code", "name", "district_name")
@@ -31,7 +31,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ("code", "name", "kind", "level", "unit", "parent", "is_active")
     list_filter = ("level", "kind", "is_active")
     search_fields = ("code", "name", "name_folded")
@@ -45,7 +45,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ("user", "agency", "role", "is_active")
     list_filter = ("role", "is_active", "agency__level")
     search_fields = ("user__username", "user__full_name", "agency__name", "agency__code")

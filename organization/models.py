@@ -32,12 +32,15 @@ class AdministrativeUnit(models.Model):
         blank=True,
         related_name="children",
     )
-    latitude = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=5, null=True, blank=True)
     area_km2 = models.DecimalField(
         _("diện tích (km²)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    name_folded = models.CharField(_("tên không dấu"), max_length=200, editable=False, db_index=True)
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử đơn vị hành chính"), verbose_name_plural=_("lịch sử đơn vị hành chính")
+    )
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
@@ -55,6 +58,11 @@ class AdministrativeUnit(models.Model):
 class LegacyUnit(models.Model):
     """A commune of the three-level government before 1 July 2025 (former Hưng Yên and Thái Bình),
     kept to migrate old addresses and dossiers to the commune that succeeded it."""
+
+    class Mapping(models.TextChoices):
+        SEAT = "seat", _("Xã mới giữ mã xã cũ")
+        MERGED = "merged", _("Sáp nhập")
+        SPLIT = "split", _("Bị chia")
 
     code = models.CharField(_("mã xã cũ"), max_length=10, unique=True)
     name = models.CharField(_("tên xã cũ"), max_length=200)
@@ -74,6 +82,7 @@ class LegacyUnit(models.Model):
     )
     other_successors = models.ManyToManyField(
         AdministrativeUnit,
+        verbose_name=_("các xã, phường mới khác"),
         blank=True,
         related_name="partial_predecessors",
         help_text=_("Các đơn vị nhận một phần khi xã cũ bị chia."),
@@ -81,8 +90,12 @@ class LegacyUnit(models.Model):
     mapping = models.CharField(
         _("cách xác định"),
         max_length=10,
+        choices=Mapping.choices,
         blank=True,
-        help_text=_("seat: xã mới giữ mã; merged: sáp nhập; split: bị chia"),
+        help_text=_("Cách xác định xã, phường mới kế thừa chính."),
+    )
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử đơn vị hành chính cũ"), verbose_name_plural=_("lịch sử đơn vị hành chính cũ")
     )
 
     class Meta:
@@ -147,8 +160,8 @@ class Agency(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
-    name_folded = models.CharField(max_length=300, editable=False, db_index=True)
-    history = HistoricalRecords()
+    name_folded = models.CharField(_("tên không dấu"), max_length=300, editable=False, db_index=True)
+    history = HistoricalRecords(verbose_name=_("lịch sử cơ quan"), verbose_name_plural=_("lịch sử cơ quan"))
 
     class Meta:
         verbose_name = _("cơ quan")
@@ -180,12 +193,22 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A person's role in an agency. One person may hold several roles, in several agencies."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
     is_active = models.BooleanField(_("đang hiệu lực"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử vai trò trong cơ quan"),
+        verbose_name_plural=_("lịch sử vai trò trong cơ quan"),
+    )
 
     class Meta:
         verbose_name = _("vai trò trong cơ quan")

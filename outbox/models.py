@@ -20,10 +20,10 @@ class OutboxMessage(models.Model):
     key = models.CharField(_("khóa chống trùng"), max_length=200, unique=True)
     payload = models.JSONField(_("nội dung"), default=dict)
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=60, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     available_at = models.DateTimeField(_("gửi từ"), db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     delivered_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
 
     class Meta:

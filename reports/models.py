@@ -42,29 +42,33 @@ class Fact(models.Model):
         MONTH = "m", _("tháng")
         YEAR = "y", _("năm")
 
-    grain = models.CharField(max_length=1, choices=Grain.choices)
-    period = models.DateField(help_text=_("Ngày đầu của ngày / tháng / năm."))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    grain = models.CharField(_("kỳ"), max_length=1, choices=Grain.choices)
+    period = models.DateField(_("đầu kỳ"), help_text=_("Ngày đầu của ngày / tháng / năm."))
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
     # The dossier version's field (lĩnh vực) id, 0 when none: part of the unique key, which a
     # nullable foreign key cannot be on every database.
-    field_ref = models.IntegerField(default=0)
-    channel = models.CharField(max_length=10)
+    field_ref = models.IntegerField(_("mã số lĩnh vực"), default=0)
+    channel = models.CharField(_("hình thức nộp"), max_length=10)
 
-    received = models.IntegerField(default=0)
-    resolved_early = models.IntegerField(default=0)
-    resolved_on_time = models.IntegerField(default=0)
-    resolved_late = models.IntegerField(default=0)
-    stopped = models.IntegerField(default=0)
-    pending_delta = models.IntegerField(default=0)
-    overdue_delta = models.IntegerField(default=0)
-    supplement_requests = models.IntegerField(default=0)
-    digitized = models.IntegerField(default=0)
-    reused = models.IntegerField(default=0)
-    paid_online = models.IntegerField(default=0)
-    e_results = models.IntegerField(default=0)
-    rated = models.IntegerField(default=0)
-    satisfied = models.IntegerField(default=0)
+    received = models.IntegerField(_("tiếp nhận"), default=0)
+    resolved_early = models.IntegerField(_("giải quyết trước hạn"), default=0)
+    resolved_on_time = models.IntegerField(_("giải quyết đúng hạn"), default=0)
+    resolved_late = models.IntegerField(_("giải quyết quá hạn"), default=0)
+    stopped = models.IntegerField(_("dừng giải quyết"), default=0)
+    pending_delta = models.IntegerField(_("thay đổi số đang giải quyết"), default=0)
+    overdue_delta = models.IntegerField(_("thay đổi số quá hạn"), default=0)
+    supplement_requests = models.IntegerField(_("yêu cầu bổ sung"), default=0)
+    digitized = models.IntegerField(_("được số hóa"), default=0)
+    reused = models.IntegerField(_("tái sử dụng dữ liệu số"), default=0)
+    paid_online = models.IntegerField(_("thanh toán trực tuyến"), default=0)
+    e_results = models.IntegerField(_("kết quả điện tử"), default=0)
+    rated = models.IntegerField(_("được đánh giá"), default=0)
+    satisfied = models.IntegerField(_("hài lòng"), default=0)
 
     class Meta:
         verbose_name = _("số liệu ngày")

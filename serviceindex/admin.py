@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from motcua.history_admin import HistoryAdmin
 from serviceindex.models import IndexPublication, Indicator, Methodology
 
 
@@ -30,14 +30,14 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(SimpleHistoryAdmin):
+class MethodologyAdmin(HistoryAdmin):
     list_display = ("name", "legal_basis", "effective_from")
     search_fields = ("name", "legal_basis")
     inlines = [IndicatorInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(HistoryAdmin):
     list_display = ("code", "name", "group_name", "points", "target", "measure", "methodology")
     list_filter = ("methodology", "group_code", "measure")
     search_fields = ("code", "name", "group_name")

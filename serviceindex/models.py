@@ -55,7 +55,9 @@ class Methodology(models.Model):
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=500)
     effective_from = models.DateField(_("áp dụng từ ngày"), unique=True)
     note = models.TextField(_("ghi chú"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử bộ chỉ số phục vụ"), verbose_name_plural=_("lịch sử bộ chỉ số phục vụ")
+    )
 
     class Meta:
         verbose_name = _("bộ chỉ số phục vụ")
@@ -70,7 +72,9 @@ class Indicator(models.Model):
     """A sub-indicator (chỉ số thành phần) with its group. ``measure`` names how the system computes
     it; ``target`` is the rate in percent at which it earns its full points."""
 
-    methodology = models.ForeignKey(Methodology, on_delete=models.CASCADE, related_name="indicators")
+    methodology = models.ForeignKey(
+        Methodology, verbose_name=_("bộ chỉ số"), on_delete=models.CASCADE, related_name="indicators"
+    )
     group_code = models.CharField(_("mã nhóm"), max_length=20)
     group_name = models.CharField(_("tên nhóm"), max_length=200)
     group_points = models.DecimalField(_("điểm của nhóm"), max_digits=5, decimal_places=2)
@@ -89,7 +93,9 @@ class Indicator(models.Model):
     measure = models.CharField(_("cách tính"), max_length=40, choices=Measure.choices)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
     note = models.TextField(_("nguồn, giải thích"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử chỉ số thành phần"), verbose_name_plural=_("lịch sử chỉ số thành phần")
+    )
 
     class Meta:
         verbose_name = _("chỉ số thành phần")

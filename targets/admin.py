@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext_lazy as _
 
+from motcua.history_admin import HistoryAdmin
 from targets.models import Target
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ("year", "position", "name", "unit_type", "comparison", "threshold", "measure")
     list_display_links = ("name",)
     list_filter = ("year", "unit_type", "measure")
@@ -15,6 +16,6 @@ class TargetAdmin(SimpleHistoryAdmin):
     ordering = ("-year", "position", "unit_type")
     fieldsets = (
         (None, {"fields": ("year", "unit_type", "position", "code", "name")}),
-        ("Cách đánh giá", {"fields": ("measure", "comparison", "threshold")}),
-        ("Căn cứ", {"fields": ("legal_basis",)}),
+        (_("Cách đánh giá"), {"fields": ("measure", "comparison", "threshold")}),
+        (_("Căn cứ"), {"fields": ("legal_basis",)}),
     )

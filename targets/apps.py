@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TargetsConfig(AppConfig):
     name = "targets"
-    verbose_name = "Chỉ tiêu cải cách TTHC"
+    verbose_name = _("Chỉ tiêu cải cách TTHC")

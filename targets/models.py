@@ -68,7 +68,7 @@ class Target(models.Model):
     )
     legal_basis = models.TextField(_("căn cứ giao chỉ tiêu"), blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("lịch sử chỉ tiêu"), verbose_name_plural=_("lịch sử chỉ tiêu"))
 
     class Meta:
         verbose_name = _("chỉ tiêu")

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from motcua.history_admin import HistoryAdmin
 from worktime.models import CalendarOverride
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(HistoryAdmin):
     list_display = ("day", "kind", "reason", "updated_at")
     list_filter = ("kind",)
     date_hierarchy = "day"

@@ -24,8 +24,10 @@ class CalendarOverride(models.Model):
         blank=True,
         help_text=_("Ví dụ: Thông báo số .../TB-BNV về lịch nghỉ Tết."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords(
+        verbose_name=_("lịch sử ngày nghỉ / làm bù"), verbose_name_plural=_("lịch sử lịch nghỉ, làm bù")
+    )
 
     class Meta:
         verbose_name = _("ngày nghỉ / làm bù")
