@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ProcedureCase
 from documents.models import VaultItem
@@ -32,20 +33,26 @@ class PlaceForm(forms.Form):
     """Step 1: the case (trường hợp) of the procedure and where the dossier is filed."""
 
     case = forms.TypedChoiceField(
-        label="Trường hợp của bạn",
+        label=_("Trường hợp của bạn"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Hãy chọn một trường hợp.", "invalid_choice": "Trường hợp không hợp lệ."},
+        error_messages={
+            "required": _("Hãy chọn một trường hợp."),
+            "invalid_choice": _("Trường hợp không hợp lệ."),
+        },
     )
     receiving = forms.ChoiceField(
-        label="Nơi nộp hồ sơ",
-        help_text="Trung tâm Phục vụ hành chính công sẽ kiểm tra và tiếp nhận hồ sơ.",
-        error_messages={"required": "Hãy chọn nơi nộp hồ sơ.", "invalid_choice": "Nơi nộp không hợp lệ."},
+        label=_("Nơi nộp hồ sơ"),
+        help_text=_("Trung tâm Phục vụ hành chính công sẽ kiểm tra và tiếp nhận hồ sơ."),
+        error_messages={
+            "required": _("Hãy chọn nơi nộp hồ sơ."),
+            "invalid_choice": _("Nơi nộp không hợp lệ."),
+        },
     )
     handling = forms.ChoiceField(
-        label="Cơ quan giải quyết",
+        label=_("Cơ quan giải quyết"),
         required=False,
-        error_messages={"invalid_choice": "Cơ quan giải quyết không hợp lệ."},
+        error_messages={"invalid_choice": _("Cơ quan giải quyết không hợp lệ.")},
     )
 
     def __init__(
@@ -82,33 +89,33 @@ class PlaceForm(forms.Form):
 class ApplicationForm(forms.Form):
     """Step 2: the e-form. Name and identity come from the account; contact details are editable."""
 
-    address = forms.CharField(label="Địa chỉ liên hệ", max_length=500, required=False)
+    address = forms.CharField(label=_("Địa chỉ liên hệ"), max_length=500, required=False)
     phone = forms.CharField(
-        label="Số điện thoại",
+        label=_("Số điện thoại"),
         max_length=20,
         required=False,
-        help_text="Để cán bộ liên hệ khi cần. Ví dụ: 0912345678.",
+        help_text=_("Để cán bộ liên hệ khi cần. Ví dụ: 0912345678."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
-        label="Thư điện tử",
+        label=_("Thư điện tử"),
         required=False,
         max_length=254,
-        error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     representative_name = forms.CharField(
-        label="Họ tên người được ủy quyền (nếu có)", max_length=300, required=False
+        label=_("Họ tên người được ủy quyền (nếu có)"), max_length=300, required=False
     )
     representative_id = forms.CharField(
-        label="Số định danh cá nhân của người được ủy quyền",
+        label=_("Số định danh cá nhân của người được ủy quyền"),
         max_length=12,
         required=False,
-        help_text="12 chữ số.",
+        help_text=_("12 chữ số."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     note = forms.CharField(
-        label="Nội dung đề nghị, ghi chú cho cán bộ (nếu có)",
+        label=_("Nội dung đề nghị, ghi chú cho cán bộ (nếu có)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -147,9 +154,9 @@ class UploadForm(forms.Form):
     """One file for one component. The service checks the content (type from the bytes, limits)."""
 
     file = forms.FileField(
-        label="Chọn tệp",
+        label=_("Chọn tệp"),
         allow_empty_file=True,  # the upload service says why, in its own words
-        error_messages={"required": "Hãy chọn tệp cần tải lên.", "missing": "Hãy chọn tệp cần tải lên."},
+        error_messages={"required": _("Hãy chọn tệp cần tải lên."), "missing": "Hãy chọn tệp cần tải lên."},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -172,9 +179,9 @@ class ReuseForm(forms.Form):
     """A paper of the applicant's data store used for a component instead of a new upload."""
 
     vault_item = forms.TypedChoiceField(
-        label="Hoặc dùng giấy tờ có sẵn trong Kho dữ liệu",
+        label=_("Hoặc dùng giấy tờ có sẵn trong Kho dữ liệu"),
         coerce=int,
-        error_messages={"required": "Hãy chọn giấy tờ.", "invalid_choice": "Giấy tờ không hợp lệ."},
+        error_messages={"required": _("Hãy chọn giấy tờ."), "invalid_choice": _("Giấy tờ không hợp lệ.")},
     )
 
     def __init__(self, *args: Any, items: Iterable[VaultItem], **kwargs: Any) -> None:
@@ -197,7 +204,7 @@ class SupplementForm(forms.Form):
     """The applicant's word to the officer when sending what was asked for."""
 
     note = forms.CharField(
-        label="Lời nhắn cho cán bộ (nếu có)",
+        label=_("Lời nhắn cho cán bộ (nếu có)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -209,7 +216,7 @@ class SupplementForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do rút hồ sơ (nếu có)",
+        label=_("Lý do rút hồ sơ (nếu có)"),
         max_length=500,
         required=False,
         widget=forms.TextInput(),

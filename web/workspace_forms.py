@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Applicant
 from catalog.models import TimeUnit
@@ -90,21 +91,21 @@ INBOX_STATUSES = [(s.value, label) for s, label in STATUS_LABELS.items() if s !=
 
 class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label="Trạng thái", required=False, choices=[("", "Tất cả trạng thái"), *INBOX_STATUSES]
+        label=_("Trạng thái"), required=False, choices=[("", "Tất cả trạng thái"), *INBOX_STATUSES]
     )
     procedure = forms.CharField(
-        label="Mã thủ tục",
+        label=_("Mã thủ tục"),
         required=False,
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": "ví dụ 1.001193", "autocomplete": "off"}),
     )
     overdue = forms.ChoiceField(
-        label="Thời hạn",
+        label=_("Thời hạn"),
         required=False,
         choices=[("", "Tất cả"), ("1", "Chỉ hồ sơ quá hạn"), ("0", "Không quá hạn")],
     )
     q = forms.CharField(
-        label="Tìm mã hồ sơ, họ tên, số định danh",
+        label=_("Tìm mã hồ sơ, họ tên, số định danh"),
         required=False,
         max_length=100,
         widget=forms.TextInput(
@@ -122,43 +123,45 @@ class ReceptionForm(AccessibleForm):
     ``c_<id>`` (received), ``c_<id>_originals``, ``c_<id>_copies``, ``c_<id>_pages`` (paper pages
     when a scan is attached as ``c_<id>_scan``)."""
 
-    receiving_agency = forms.ChoiceField(label="Nơi tiếp nhận", required=False)
-    handling_agency = forms.ChoiceField(label="Cơ quan giải quyết", required=False)
-    case = forms.ChoiceField(label="Trường hợp", required=False)
+    receiving_agency = forms.ChoiceField(label=_("Nơi tiếp nhận"), required=False)
+    handling_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), required=False)
+    case = forms.ChoiceField(label=_("Trường hợp"), required=False)
     id_number = forms.CharField(
-        label="Số định danh cá nhân (CCCD) hoặc mã số thuế",
+        label=_("Số định danh cá nhân (CCCD) hoặc mã số thuế"),
         max_length=14,
-        help_text="12 chữ số với cá nhân; 10 chữ số (hoặc 10-3) với tổ chức. Hệ thống tự tìm người đã có.",
+        help_text=_("12 chữ số với cá nhân; 10 chữ số (hoặc 10-3) với tổ chức. Hệ thống tự tìm người đã có."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}),
     )
     name = forms.CharField(
-        label="Họ tên người nộp / tên tổ chức",
+        label=_("Họ tên người nộp / tên tổ chức"),
         max_length=300,
         required=False,
-        help_text="Người đã có trong hệ thống: để trống, hệ thống lấy theo số định danh.",
+        help_text=_("Người đã có trong hệ thống: để trống, hệ thống lấy theo số định danh."),
     )
     date_of_birth = forms.DateField(
-        label="Ngày sinh", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Ngày sinh"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
     phone = forms.CharField(
-        label="Số điện thoại",
+        label=_("Số điện thoại"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    email = forms.EmailField(label="Thư điện tử", required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
     representative_name = forms.CharField(
-        label="Người được ủy quyền (nếu có)", max_length=300, required=False
+        label=_("Người được ủy quyền (nếu có)"), max_length=300, required=False
     )
     representative_id = forms.CharField(
-        label="Số định danh người được ủy quyền", max_length=12, required=False
+        label=_("Số định danh người được ủy quyền"), max_length=12, required=False
     )
-    note = forms.CharField(label="Ghi chú", max_length=2000, required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("Ghi chú"), max_length=2000, required=False, widget=_textarea(2))
     processing_amount = forms.DecimalField(
-        label="Thời hạn giải quyết", required=False, min_value=Decimal("0.01"), max_value=Decimal(1000)
+        label=_("Thời hạn giải quyết"), required=False, min_value=Decimal("0.01"), max_value=Decimal(1000)
     )
-    processing_unit = forms.ChoiceField(label="Đơn vị", required=False, choices=TimeUnit.choices)
+    processing_unit = forms.ChoiceField(label=_("Đơn vị"), required=False, choices=TimeUnit.choices)
 
     def __init__(
         self,
@@ -182,13 +185,17 @@ class ReceptionForm(AccessibleForm):
             key = f"c_{component.pk}"
             self.fields[key] = forms.BooleanField(label=component.name, required=False)
             self.fields[f"{key}_originals"] = forms.IntegerField(
-                label="Bản chính", min_value=0, max_value=99, initial=component.originals or 0, required=False
+                label=_("Bản chính"),
+                min_value=0,
+                max_value=99,
+                initial=component.originals or 0,
+                required=False,
             )
             self.fields[f"{key}_copies"] = forms.IntegerField(
-                label="Bản sao", min_value=0, max_value=99, initial=component.copies or 0, required=False
+                label=_("Bản sao"), min_value=0, max_value=99, initial=component.copies or 0, required=False
             )
             self.fields[f"{key}_pages"] = forms.IntegerField(
-                label="Số trang bản giấy", min_value=1, max_value=500, required=False
+                label=_("Số trang bản giấy"), min_value=1, max_value=500, required=False
             )
         self.describe()
 
@@ -255,34 +262,34 @@ class ConfirmForm(AccessibleForm):
 
 
 class NoteForm(AccessibleForm):
-    note = forms.CharField(label="Ghi chú", max_length=4000, required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("Ghi chú"), max_length=4000, required=False, widget=_textarea(2))
 
 
 class ReasonForm(AccessibleForm):
-    reason = forms.CharField(label="Lý do", max_length=4000, widget=_textarea(3))
+    reason = forms.CharField(label=_("Lý do"), max_length=4000, widget=_textarea(3))
 
 
 class ItemsForm(AccessibleForm):
     items = forms.CharField(
-        label="Nội dung cần bổ sung, hoàn thiện",
-        help_text="Mỗi dòng một nội dung. Liệt kê một lần, đầy đủ (NĐ 61/2018/NĐ-CP, Điều 15).",
+        label=_("Nội dung cần bổ sung, hoàn thiện"),
+        help_text=_("Mỗi dòng một nội dung. Liệt kê một lần, đầy đủ (NĐ 61/2018/NĐ-CP, Điều 15)."),
         max_length=8000,
         widget=_textarea(5),
     )
-    reason = forms.CharField(label="Lý do", max_length=4000, required=False, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do"), max_length=4000, required=False, widget=_textarea(2))
 
     def clean_items(self) -> list[str]:
         return lines(self.cleaned_data["items"])
 
 
 class ForwardForm(AccessibleForm):
-    step = forms.ChoiceField(label="Bước đang xử lý", required=False)
+    step = forms.ChoiceField(label=_("Bước đang xử lý"), required=False)
     assignee = forms.ChoiceField(
-        label="Người nhận bước tiếp theo",
+        label=_("Người nhận bước tiếp theo"),
         required=False,
-        help_text="Bỏ trống để giao cho mọi người có vai trò của bước tiếp theo.",
+        help_text=_("Bỏ trống để giao cho mọi người có vai trò của bước tiếp theo."),
     )
-    note = forms.CharField(label="Ý kiến, ghi chú", max_length=4000, required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("Ý kiến, ghi chú"), max_length=4000, required=False, widget=_textarea(2))
 
     def __init__(
         self,
@@ -301,8 +308,8 @@ class ForwardForm(AccessibleForm):
 
 
 class SendBackForm(AccessibleForm):
-    step = forms.ChoiceField(label="Bước đang xử lý", required=False)
-    reason = forms.CharField(label="Lý do trả lại", max_length=4000, widget=_textarea(3))
+    step = forms.ChoiceField(label=_("Bước đang xử lý"), required=False)
+    reason = forms.CharField(label=_("Lý do trả lại"), max_length=4000, widget=_textarea(3))
 
     def __init__(self, *args: Any, steps: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -320,7 +327,7 @@ class ConsultForm(AccessibleForm):
     """Up to three agencies consulted in parallel; exactly one leads (the service checks)."""
 
     lead = forms.ChoiceField(
-        label="Cơ quan chủ trì",
+        label=_("Cơ quan chủ trì"),
         choices=[(str(i), f"Cơ quan thứ {i}") for i in range(1, CONSULT_ROWS + 1)],
         initial="1",
         widget=forms.RadioSelect,
@@ -328,16 +335,16 @@ class ConsultForm(AccessibleForm):
 
     def __init__(self, *args: Any, agencies: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "— Chọn cơ quan —"), *agencies]
+        choices = [("", _("— Chọn cơ quan —")), *agencies]
         for i in range(1, CONSULT_ROWS + 1):
             self.fields[f"agency_{i}"] = forms.ChoiceField(
-                label=f"Cơ quan thứ {i}", choices=choices, required=i == 1
+                label=_("Cơ quan thứ %(n)s") % {"n": i}, choices=choices, required=i == 1
             )
             self.fields[f"task_{i}"] = forms.CharField(
-                label=f"Nhiệm vụ của cơ quan thứ {i}", max_length=2000, required=False
+                label=_("Nhiệm vụ của cơ quan thứ %(n)s") % {"n": i}, max_length=2000, required=False
             )
             self.fields[f"days_{i}"] = forms.DecimalField(
-                label=f"Thời hạn (ngày làm việc) của cơ quan thứ {i}",
+                label=_("Thời hạn (ngày làm việc) của cơ quan thứ %(n)s") % {"n": i},
                 min_value=Decimal("0.5"),
                 max_value=Decimal(365),
                 required=False,
@@ -369,8 +376,8 @@ class ConsultForm(AccessibleForm):
 
 
 class ConsultReplyForm(AccessibleForm):
-    agency = forms.ChoiceField(label="Trả lời thay mặt")
-    answer = forms.CharField(label="Ý kiến trả lời", max_length=4000, widget=_textarea(4))
+    agency = forms.ChoiceField(label=_("Trả lời thay mặt"))
+    answer = forms.CharField(label=_("Ý kiến trả lời"), max_length=4000, widget=_textarea(4))
 
     def __init__(self, *args: Any, agencies: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -380,11 +387,11 @@ class ConsultReplyForm(AccessibleForm):
 
 class ExtendForm(AccessibleForm):
     new_appointment = forms.DateTimeField(
-        label="Ngày, giờ hẹn trả kết quả mới",
+        label=_("Ngày, giờ hẹn trả kết quả mới"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    reason = forms.CharField(label="Lý do chậm giải quyết", max_length=4000, widget=_textarea(3))
+    reason = forms.CharField(label=_("Lý do chậm giải quyết"), max_length=4000, widget=_textarea(3))
 
     def clean_new_appointment(self) -> datetime:
         value: datetime = self.cleaned_data["new_appointment"]
@@ -394,14 +401,14 @@ class ExtendForm(AccessibleForm):
 
 class ResolveForm(AccessibleForm):
     outcome = forms.ChoiceField(
-        label="Kết quả giải quyết",
+        label=_("Kết quả giải quyết"),
         choices=Outcome.choices,
         initial=Outcome.APPROVED,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Nội dung kết quả / lý do từ chối",
-        help_text="Bắt buộc nêu rõ lý do khi từ chối giải quyết.",
+        label=_("Nội dung kết quả / lý do từ chối"),
+        help_text=_("Bắt buộc nêu rõ lý do khi từ chối giải quyết."),
         max_length=4000,
         required=False,
         widget=_textarea(3),
@@ -410,29 +417,31 @@ class ResolveForm(AccessibleForm):
 
 class DeliverForm(AccessibleForm):
     method = forms.ChoiceField(
-        label="Hình thức trả kết quả", choices=DeliveryMethod.choices, initial=DeliveryMethod.COUNTER
+        label=_("Hình thức trả kết quả"), choices=DeliveryMethod.choices, initial=DeliveryMethod.COUNTER
     )
-    note = forms.CharField(label="Ghi chú", max_length=4000, required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("Ghi chú"), max_length=4000, required=False, widget=_textarea(2))
 
 
 class IssueResultForm(AccessibleForm):
     file = forms.FileField(
-        label="Tệp kết quả (PDF)",
-        help_text="Hệ thống ký số bằng chứng thư của cơ quan giải quyết và lưu vào kho dữ liệu của người nộp.",
+        label=_("Tệp kết quả (PDF)"),
+        help_text=_(
+            "Hệ thống ký số bằng chứng thư của cơ quan giải quyết và lưu vào kho dữ liệu của người nộp."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
-    title = forms.CharField(label="Tên kết quả", max_length=500)
-    number = forms.CharField(label="Số, ký hiệu", max_length=100, required=False)
+    title = forms.CharField(label=_("Tên kết quả"), max_length=500)
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=100, required=False)
 
 
 class DigitizeForm(AccessibleForm):
     declared_pages = forms.IntegerField(
-        label="Số trang của bản giấy",
+        label=_("Số trang của bản giấy"),
         min_value=1,
         max_value=500,
-        help_text="Hệ thống so số trang bản quét với số trang bản giấy.",
+        help_text=_("Hệ thống so số trang bản quét với số trang bản giấy."),
     )
 
 
 class UploadForm(AccessibleForm):
-    file = forms.FileField(label="Tệp đính kèm (PDF, ảnh)")
+    file = forms.FileField(label=_("Tệp đính kèm (PDF, ảnh)"))
