@@ -23,7 +23,7 @@ migrate: venv
 run: migrate
 	$(PY) manage.py load_demo
 	@echo "Mở http://$(HOST)/ — quản trị: http://$(HOST)/quan-tri/ — API: http://$(HOST)/api/v1/docs"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
+	MOTCUA_SITE_URL=$${MOTCUA_SITE_URL:-http://$(HOST)} $(PY) manage.py runserver $(HOST)
 
 test: migrate
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -191,7 +191,12 @@ def dossier_inbox(
 
 def public_lookup(reference: str) -> Dossier:
     """A dossier by code for the public lookup (nothing personal is shown by the caller)."""
-    dossier = Dossier.objects.select_related("procedure", "version").filter(code=reference.strip()).first()
+    code = reference.strip()
+    found = Dossier.objects.select_related("procedure", "version")
+    dossier = found.filter(code=code).first()
+    if dossier is None and code.upper() != code:
+        # Codes are issued in capitals (``…H31-261203-0001``); people type them in lower case too.
+        dossier = found.filter(code=code.upper()).first()
     if dossier is None or dossier.status == Status.DRAFT:
         raise NotFound("Không tìm thấy hồ sơ với mã này.")
     return dossier

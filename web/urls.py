@@ -16,7 +16,7 @@ urlpatterns = [
     path("lich-lam-viec/<int:year>/", views.calendar_year, name="calendar_year"),
     path(
         "dang-nhap/",
-        public(auth_views.LoginView.as_view(template_name="registration/login.html")),
+        public(views.SiteLoginView.as_view()),
         name="login",
     ),
     path("dang-xuat/", public(auth_views.LogoutView.as_view()), name="logout"),

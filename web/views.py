@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog import selectors
@@ -82,6 +87,23 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 
 @public
+class SiteLoginView(auth_views.LoginView):
+    """Login; without a ``next`` address officers land on their inbox, everyone else on the home page."""
+
+    template_name = "registration/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["site_name"] = settings.MOTCUA_SITE_NAME  # not the host name LoginView puts there
+        return context
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if user.is_superuser or user.memberships.filter(is_active=True).exists():  # type: ignore[union-attr]
+            return reverse("web:workspace_inbox")
+        return reverse("web:home")
+
+
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version_param = request.GET.get("phien-ban")
     version_number = int(version_param) if version_param and version_param.isdigit() else None
@@ -99,8 +121,20 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "channels": dict(Channel.choices),
             "units": dict(TimeUnit.choices),
             "online_levels": dict(OnlineLevel.choices),
+            "can_file_online": _can_file_online(procedure, version),
         },
     )
+
+
+def _can_file_online(procedure: Procedure, version: ProcedureVersion | None) -> bool:
+    """The version in force takes online filing with a processing time (what the wizard requires)."""
+    if (
+        version is None
+        or procedure.current_version_id != version.pk
+        or version.online_level == OnlineLevel.NONE
+    ):
+        return False
+    return any(o.channel == Channel.ONLINE and o.time_amount and o.time_unit for o in version.options.all())
 
 
 @public

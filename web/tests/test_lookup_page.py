@@ -59,6 +59,11 @@ def test_the_per_dossier_address(client, code):
     assert response.status_code == 200 and code in response.content.decode()
 
 
+def test_a_code_typed_in_lower_case_is_found(client, code):
+    response = client.get("/tra-cuu/", {"ma": code.lower()})
+    assert response.status_code == 200 and code in response.content.decode()
+
+
 def test_unknown_and_invalid_codes(client):
     response = client.get("/tra-cuu/", {"ma": "KHONG-CO"})
     assert response.status_code == 404

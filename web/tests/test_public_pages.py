@@ -43,6 +43,9 @@ def test_detail_page(client):
         "Miễn phí",
     ):
         assert text in html
+    # Filed online from its page; a procedure without online filing has no such button.
+    assert 'href="/nop-ho-so/1.001193/"' in html
+    assert "/nop-ho-so/2.000769/" not in client.get("/thu-tuc/2.000769/").content.decode()
 
 
 def test_unknown_procedure_page_is_404(client):
@@ -60,10 +63,20 @@ def test_english_is_available(client):
     assert '<html lang="en">' in client.get("/").content.decode()
 
 
-def test_login_page_and_login(client, officer_a):
-    assert client.get("/dang-nhap/").status_code == 200
+def test_login_page_and_login(client, officer_a, citizen):
+    page = client.get("/dang-nhap/")
+    assert page.status_code == 200
+    assert "Cổng dịch vụ công" in page.content.decode() and "testserver" not in page.content.decode()
     response = client.post("/dang-nhap/", {"username": "motcua.phohien", "password": "Motcua@2026"})
-    assert response.status_code == 302
+    # Officers land on their inbox, citizens on the home page, a "next" address wins.
+    assert response.status_code == 302 and response["Location"] == "/can-bo/ho-so/"
+    citizen_client = type(client)()
+    response = citizen_client.post("/dang-nhap/", {"username": citizen.username, "password": "Motcua@2026"})
+    assert response["Location"] == "/"
+    response = citizen_client.post(
+        "/dang-nhap/?next=/ho-so-cua-toi/", {"username": citizen.username, "password": "Motcua@2026"}
+    )
+    assert response["Location"] == "/ho-so-cua-toi/"
     assert "Cán bộ một cửa" in client.get("/tai-khoan/").content.decode()
 
 
