@@ -254,6 +254,15 @@ def _receipt_missing(dossier: Dossier) -> str | None:
     return None
 
 
+def _filed_components(dossier: Dossier) -> list[Any]:
+    """The papers the receipt lists: at the counter, the ticked checklist; online, the papers that came
+    with a file (an online dossier carries a row for every paper of its case, filed or not)."""
+    components = dossier.components.order_by("position")
+    if dossier.channel == Channel.ONLINE:
+        components = components.filter(files__isnull=False).distinct()
+    return list(components)
+
+
 def _receipt(dossier: Dossier) -> dict[str, Any]:
     # The receipt of the latest reception: a dossier completed after a supplement request is
     # received again with a new appointment (NĐ 61/2018 Art. 19.4).
@@ -267,7 +276,7 @@ def _receipt(dossier: Dossier) -> dict[str, Any]:
     return {
         **_base(dossier, issuer=dossier.receiving_agency, at=received_at),
         "supplement_reception": event is not None and event.action == Action.RECEIVE_SUPPLEMENT,
-        "components": list(dossier.components.order_by("position")),
+        "components": _filed_components(dossier),
         "statutory": format_amount(dossier.statutory_amount, dossier.statutory_unit),
         "received": format_instant(received_at),
         "appointment": format_instant(appointment),

@@ -3,11 +3,13 @@ draft saved and resumed, a refused file that stores nothing, and who may file.""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
 from catalog.models import ComponentRequirement
 from documents.digitization import type_key
@@ -220,6 +222,20 @@ def test_file_the_whole_way_to_the_officers_inbox(citizen, officer_a, api):
     assert status == 200 and str(dossier.uuid) in [d["reference"] for d in body["items"]]
     # The wizard's steps now lead to the dossier's page.
     assert client.get(f"{WIZARD}{dossier.uuid}/giay-to/")["Location"] == f"/ho-so-cua-toi/{dossier.uuid}/"
+
+    # The receipt lists the papers that came with a file, not every paper the case may need.
+    from dossiers.forms import render_form
+    from dossiers.services import dossier_receive
+
+    dossier = dossier_receive(dossier=dossier, actor=officer_a)
+    text = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(render_form(dossier, "receipt"))).pages
+    )
+    filed = required_components(dossier)
+    assert filed and all(c.name[:30] in text for c in filed)
+    not_filed = [c for c in dossier.components.all() if c not in filed]
+    assert not_filed and not any(c.name[:30] in text for c in not_filed)
 
 
 def test_reuse_a_paper_of_the_data_store(citizen):
