@@ -86,7 +86,6 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@public
 class SiteLoginView(auth_views.LoginView):
     """Login; without a ``next`` address officers land on their inbox, everyone else on the home page."""
 
@@ -104,6 +103,7 @@ class SiteLoginView(auth_views.LoginView):
         return reverse("web:home")
 
 
+@public
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version_param = request.GET.get("phien-ban")
     version_number = int(version_param) if version_param and version_param.isdigit() else None
