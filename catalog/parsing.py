@@ -92,6 +92,7 @@ __all__ = [
     "ResultRow",
     "TimeSpec",
     "component_is_mandatory",
+    "component_is_situational",
     "is_valid_code",
     "parse_channels",
     "parse_components",
@@ -892,6 +893,26 @@ def component_is_mandatory(name: str, originals: int | None, copies: int | None)
     if _IF_ANY_END_RE.search(clause) and len(_IF_ANY_RE.findall(clause)) == 1:
         return _CONTENTS_RE.search(clause) is not None
     return True
+
+
+_CONDITION_INSIDE_RE = re.compile(r"(?<!\w)(?:trong trường hợp|đối với trường hợp|nếu)(?!\w)")
+_SHOWN_SECTION_RE = re.compile(r"(?<!\w)xuất trình(?!\w)")
+
+
+def component_is_situational(name: str, section: str = "") -> bool:
+    """Whether a mandatory line still depends on the situation or the channel, so that an online
+    filing should not be blocked for lack of it: its first clause carries a condition ("Văn bản ủy
+    quyền … trong trường hợp ủy quyền", "Tờ khai … (nếu … nộp trực tiếp hoặc qua bưu chính)"), or it
+    is a paper to be shown in person ("Giấy tờ phải xuất trình": identity and residence, which an
+    online applicant proves through the account and the population database).
+
+    The one-stop officer still checks these at reception and asks for what is missing; a paper wrongly
+    enforced online would stop the citizen from filing at all."""
+    if section and _SHOWN_SECTION_RE.search(nfc(section).lower()):
+        return True
+    head = _LIST_MARKER_RE.sub("", nfc(name).lower(), count=1)
+    clause = re.split(r"[:;]", head, maxsplit=1)[0]
+    return _CONDITION_INSIDE_RE.search(clause) is not None
 
 
 # --------------------------------------------------------------------------- results

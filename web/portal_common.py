@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Applicant, User
 from catalog.models import ComponentRequirement
+from catalog.parsing import component_is_situational
 from documents import digitization
 from documents import services as documents
 from documents.models import ComponentFile, VaultItem
@@ -27,15 +30,18 @@ from dossiers.transitions import TRANSITIONS, Action, Status
 from motcua.errors import DomainError, NotFound
 from web.portal_forms import ReuseForm, UploadForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The applicant's own event when sending what a supplement request (or a return) asked for. It leaves
 # the state as it is: the officer records the reception of the supplement (``receive_supplement``).
 SUPPLEMENT_SENT = "applicant_supplement"
 
 EVENT_LABELS = {
-    "create": "Tạo bản nháp",
-    "edit_draft": "Sửa bản nháp",
-    "issue_result": "Phát hành kết quả điện tử (đã ký số)",
-    SUPPLEMENT_SENT: "Người nộp gửi giấy tờ bổ sung",
+    "create": _("Tạo bản nháp"),
+    "edit_draft": _("Sửa bản nháp"),
+    "issue_result": _("Phát hành kết quả điện tử (đã ký số)"),
+    SUPPLEMENT_SENT: _("Người nộp gửi giấy tờ bổ sung"),
 }
 
 STATUS_TONE = {
@@ -54,12 +60,12 @@ STATUS_TONE = {
 }
 
 
-def event_label(action: str) -> str:
-    """The Vietnamese name of an event of the timeline."""
+def event_label(action: str) -> StrOrPromise:
+    """The name of an event of the timeline (translated when shown)."""
     try:
         return TRANSITIONS[Action(action)].label
     except ValueError:
-        return EVENT_LABELS.get(action, "Cập nhật hồ sơ")
+        return EVENT_LABELS.get(action, _("Cập nhật hồ sơ"))
 
 
 def applicant_of(user: User | AnonymousUser) -> Applicant | None:
@@ -92,8 +98,15 @@ def error_page(request: HttpRequest, exc: DomainError, *, title: str = "") -> Ht
 def component_required(requirement: ComponentRequirement | None) -> bool:
     """Whether an online filing must carry a file for this paper: the catalog's ``mandatory`` flag
     (set on import from the national catalog's wording, ``catalog.parsing.component_is_mandatory``,
-    and editable in the admin), except for papers the agency takes from national data."""
-    return requirement is not None and requirement.mandatory and not requirement.from_national_data
+    and editable in the admin), except for papers the agency takes from national data and papers that
+    depend on the situation or the channel (``catalog.parsing.component_is_situational``), which the
+    officer checks at reception."""
+    return (
+        requirement is not None
+        and requirement.mandatory
+        and not requirement.from_national_data
+        and not component_is_situational(requirement.name, requirement.section)
+    )
 
 
 def reusable_items(items: list[VaultItem], component: DossierComponent, today: date) -> list[VaultItem]:

@@ -11,7 +11,7 @@ from django.apps import apps
 
 from catalog import services
 from catalog.models import ComponentRequirement, Procedure, ProcedureVersion
-from catalog.parsing import component_is_mandatory
+from catalog.parsing import component_is_mandatory, component_is_situational
 
 Case = tuple[str, str, int | None, int | None]
 
@@ -142,3 +142,34 @@ def test_the_migration_makes_imported_conditional_rows_optional_and_keeps_the_ad
     others = version.components.exclude(pk=birth.pk)
     assert all(c.mandatory == component_is_mandatory(c.name, c.originals, c.copies) for c in others)
     assert manual.components.get().mandatory is True  # not imported: the rule does not apply
+
+
+@pytest.mark.parametrize(
+    ("name", "section", "situational"),
+    [
+        # 1.001193 (birth registration), the lines the national catalog marks as papers to file.
+        (
+            "Giấy chứng sinh; trường hợp không có Giấy chứng sinh thì nộp văn bản của người làm chứng",
+            "",
+            False,
+        ),
+        (
+            "Văn bản ủy quyền (được chứng thực) theo quy định của pháp luật trong trường hợp ủy quyền thực hiện "
+            "việc đăng ký khai sinh.",
+            "Giấy tờ phải nộp:",
+            True,
+        ),
+        (
+            "Tờ khai đăng ký khai sinh theo mẫu (nếu người có yêu cầu lựa chọn nộp hồ sơ theo hình thức trực tiếp "
+            "hoặc gửi hồ sơ qua hệ thống bưu chính);",
+            "",
+            True,
+        ),
+        ("Hộ chiếu/Thẻ căn cước công dân/Thẻ căn cước", "* Giấy tờ phải xuất trình:", True),
+        ("Tờ khai đăng ký khai sinh theo mẫu", "", False),
+        # "nêu" (state) is not "nếu" (if).
+        ("Báo cáo nêu rõ lý do đề nghị", "", False),
+    ],
+)
+def test_papers_that_depend_on_the_situation_or_the_channel(name, section, situational):
+    assert component_is_situational(name, section) is situational
