@@ -2,6 +2,11 @@
 result PDF; motcua signs it with the agency's certificate, stores the unsigned and the signed file,
 records the result and the event, marks the dossier's result electronic, and puts the signed result
 into the applicant's data store — all in one transaction, or nothing.
+
+A dossier's result is issued once. A signed result is already in the applicant's data store and
+verifiable by its QR code; a second one would silently stand beside it as an equally genuine paper.
+Correcting an issued result takes a document of its own (đính chính, thay thế, thu hồi), a path
+motcua does not have yet, so a second issue is refused (409 ``result_already_issued``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.text import nfc
 from organization.models import Agency, Role
 from reports import facts
+from worktime.calendar import VN_TZ
 
 ISSUE_ACTION = "issue_result"
 ISSUER_ROLES = frozenset({Role.LEADER, Role.CLERK})
@@ -74,6 +80,26 @@ def _check_state(dossier: Dossier) -> None:
         )
 
 
+def issued_result(dossier: Dossier) -> ResultDocument | None:
+    """The result already issued for ``dossier``, if any (at most one: see the module docstring)."""
+    return dossier.results.order_by("signed_at", "pk").first()
+
+
+def _check_not_issued(dossier: Dossier) -> None:
+    earlier = issued_result(dossier)
+    if earlier is None:
+        return
+    number = f" số {earlier.number}" if earlier.number else ""
+    signed = timezone.localtime(earlier.signed_at, VN_TZ).strftime("%H:%M %d/%m/%Y")
+    raise DomainError(
+        "result_already_issued",
+        f"Hồ sơ đã có kết quả điện tử «{earlier.title}»{number}, ký số lúc {signed}; không phát hành "
+        "lần thứ hai. Kết quả đã phát hành chỉ được sửa bằng văn bản đính chính, thay thế hoặc thu hồi, "
+        "hệ thống chưa hỗ trợ việc này.",
+        status=409,
+    )
+
+
 def _clean(title: str, number: str) -> tuple[str, str]:
     title = " ".join(nfc(title).split())
     number = " ".join(nfc(number).split())
@@ -113,6 +139,7 @@ def result_issue(
                 .get(pk=dossier.pk)
             )
             _check_state(locked)
+            _check_not_issued(locked)  # under the dossier's row lock: two concurrent issues meet here
             at = timezone.now().replace(microsecond=0)
             handling = locked.handling_agency
             code = locked.reference

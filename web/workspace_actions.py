@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -36,17 +36,21 @@ from web.workspace_previews import PREVIEW_FORMS, preview_context, render_previe
 from worktime.calendar import VN_TZ
 from worktime.services import work_calendar
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ISSUE_RESULT = "issue_result"
 
 
 @dataclass(frozen=True)
 class ActionSpec:
     slug: str
-    label: str
+    label: StrOrPromise
     form: type[wf.AccessibleForm]
     style: str = ""  # "" (main), "secondary", "danger"
     multipart: bool = False
     done: str = ""  # the confirmation shown after success
+    warning: str = ""  # said in the dialog before confirming: what cannot be undone
 
     @property
     def basis(self) -> str:
@@ -90,6 +94,10 @@ ACTIONS: dict[str, ActionSpec] = {
             wf.IssueResultForm,
             multipart=True,
             done="Đã ký số và phát hành kết quả điện tử.",
+            warning=(
+                "Mỗi hồ sơ phát hành một kết quả điện tử. Sau khi ký số, kết quả vào kho dữ liệu của "
+                "người nộp và không phát hành lại được: hãy kiểm tra kỹ tệp, tên và số, ký hiệu."
+            ),
         ),
     )
 }
@@ -151,7 +159,7 @@ class Situation:
 
     @classmethod
     def of(cls, dossier: Dossier) -> Situation:
-        steps = list(dossier.steps.select_related("agency", "assignee").order_by("position"))
+        steps = list(dossier.steps.select_related("agency", "assignee", "finished_by").order_by("position"))
         return cls(steps=steps, groups=_groups(steps))
 
     def group_index(self, step: DossierStep) -> int:
@@ -201,7 +209,8 @@ def _replying_agencies(user: User, dossier: Dossier) -> list[Agency]:
 
 
 def may_issue_result(user: User, dossier: Dossier, situation: Situation) -> bool:
-    if dossier.status not in ISSUE_STATES:
+    """The service's rules: a leader or clerk there, at the last step or resolved, nothing issued yet."""
+    if dossier.status not in ISSUE_STATES or results.issued_result(dossier) is not None:
         return False
     if (
         not user.is_superuser
@@ -519,7 +528,7 @@ def action_preview(request: HttpRequest, reference: str, action: str) -> HttpRes
         return render(
             request,
             "web/workspace/_preview.html",
-            {"html": html, "title": PREVIEW_TITLES.get(action, "")},
+            {"html": html, "title": PREVIEW_TITLES.get(action, ""), "preview_url": request.path},
         )
     if html is None:
         return error_page(request, "Với nội dung đã chọn, thao tác này không lập biểu mẫu.", status=404)

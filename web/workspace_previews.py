@@ -2,11 +2,12 @@
 and what the officer has typed so far — rendered with the very template the PDF uses, nothing saved.
 
 The context mirrors what ``dossiers/forms.py`` gathers from the stored rows after the action; the
-preview is shown in a sandboxed frame with a "BẢN XEM TRƯỚC" mark.
+preview is shown in a sandboxed frame with a "BẢN XEM TRƯỚC" band above the form.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -24,10 +25,13 @@ from web.workspace_forms import lines
 from worktime.calendar import VN_TZ
 from worktime.services import work_calendar
 
+# A band above the form, in the flow: it pushes the form down rather than covering its header (the
+# national motto sits at the top right, where a corner badge used to hide it).
 MARK = (
-    '<div style="position:fixed;top:0;right:0;background:#8a5a00;color:#fff;padding:2px 8px;'
+    '<div style="background:#8a5a00;color:#fff;padding:2px 8px;margin:0 0 3mm;text-align:center;'
     'font:bold 11px sans-serif;letter-spacing:.05em">BẢN XEM TRƯỚC — CHƯA LƯU</div>'
 )
+BODY = re.compile(r"<body[^>]*>")
 
 # Which form each action produces (the refusal after appraisal is the resolve action's).
 PREVIEW_FORMS: dict[str, str] = {
@@ -146,4 +150,4 @@ def render_preview(slug: str, context: dict[str, Any]) -> str:
         html = render_to_string(
             spec.template, {**context, "title": spec.title, "form_number": spec.number, "fonts": _fonts()}
         )
-    return html.replace("</body>", MARK + "</body>", 1)
+    return BODY.sub(lambda m: m.group(0) + MARK, html, count=1)

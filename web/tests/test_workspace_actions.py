@@ -57,6 +57,9 @@ def test_receive_an_online_dossier_from_its_dialog(client, api, citizen, officer
     assert f"/can-bo/ho-so/{ref}/thao-tac/receive/xem-truoc/" in html
     form = preview(client, officer_a, ref, "receive")
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in form and "BẢN XEM TRƯỚC" in form
+    # The mark is a band above the form (in the flow), not a badge over its national motto.
+    assert form.index("BẢN XEM TRƯỚC") < form.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert "position:fixed" not in form
     assert "8 giờ 30 phút, ngày 02 tháng 3 năm 2026" in form  # received now
     assert "8 giờ 30 phút, ngày 03 tháng 3 năm 2026" in form  # 1 working day later
     status, response = act(client, officer_a, ref, "receive")
@@ -278,14 +281,22 @@ def test_resolve_issue_the_signed_result_and_deliver(client, api, officer_a, sup
     advance_to_last_step(api, superuser, code)
     status, html = dialog(client, leader_a, code, "resolve")
     assert status == 200 and 'value="refused"' in html
+    # The submit button is disabled while sending; the preview inside must not inherit that rule.
+    assert 'hx-disabled-elt="find .dialog-actions button[type=submit]"' in html
+    assert 'hx-disinherit="hx-disabled-elt"' in html
+    # The "new tab" button comes with a form to show (the dialog keeps one only for pages without JS).
+    assert html.count("Xem trước biểu mẫu trong thẻ mới") == 1 and "<noscript>" in html
     form = preview(client, leader_a, code, "resolve", outcome="approved")
-    assert "không lập biểu mẫu" in form
+    assert "không lập biểu mẫu" in form and "Xem trước biểu mẫu trong thẻ mới" not in form
     form = preview(client, leader_a, code, "resolve", outcome="refused", note="Không đủ điều kiện")
     assert "từ chối giải quyết" in form and "Không đủ điều kiện" in form
+    assert "Xem trước biểu mẫu trong thẻ mới" in form
+    assert f'data-preview-tab="/can-bo/ho-so/{code}/thao-tac/resolve/xem-truoc/"' in form
     status, _ = act(client, leader_a, code, "resolve", {"outcome": "approved", "note": "Cấp Giấy khai sinh"})
     assert status == 200 and Dossier.objects.get(code=code).status == "resolved"
     _, page = dialog(client, leader_a, code, "issue_result", htmx=False)
     assert 'value="Giấy khai sinh"' in page and 'enctype="multipart/form-data"' in page
+    assert "Mỗi hồ sơ phát hành một kết quả điện tử" in page  # said before signing
     client.force_login(leader_a)
     status, response = act(
         client,
@@ -304,6 +315,21 @@ def test_resolve_issue_the_signed_result_and_deliver(client, api, officer_a, sup
     )
     assert status == 200, response.content.decode()
     result = ResultDocument.objects.get(dossier__code=code)
+    # Issued once: no longer offered, and a second issue (another tab) is refused, changing nothing.
+    client.force_login(leader_a)
+    assert "/thao-tac/issue_result/" not in client.get(f"/can-bo/ho-so/{code}/").content.decode()
+    before = events(code)
+    status, response = act(
+        client,
+        leader_a,
+        code,
+        "issue_result",
+        {"title": "Giấy khai sinh", "number": "13/GKS", "file": SimpleUploadedFile("kq.pdf", pdf_bytes(2))},
+    )
+    html = html_lib.unescape(response.content.decode())
+    assert status == 409 and "Hồ sơ đã có kết quả điện tử «Giấy khai sinh» số 12/GKS" in html
+    assert "không phát hành lần thứ hai" in html
+    assert ResultDocument.objects.filter(dossier__code=code).count() == 1 and events(code) == before
     _, page = dialog(client, officer_a, code, "deliver", htmx=False)
     client.force_login(officer_a)
     page = client.get(f"/can-bo/ho-so/{code}/").content.decode()
@@ -371,3 +397,47 @@ def test_preview_of_an_action_without_a_form_is_404(client, api, officer_a, cloc
     code = counter_dossier(api, officer_a)
     client.force_login(officer_a)
     assert client.get(f"/can-bo/ho-so/{code}/thao-tac/forward/xem-truoc/").status_code == 404
+
+
+def test_a_result_issued_at_the_last_step_is_not_offered_again_after_resolution(
+    client, api, officer_a, specialist_a, leader_a, clerk_a, clock
+):
+    clock(vn(2026, 3, 2, 9, 0))
+    code = counter_dossier(api, officer_a)
+    forward(api, officer_a, code, "chuyenvien.phohien")
+    forward(api, specialist_a, code, "lanhdao.phohien")
+    forward(api, leader_a, code, "vanthu.phohien")  # the clerk's step: number, stamp, issue
+    status, html = dialog(client, clerk_a, code, "issue_result")
+    assert status == 200 and "hiện không nằm trong các thao tác" not in html
+    status, response = act(
+        client,
+        clerk_a,
+        code,
+        "issue_result",
+        {"title": "Giấy khai sinh", "file": SimpleUploadedFile("kq.pdf", pdf_bytes(1))},
+    )
+    assert status == 200, response.content.decode()
+    status, _ = act(client, leader_a, code, "resolve", {"outcome": "approved"})
+    assert status == 200 and Dossier.objects.get(code=code).status == "resolved"
+    for user in (clerk_a, leader_a):
+        client.force_login(user)
+        assert "/thao-tac/issue_result/" not in client.get(f"/can-bo/ho-so/{code}/").content.decode()
+    _, html = dialog(client, clerk_a, code, "issue_result")
+    assert "hiện không nằm trong các thao tác của bạn" in html
+
+
+def test_a_finished_step_names_who_finished_it(client, api, officer_a, specialist_a, leader_a, clock):
+    clock(vn(2026, 3, 2, 9, 0))
+    code = counter_dossier(api, officer_a)
+    forward(api, officer_a, code, "chuyenvien.phohien")
+    forward(api, specialist_a, code, "lanhdao.phohien")
+    forward(api, leader_a, code, "vanthu.phohien")
+    status, _ = act(client, leader_a, code, "resolve", {"outcome": "approved"})  # the leader, not the clerk
+    assert status == 200
+    client.force_login(officer_a)
+    html = client.get(f"/can-bo/ho-so/{code}/").content.decode()
+    steps = html[html.index('id="h-steps"') : html.index("</table>", html.index('id="h-steps"'))]
+    clerk_row = steps[steps.index("4. ") :]
+    assert "<b>Bùi Văn Ký</b>" in clerk_row and "người được giao: Ngô Thị Sổ" in clerk_row
+    specialist_row = steps[steps.index("2. ") : steps.index("3. ")]
+    assert "<b>Vũ Văn Xử</b>" in specialist_row and "người được giao" not in specialist_row

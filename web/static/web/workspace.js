@@ -50,6 +50,18 @@
       });
       return;
     }
+    // The form in a tab of its own, with what is typed so far. Not a GET submit with formtarget: htmx
+    // takes over the dialog form's submit (formtarget ignored) and would swap the preview in place of
+    // the dialog; nor the form's default button, which Enter in a field must leave to "Xác nhận".
+    var tab = event.target.closest("[data-preview-tab]");
+    if (tab && tab.closest("form")) {
+      var params = new URLSearchParams();
+      new FormData(tab.closest("form")).forEach(function (value, key) {
+        if (key !== "csrfmiddlewaretoken" && typeof value === "string") params.append(key, value);
+      });
+      window.open(tab.getAttribute("data-preview-tab") + "?" + params.toString(), "_blank", "noopener");
+      return;
+    }
     var print = event.target.closest("[data-print-frame]");
     if (print) {
       var frame = document.getElementById(print.getAttribute("data-print-frame"));

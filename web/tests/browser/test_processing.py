@@ -94,9 +94,23 @@ def test_online_dossier_from_reception_to_delivery(
     dialog = open_action(page, "Chuyển bước xử lý")
     confirm(page, dialog, "Chuyển bước xử lý", "Đã chuyển hồ sơ sang bước tiếp theo.")
     dialog = open_action(page, "Ban hành kết quả")
-    expect(dialog.get_by_label("Giải quyết (có kết quả)")).to_be_checked()
+    approved = dialog.get_by_label("Giải quyết (có kết quả)")
+    expect(approved).to_be_checked()
+    radio, label = approved.bounding_box(), dialog.locator("label.choice").first.bounding_box()
+    assert radio and label and radio["width"] < 24 and radio["x"] - label["x"] < 4  # beside its words
+    # A resolution with a result produces no form: nothing to preview, so no button offers it.
+    new_tab = dialog.get_by_role("button", name="Xem trước biểu mẫu trong thẻ mới")
+    expect(dialog.get_by_text("thao tác này không lập biểu mẫu")).to_be_visible()
+    expect(new_tab).to_have_count(0)
+    dialog.get_by_label("Từ chối giải quyết").check()
+    expect(dialog.frame_locator("iframe.form-preview").get_by_text("PHIẾU TỪ CHỐI")).to_be_visible()
+    expect(new_tab).to_be_visible()
+    approved.check()
+    expect(new_tab).to_have_count(0)
     dialog.get_by_label("Nội dung kết quả / lý do từ chối").fill("Cấp Giấy khai sinh")
     confirm(page, dialog, "Ban hành kết quả", "Đã ban hành kết quả giải quyết.")
+    # The leader's resolution finished the clerk's step: the table names who did it.
+    expect(page.locator("section[aria-labelledby=h-steps] tbody tr").last).to_contain_text("Bùi Văn Ký")
     dialog = open_action(page, "Phát hành kết quả điện tử (ký số)")
     expect(dialog.get_by_label("Tên kết quả")).to_have_value("Giấy khai sinh")
     dialog.get_by_label("Số, ký hiệu").fill("25/GKS")
@@ -108,6 +122,9 @@ def test_online_dossier_from_reception_to_delivery(
     expect(results).to_contain_text("Giấy khai sinh — số 25/GKS")
     result = ResultDocument.objects.get(dossier__code=code)
     assert result.number == "25/GKS" and result.signer
+    # Issued once: the action is no longer offered.
+    actions = page.get_by_role("region", name="Thao tác")
+    expect(actions.get_by_role("link", name="Phát hành kết quả điện tử (ký số)")).to_have_count(0)
 
     # The officer hands the result over at the counter.
     clock(vn(2026, 3, 3, 14, 0))
@@ -155,3 +172,61 @@ def test_the_inbox_and_a_dossier_on_a_phone(phone_page, login, api, officer_a, c
     expect(preview.get_by_text("Người nộp có đơn xin dừng giải quyết")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone_page, "xu-ly-5-hop-thoai-dien-thoai")
+
+
+def test_a_dialog_sends_once_and_its_preview_covers_nothing(page, login, api, officer_a, clock):
+    clock(vn(2026, 3, 2, 9, 0))
+    code = counter_dossier(api, officer_a)
+    # htmx reports a misconfiguration (e.g. a selector that finds nothing) with console.error. The
+    # page records those itself: page.on("console") needs Playwright's event loop, which conftest.py
+    # hides between Playwright calls.
+    page.add_init_script(
+        """window.consoleErrors = [];
+        const error = console.error.bind(console);
+        console.error = (...args) => { window.consoleErrors.push(args.map(String).join(" ")); error(...args); };"""
+    )
+    login(page, officer_a)
+    page.goto(f"/can-bo/ho-so/{code}/")
+    dialog = open_action(page, "Dừng giải quyết theo đề nghị")
+    dialog.get_by_label("Lý do").fill("Người nộp có đơn xin dừng giải quyết")
+    preview = dialog.frame_locator("iframe.form-preview")
+    expect(preview.get_by_text("Người nộp có đơn xin dừng giải quyết")).to_be_visible()
+
+    # The "preview" band sits above the form: the national motto under it stays uncovered.
+    band = preview.get_by_text("BẢN XEM TRƯỚC — CHƯA LƯU").bounding_box()
+    motto = preview.get_by_text("Độc lập - Tự do - Hạnh phúc").bounding_box()
+    nation = preview.get_by_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bounding_box()
+    assert band and motto and nation
+    assert band["y"] + band["height"] <= min(motto["y"], nation["y"])
+
+    # The form opens in a tab of its own, and the dialog stays as it was.
+    # (window.open is recorded rather than awaited: Playwright's expect_popup cannot run under the
+    # live server's loop handling in conftest.py.)
+    page.evaluate("() => { window.open = (url) => { window.openedUrl = url; return null; }; }")
+    dialog.get_by_role("button", name="Xem trước biểu mẫu trong thẻ mới").click()
+    url = page.wait_for_function("() => window.openedUrl").json_value()
+    assert "/thao-tac/stop/xem-truoc/?" in url and "csrfmiddlewaretoken" not in url
+    tab = page.context.new_page()
+    tab.goto(url)
+    expect(tab.get_by_role("heading", name="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")).to_be_visible()
+    expect(tab.get_by_text("Người nộp có đơn xin dừng giải quyết")).to_be_visible()
+    tab.close()
+    expect(dialog.get_by_label("Lý do")).to_have_value("Người nộp có đơn xin dừng giải quyết")
+
+    # While the confirmation is on its way, its button is disabled: no second submission.
+    submit = dialog.get_by_role("button", name="Xác nhận: Dừng giải quyết theo đề nghị")
+    disabled_while_sending: list[bool] = []
+    console_errors: list[str] = []
+
+    def when_sent(route):  # the page as it is when the confirmation leaves (it is replaced after)
+        if route.request.method == "POST":
+            disabled_while_sending.append(submit.is_disabled())
+            console_errors.extend(page.evaluate("window.consoleErrors"))
+        route.continue_()
+
+    page.route("**/thao-tac/stop/", when_sent)
+    submit.click()
+    expect(page.get_by_role("status").filter(has_text="Đã dừng giải quyết hồ sơ.")).to_be_visible()
+    assert disabled_while_sending == [True]
+    assert Dossier.objects.get(code=code).status == "stopped"
+    assert console_errors == []
