@@ -15,7 +15,7 @@ from catalog.models import Channel
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import PROGRESS_LABELS, InboxFilters, progress_at
-from dossiers.transitions import PORTAL_STATUS, STATUS_LABELS, Action, allowed_actions
+from dossiers.transitions import PORTAL_STATUS, Action, allowed_actions
 from dossiers.transitions import Status as DossierStatus
 from motcua.errors import DomainError
 from motcua.pagination import Page, PageParams, paginate
@@ -596,7 +596,7 @@ def public_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
         "procedure": dossier.procedure.code,
         "procedure_name": dossier.version.name,
         "status": dossier.status,
-        "status_label": STATUS_LABELS[DossierStatus(dossier.status)],
+        "status_label": dossier.status_label,
         "received_at": dossier.received_at,
         "appointment_at": dossier.appointment_at,
         "resolved": dossier.status in (DossierStatus.RESOLVED, DossierStatus.DELIVERED),

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ComponentRequirement, Procedure, ProcedureCase, ProcedureVersion, Workflow
-from dossiers.transitions import STATUS_LABELS, Status
+from dossiers.transitions import STATUS_LABELS, Status, vietnamese
 from organization.models import Agency, Role
 
 
@@ -234,7 +234,9 @@ class Dossier(models.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[Status(self.status)]
+        """The status in Vietnamese whatever the page's language, as the API, the printed forms and the
+        error messages give it; pages show ``get_status_display()`` (translated)."""
+        return vietnamese(STATUS_LABELS[Status(self.status)])
 
 
 class DossierEvent(AppendOnly):

@@ -47,7 +47,15 @@ from dossiers.models import (
     Timing,
 )
 from dossiers.selectors import HEAVY_VERSION_FIELDS
-from dossiers.transitions import PORTAL_STATUS, STATUS_LABELS, TRANSITIONS, Action, Status, target_status
+from dossiers.transitions import (
+    PORTAL_STATUS,
+    STATUS_LABELS,
+    TRANSITIONS,
+    Action,
+    Status,
+    target_status,
+    vietnamese,
+)
 from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.text import fold, nfc
 from organization.models import Agency, Membership, Role
@@ -136,8 +144,10 @@ def _check_actor(actor: User | None, dossier: Dossier, action: Action) -> Agency
         membership = acting_membership(actor, place, roles)
         if membership is not None:
             return membership.agency
-    names = ", ".join(sorted(str(r.label) for r in roles))
-    raise Forbidden(f"Thao tác «{TRANSITIONS[action].label}» cần vai trò {names} của {places[0].name}.")
+    names = ", ".join(sorted(vietnamese(r.label) for r in roles))
+    raise Forbidden(
+        f"Thao tác «{vietnamese(TRANSITIONS[action].label)}» cần vai trò {names} của {places[0].name}."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,10 +169,12 @@ def _check_transition(dossier: Dossier, action: Action) -> Status:
     status = Status(dossier.status)
     transition = TRANSITIONS[action]
     if status not in transition.sources:
-        allowed = ", ".join(STATUS_LABELS[s] for s in sorted(transition.sources, key=list(Status).index))
+        allowed = ", ".join(
+            vietnamese(STATUS_LABELS[s]) for s in sorted(transition.sources, key=list(Status).index)
+        )
         raise DomainError(
             "action_not_allowed",
-            f"Không thể «{transition.label}» khi hồ sơ đang ở trạng thái «{STATUS_LABELS[status]}» "
+            f"Không thể «{vietnamese(transition.label)}» khi hồ sơ đang ở trạng thái «{dossier.status_label}» "
             f"(chỉ được khi: {allowed}).",
             status=409,
         )
@@ -265,7 +277,7 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
         topic=OutboxMessage.Topic.NOTIFY_APPLICANT,
         key=f"{dossier.uuid}:{event.seq}:notify",
         dossier_code=dossier.code or "",
-        payload={**common, "message": f"Hồ sơ {ref}: {STATUS_LABELS[Status(dossier.status)]}."},
+        payload={**common, "message": f"Hồ sơ {ref}: {dossier.status_label}."},
     )
     enqueue(
         topic=OutboxMessage.Topic.PORTAL_SYNC,
@@ -455,11 +467,11 @@ def _statutory(
     candidates.sort(key=lambda o: (case is not None and o.case_id != case.pk, o.position))
     chosen = next((o for o in candidates if o.time_amount is not None and o.time_unit), None)
     if chosen is None and not candidates:
-        available = sorted({Channel(o.channel).label for o in options})
+        available = sorted({vietnamese(Channel(o.channel).label) for o in options})
         if options:
             raise DomainError(
                 "channel_not_offered",
-                f"Thủ tục không nhận hồ sơ qua hình thức «{Channel(channel).label}» "
+                f"Thủ tục không nhận hồ sơ qua hình thức «{vietnamese(Channel(channel).label)}» "
                 f"(chỉ: {', '.join(str(a) for a in available)}).",
                 fields={"channel": ["Không hỗ trợ."]},
             )
@@ -636,7 +648,7 @@ def dossier_update_draft(
     if dossier.status != Status.DRAFT:
         raise DomainError(
             "not_a_draft",
-            f"Hồ sơ đang ở trạng thái «{STATUS_LABELS[Status(dossier.status)]}»: chỉ sửa được bản nháp.",
+            f"Hồ sơ đang ở trạng thái «{dossier.status_label}»: chỉ sửa được bản nháp.",
             status=409,
         )
     if not _is_applicant(actor, dossier):
@@ -1093,7 +1105,9 @@ def _check_step_actor(actor: User | None, step: DossierStep) -> Agency | None:
         step.assignee_id and step.assignee_id != actor.pk and membership.role != Role.LEADER
     ):
         holder = (
-            step.assignee.display_name if step.assignee else f"{Role(step.role).label} của {step.agency.name}"
+            step.assignee.display_name
+            if step.assignee
+            else f"{vietnamese(Role(step.role).label)} của {step.agency.name}"
         )
         raise Forbidden(f"Bước {step.position} «{step.name}» do {holder} xử lý.")
     return membership.agency
@@ -1103,7 +1117,7 @@ def _check_assignee(assignee: User | None, step: DossierStep) -> None:
     if assignee is not None and not _may_hold(assignee, step):
         raise DomainError(
             "invalid_assignee",
-            f"{assignee.display_name} không có vai trò {Role(step.role).label} tại {step.agency.name}.",
+            f"{assignee.display_name} không có vai trò {vietnamese(Role(step.role).label)} tại {step.agency.name}.",
             fields={"assignee": ["Không đúng vai trò hoặc cơ quan."]},
         )
 
@@ -1746,7 +1760,7 @@ def dossier_deliver(
         from_agency=agency or dossier.receiving_agency,
         to_agency=None,
         to_role="",
-        note=f"Trả kết quả: {DeliveryMethod(method).label}",
+        note=f"Trả kết quả: {vietnamese(DeliveryMethod(method).label)}",
     )
     _record(
         dossier,

@@ -1,14 +1,26 @@
-"""The dossier state machine in one table (DOMAIN §4). Pure Python, no Django.
+"""The dossier state machine in one table (DOMAIN §4). Pure Python but for Django's translation of
+the labels.
 
 Every action a user or system can take on a dossier is a row: the states it may start from and the
 state it leads to. Unusual edges cite their legal basis. Services check every action against this
 table before touching anything; the API, the importer and the web pages all go through services.
+
+The labels are lazy translations: a page shows them in the visitor's language. The API, the outbox,
+the printed forms and the services' Vietnamese error messages take ``vietnamese(label)`` instead, so
+what they say never depends on the language cookie (an f-string would translate the label).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise
 
 
 class Status(StrEnum):
@@ -26,19 +38,19 @@ class Status(StrEnum):
     STOPPED = "stopped"
 
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.DRAFT: "Bản nháp",
-    Status.SUBMITTED: "Đã nộp trực tuyến, chờ tiếp nhận",
-    Status.RETURNED: "Trả lại để bổ sung, hoàn thiện (chưa tiếp nhận)",
-    Status.REFUSED: "Từ chối tiếp nhận",
-    Status.WITHDRAWN: "Đã rút hồ sơ",
-    Status.RECEIVED: "Đã tiếp nhận",
-    Status.PROCESSING: "Đang giải quyết",
-    Status.AWAITING_SUPPLEMENT: "Chờ bổ sung hồ sơ",
-    Status.PAUSED: "Tạm dừng giải quyết",
-    Status.RESOLVED: "Đã có kết quả",
-    Status.DELIVERED: "Đã trả kết quả",
-    Status.STOPPED: "Dừng giải quyết",
+STATUS_LABELS: dict[Status, StrPromise] = {
+    Status.DRAFT: pgettext_lazy("dossier status", "Bản nháp"),
+    Status.SUBMITTED: pgettext_lazy("dossier status", "Đã nộp trực tuyến, chờ tiếp nhận"),
+    Status.RETURNED: pgettext_lazy("dossier status", "Trả lại để bổ sung, hoàn thiện (chưa tiếp nhận)"),
+    Status.REFUSED: pgettext_lazy("dossier status", "Từ chối tiếp nhận"),
+    Status.WITHDRAWN: pgettext_lazy("dossier status", "Đã rút hồ sơ"),
+    Status.RECEIVED: pgettext_lazy("dossier status", "Đã tiếp nhận"),
+    Status.PROCESSING: pgettext_lazy("dossier status", "Đang giải quyết"),
+    Status.AWAITING_SUPPLEMENT: pgettext_lazy("dossier status", "Chờ bổ sung hồ sơ"),
+    Status.PAUSED: pgettext_lazy("dossier status", "Tạm dừng giải quyết"),
+    Status.RESOLVED: pgettext_lazy("dossier status", "Đã có kết quả"),
+    Status.DELIVERED: pgettext_lazy("dossier status", "Đã trả kết quả"),
+    Status.STOPPED: pgettext_lazy("dossier status", "Dừng giải quyết"),
 }
 
 # The national portal's status codes (TrangThaiHoSo, INTEGRATIONS.md): every state maps to one.
@@ -90,80 +102,102 @@ class Action(StrEnum):
 class Transition:
     sources: frozenset[Status]
     target: Status | None  # None: the status does not change
-    label: str
+    label: StrPromise
     basis: str = ""
 
 
 _WORKING = frozenset({Status.RECEIVED, Status.PROCESSING})
 
 TRANSITIONS: dict[Action, Transition] = {
-    Action.SUBMIT: Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, "Nộp hồ sơ"),
+    Action.SUBMIT: Transition(
+        frozenset({Status.DRAFT, Status.RETURNED}),
+        Status.SUBMITTED,
+        pgettext_lazy("dossier action", "Nộp hồ sơ"),
+    ),
     Action.RECEIVE: Transition(
         frozenset({Status.SUBMITTED}),
         Status.RECEIVED,
-        "Tiếp nhận hồ sơ",
+        pgettext_lazy("dossier action", "Tiếp nhận hồ sơ"),
         "NĐ 61/2018 Điều 15: hồ sơ đầy đủ, hợp lệ thì tiếp nhận, cấp giấy tiếp nhận và hẹn trả",
     ),
     Action.RETURN_FOR_COMPLETION: Transition(
         frozenset({Status.SUBMITTED}),
         Status.RETURNED,
-        "Trả lại để bổ sung, hoàn thiện",
+        pgettext_lazy("dossier action", "Trả lại để bổ sung, hoàn thiện"),
         "NĐ 61/2018 Điều 15.3, 17: hướng dẫn một lần, đầy đủ những nội dung cần bổ sung",
     ),
     Action.REFUSE: Transition(
         frozenset({Status.SUBMITTED}),
         Status.REFUSED,
-        "Từ chối tiếp nhận",
+        pgettext_lazy("dossier action", "Từ chối tiếp nhận"),
         "NĐ 61/2018 Điều 15: từ chối phải nêu rõ lý do (Phiếu từ chối tiếp nhận)",
     ),
     Action.WITHDRAW: Transition(
         frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED}),
         Status.WITHDRAWN,
-        "Rút hồ sơ",
+        pgettext_lazy("dossier action", "Rút hồ sơ"),
     ),
-    Action.FORWARD: Transition(_WORKING, Status.PROCESSING, "Chuyển bước xử lý"),
-    Action.SEND_BACK: Transition(frozenset({Status.PROCESSING}), None, "Trả lại bước trước"),
+    Action.FORWARD: Transition(
+        _WORKING, Status.PROCESSING, pgettext_lazy("dossier action", "Chuyển bước xử lý")
+    ),
+    Action.SEND_BACK: Transition(
+        frozenset({Status.PROCESSING}), None, pgettext_lazy("dossier action", "Trả lại bước trước")
+    ),
     Action.CONSULT: Transition(
         _WORKING,
         Status.PROCESSING,
-        "Lấy ý kiến cơ quan liên quan (liên thông)",
+        pgettext_lazy("dossier action", "Lấy ý kiến cơ quan liên quan (liên thông)"),
         "DOMAIN §4 quy tắc 6: gửi song song, nêu cơ quan chủ trì, nhiệm vụ và thời hạn từng cơ quan",
     ),
-    Action.CONSULT_REPLY: Transition(frozenset({Status.PROCESSING}), None, "Trả lời ý kiến liên thông"),
+    Action.CONSULT_REPLY: Transition(
+        frozenset({Status.PROCESSING}), None, pgettext_lazy("dossier action", "Trả lời ý kiến liên thông")
+    ),
     Action.REQUEST_SUPPLEMENT: Transition(
         _WORKING,
         Status.AWAITING_SUPPLEMENT,
-        "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+        pgettext_lazy("dossier action", "Yêu cầu bổ sung, hoàn thiện hồ sơ"),
         "NĐ 61/2018 Điều 19.4: dừng tính thời hạn; hạn yêu cầu là 3 ngày làm việc kể từ khi tiếp nhận",
     ),
     Action.RECEIVE_SUPPLEMENT: Transition(
         frozenset({Status.AWAITING_SUPPLEMENT}),
         Status.PROCESSING,
-        "Nhận hồ sơ bổ sung",
+        pgettext_lazy("dossier action", "Nhận hồ sơ bổ sung"),
         "NĐ 61/2018 Điều 19.4: thời hạn giải quyết tính lại từ đầu khi nhận đủ hồ sơ",
     ),
     Action.PAUSE: Transition(
         _WORKING,
         Status.PAUSED,
-        "Tạm dừng giải quyết",
+        pgettext_lazy("dossier action", "Tạm dừng giải quyết"),
         "Chờ thực hiện nghĩa vụ tài chính: dừng tính thời hạn, tiếp tục với thời gian còn lại",
     ),
-    Action.RESUME: Transition(frozenset({Status.PAUSED}), Status.PROCESSING, "Tiếp tục giải quyết"),
+    Action.RESUME: Transition(
+        frozenset({Status.PAUSED}), Status.PROCESSING, pgettext_lazy("dossier action", "Tiếp tục giải quyết")
+    ),
     Action.EXTEND: Transition(
         _WORKING,
         None,
-        "Xin lỗi và hẹn lại ngày trả kết quả",
+        pgettext_lazy("dossier action", "Xin lỗi và hẹn lại ngày trả kết quả"),
         "NĐ 61/2018 Điều 19.9: chậm nhất 1 ngày làm việc trước hạn; chỉ hẹn lại một lần",
     ),
-    Action.RESOLVE: Transition(_WORKING, Status.RESOLVED, "Ban hành kết quả"),
-    Action.DELIVER: Transition(frozenset({Status.RESOLVED}), Status.DELIVERED, "Trả kết quả"),
+    Action.RESOLVE: Transition(
+        _WORKING, Status.RESOLVED, pgettext_lazy("dossier action", "Ban hành kết quả")
+    ),
+    Action.DELIVER: Transition(
+        frozenset({Status.RESOLVED}), Status.DELIVERED, pgettext_lazy("dossier action", "Trả kết quả")
+    ),
     Action.STOP: Transition(
         frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT, Status.PAUSED}),
         Status.STOPPED,
-        "Dừng giải quyết theo đề nghị",
+        pgettext_lazy("dossier action", "Dừng giải quyết theo đề nghị"),
         "Thông báo dừng giải quyết hồ sơ (TT 03/2025/TT-VPCP, mẫu 05)",
     ),
 }
+
+
+def vietnamese(label: StrOrPromise) -> str:
+    """The Vietnamese text of a label whatever language is active: the msgids are the Vietnamese."""
+    with translation.override(None):
+        return str(label)
 
 
 def transition_for(action: Action, status: Status) -> Transition | None:

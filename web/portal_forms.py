@@ -156,7 +156,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Chọn tệp"),
         allow_empty_file=True,  # the upload service says why, in its own words
-        error_messages={"required": _("Hãy chọn tệp cần tải lên."), "missing": "Hãy chọn tệp cần tải lên."},
+        error_messages={
+            "required": _("Hãy chọn tệp cần tải lên."),
+            "missing": _("Hãy chọn tệp cần tải lên."),
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -46,15 +47,18 @@ from web.portal_common import (
 from web.portal_filing import handles_refusals
 from web.portal_forms import SupplementForm, WithdrawForm
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 20
 
 # Tabs of "Hồ sơ của tôi": slug → (label, statuses).
-GROUPS: dict[str, tuple[str, frozenset[Status]]] = {
-    "nhap": ("Bản nháp", frozenset({Status.DRAFT})),
-    "cho-tiep-nhan": ("Chờ tiếp nhận", frozenset({Status.SUBMITTED, Status.RETURNED})),
-    "dang-giai-quyet": ("Đang giải quyết", PENDING),
-    "co-ket-qua": ("Có kết quả", frozenset({Status.RESOLVED, Status.DELIVERED})),
-    "da-ket-thuc": ("Đã kết thúc", frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})),
+GROUPS: dict[str, tuple[StrOrPromise, frozenset[Status]]] = {
+    "nhap": (_("Bản nháp"), frozenset({Status.DRAFT})),
+    "cho-tiep-nhan": (_("Chờ tiếp nhận"), frozenset({Status.SUBMITTED, Status.RETURNED})),
+    "dang-giai-quyet": (_("Đang giải quyết"), PENDING),
+    "co-ket-qua": (_("Có kết quả"), frozenset({Status.RESOLVED, Status.DELIVERED})),
+    "da-ket-thuc": (_("Đã kết thúc"), frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})),
 }
 # The forms of TT 03/2025 an applicant receives (the process-control sheet is the agencies' own).
 APPLICANT_FORMS = ("receipt", "supplement-request", "refusal", "apology", "stop-notice")

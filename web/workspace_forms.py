@@ -91,25 +91,25 @@ INBOX_STATUSES = [(s.value, label) for s, label in STATUS_LABELS.items() if s !=
 
 class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False, choices=[("", "Tất cả trạng thái"), *INBOX_STATUSES]
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả trạng thái")), *INBOX_STATUSES]
     )
     procedure = forms.CharField(
         label=_("Mã thủ tục"),
         required=False,
         max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": "ví dụ 1.001193", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"placeholder": _("ví dụ 1.001193"), "autocomplete": "off"}),
     )
     overdue = forms.ChoiceField(
         label=_("Thời hạn"),
         required=False,
-        choices=[("", "Tất cả"), ("1", "Chỉ hồ sơ quá hạn"), ("0", "Không quá hạn")],
+        choices=[("", _("Tất cả")), ("1", _("Chỉ hồ sơ quá hạn")), ("0", _("Không quá hạn"))],
     )
     q = forms.CharField(
         label=_("Tìm mã hồ sơ, họ tên, số định danh"),
         required=False,
         max_length=100,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "không cần dấu", "autocomplete": "off"}
+            attrs={"type": "search", "placeholder": _("không cần dấu"), "autocomplete": "off"}
         ),
     )
 

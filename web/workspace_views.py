@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.models import User
@@ -44,6 +45,9 @@ from web.workspace_common import acting_user, ancestors, deadline_of, error_page
 from web.workspace_forms import InboxFilterForm
 from worktime.calendar import VN_TZ
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 25
 
 
@@ -54,7 +58,7 @@ PAGE_SIZE = 25
 @dataclass(frozen=True)
 class Tab:
     slug: str
-    label: str
+    label: StrOrPromise
     statuses: tuple[Status, ...] = ()
     overdue: bool | None = None
     mine: bool = False
@@ -64,13 +68,13 @@ class Tab:
 
 
 TABS = (
-    Tab("viec-cua-toi", "Việc của tôi", mine=True),
-    Tab("cho-tiep-nhan", "Chờ tiếp nhận", (Status.SUBMITTED,)),
-    Tab("dang-xu-ly", "Đang xử lý", (Status.RECEIVED, Status.PROCESSING)),
-    Tab("qua-han", "Quá hạn", overdue=True),
-    Tab("cho-bo-sung", "Chờ bổ sung", (Status.AWAITING_SUPPLEMENT,)),
-    Tab("cho-tra", "Có kết quả, chờ trả", (Status.RESOLVED,), ordering=("resolved_at", "pk")),
-    Tab("tat-ca", "Tất cả", ordering=("-received_at", "-created_at", "-pk")),
+    Tab("viec-cua-toi", _("Việc của tôi"), mine=True),
+    Tab("cho-tiep-nhan", _("Chờ tiếp nhận"), (Status.SUBMITTED,)),
+    Tab("dang-xu-ly", _("Đang xử lý"), (Status.RECEIVED, Status.PROCESSING)),
+    Tab("qua-han", _("Quá hạn"), overdue=True),
+    Tab("cho-bo-sung", _("Chờ bổ sung"), (Status.AWAITING_SUPPLEMENT,)),
+    Tab("cho-tra", _("Có kết quả, chờ trả"), (Status.RESOLVED,), ordering=("resolved_at", "pk")),
+    Tab("tat-ca", _("Tất cả"), ordering=("-received_at", "-created_at", "-pk")),
 )
 TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
 
@@ -208,11 +212,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # The dossier page
 
-EVENT_LABELS: dict[str, str] = {
+EVENT_LABELS: dict[str, StrOrPromise] = {
     **{action.value: transition.label for action, transition in TRANSITIONS.items()},
-    "create": "Lưu bản nháp",
-    "edit_draft": "Sửa bản nháp",
-    ISSUE_ACTION: "Phát hành kết quả điện tử (ký số)",
+    "create": _("Lưu bản nháp"),
+    "edit_draft": _("Sửa bản nháp"),
+    ISSUE_ACTION: _("Phát hành kết quả điện tử (ký số)"),
 }
 HANDOVER_KINDS = dossier_forms.HANDOVER_KINDS
 
