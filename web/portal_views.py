@@ -237,6 +237,11 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
 
 
+INTERNAL_NOTES = frozenset(
+    {Action.FORWARD.value, Action.SEND_BACK.value, Action.CONSULT.value, Action.CONSULT_REPLY.value}
+)
+
+
 def _detail_context(
     request: HttpRequest,
     dossier: Dossier,
@@ -256,6 +261,8 @@ def _detail_context(
             "status_changed": e.from_status != e.to_status and e.action != "create",
             "to_label": STATUS_BY_VALUE.get(e.to_status, e.to_status),
             "items": e.data.get("items", []) if isinstance(e.data, dict) else [],
+            # Notes officers leave for each other (hand-overs, consultations) stay in the workspace.
+            "reason": "" if e.action in INTERNAL_NOTES else e.reason,
             "appointment_changed": e.appointment_after is not None
             and e.appointment_after != e.appointment_before,
         }

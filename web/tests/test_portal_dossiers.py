@@ -172,6 +172,14 @@ def test_receipt_and_timeline_after_reception(api, citizen, officer_a, online, c
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert client.get(f"/ho-so-cua-toi/{online.code}/bieu-mau/process-control.pdf").status_code == 404
+    # Hand-over notes between officers are not shown to the applicant; the hand-over itself is.
+    status, body = api(officer_a).post(
+        f"dossiers/{online.code}/actions/forward",
+        {"assignee": "chuyenvien.phohien", "note": "Ghi chú nội bộ: đã đối chiếu"},
+    )
+    assert status == 200, body
+    html = page(client, online)
+    assert "Chuyển bước xử lý" in html and "Ghi chú nội bộ" not in html
 
 
 def test_signed_result_is_downloaded_and_in_the_data_store(
