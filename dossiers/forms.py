@@ -254,7 +254,7 @@ def _receipt_missing(dossier: Dossier) -> str | None:
     return None
 
 
-def _filed_components(dossier: Dossier) -> list[Any]:
+def filed_components(dossier: Dossier) -> list[Any]:
     """The papers the receipt lists: at the counter, the ticked checklist; online, the papers that came
     with a file (an online dossier carries a row for every paper of its case, filed or not)."""
     components = dossier.components.order_by("position")
@@ -276,7 +276,7 @@ def _receipt(dossier: Dossier) -> dict[str, Any]:
     return {
         **_base(dossier, issuer=dossier.receiving_agency, at=received_at),
         "supplement_reception": event is not None and event.action == Action.RECEIVE_SUPPLEMENT,
-        "components": _filed_components(dossier),
+        "components": filed_components(dossier),
         "statutory": format_amount(dossier.statutory_amount, dossier.statutory_unit),
         "received": format_instant(received_at),
         "appointment": format_instant(appointment),

@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.models import Channel
 from documents import digitization, results
 from documents import services as document_services
 from documents.results import ISSUE_STATES, ISSUER_ROLES
 from dossiers import selectors, services
-from dossiers.models import Dossier, DossierComponent, DossierStep
+from dossiers.models import DeliveryMethod, Dossier, DossierComponent, DossierStep
 from dossiers.transitions import TRANSITIONS, Action, Status, allowed_actions
 from motcua.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
@@ -317,6 +318,9 @@ def build_form(
     elif spec.slug == Action.EXTEND and dossier.due_at is not None:
         suggested = work_calendar().add(dossier.due_at, 2, "working_day")
         initial["new_appointment"] = timezone.localtime(suggested, VN_TZ).replace(tzinfo=None)
+    elif spec.slug == Action.DELIVER and dossier.channel == Channel.ONLINE and dossier.results.exists():
+        # Filed online with a signed e-result: delivered online unless the officer says otherwise.
+        initial["method"] = DeliveryMethod.ONLINE
     elif spec.slug == ISSUE_RESULT:
         names = list(dossier.version.results.order_by("position").values_list("name", flat=True)[:1])
         initial["title"] = names[0] if names else ""

@@ -82,7 +82,7 @@ def preview_context(
         return {
             **_base(dossier, issuer, at, reference="(cấp khi tiếp nhận)"),
             "supplement_reception": False,
-            "components": list(dossier.components.order_by("position")),
+            "components": dossier_forms.filed_components(dossier),
             "statutory": dossier_forms.format_amount(dossier.statutory_amount, dossier.statutory_unit),
             "received": dossier_forms.format_instant(at),
             "appointment": dossier_forms.format_instant(deadline.due),

@@ -274,8 +274,10 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = acting_user(request)
     now = timezone.now()
     situation = Situation.of(dossier)
-    components = dossier.components.select_related("digitization").prefetch_related(
-        Prefetch("files", queryset=ComponentFile.objects.select_related("file").order_by("version"))
+    components = list(
+        dossier.components.select_related("digitization").prefetch_related(
+            Prefetch("files", queryset=ComponentFile.objects.select_related("file").order_by("version"))
+        )
     )
     events = _timeline(dossier)
     context = {
@@ -291,7 +293,9 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "handover_kinds": HANDOVER_KINDS,
         "events": events,
-        "components": list(components),
+        # Online, a row exists for every paper of the case: those without a file were not filed.
+        "components": [c for c in components if dossier.channel != Channel.ONLINE or c.files.all()],
+        "unfiled": [c for c in components if dossier.channel == Channel.ONLINE and not c.files.all()],
         "supplements": list(dossier.supplement_requests.order_by("requested_at")),
         "extension": getattr(dossier, "extension", None) if dossier.extension_count else None,
         "forms": _forms(dossier),

@@ -236,6 +236,11 @@ def test_file_the_whole_way_to_the_officers_inbox(citizen, officer_a, api):
     assert filed and all(c.name[:30] in text for c in filed)
     not_filed = [c for c in dossier.components.all() if c not in filed]
     assert not_filed and not any(c.name[:30] in text for c in not_filed)
+    # The officer's page lists the filed papers, the others folded away below them.
+    html = logged_in(officer_a).get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    folded = html[html.index('<details class="unfiled">') :]
+    assert all(c.name[:30] in html and c.name[:30] not in folded for c in filed)
+    assert all(c.name[:30] in folded for c in not_filed)
 
 
 def test_reuse_a_paper_of_the_data_store(citizen):

@@ -331,6 +331,11 @@ def test_resolve_issue_the_signed_result_and_deliver(client, api, officer_a, sup
     assert "không phát hành lần thứ hai" in html
     assert ResultDocument.objects.filter(dossier__code=code).count() == 1 and events(code) == before
     _, page = dialog(client, officer_a, code, "deliver", htmx=False)
+    assert '<option value="counter" selected>' in page  # filed at the counter: returned there
+    Dossier.objects.filter(code=code).update(channel="online")
+    _, page = dialog(client, officer_a, code, "deliver", htmx=False)
+    assert '<option value="online" selected>' in page  # filed online with an e-result: online
+    Dossier.objects.filter(code=code).update(channel="counter")
     client.force_login(officer_a)
     page = client.get(f"/can-bo/ho-so/{code}/").content.decode()
     assert f"/api/v1/files/{result.file.uuid}" in page and f"/xac-thuc/{result.verification_id}/" in page
