@@ -651,11 +651,26 @@ def sign_pdf(
 # Verification
 
 
+# Where the signing time shown for a signature comes from, strongest first. A signer's own clock is
+# only worth showing when the signature protects it: a CMS signing-time attribute is under the
+# signature itself; the /M entry of the signature dictionary is inside the signed byte range (PAdES puts
+# the claimed time there and forbids the attribute), so it counts only while the file is intact —
+# edited in place it breaks the digest, rewritten in a later update it fails the difference analysis.
+SIGNED_AT_TIMESTAMP = "timestamp"  # an RFC 3161 token from a trusted time-stamping authority
+SIGNED_AT_ATTRIBUTE = "signed_attribute"  # the CMS signing-time signed attribute
+SIGNED_AT_DICTIONARY = "signature_dictionary"  # /M, covered by the intact signature
+
+
 @dataclass(frozen=True)
 class Verification:
-    """What a PDF's signature says. ``signer``/``agency_code``/``signed_at``/``certificate_serial``
-    describe the last signature (the one that covers the file); ``problems`` are Vietnamese sentences
-    about it and about any earlier signature."""
+    """What a PDF's signature says. ``signer``/``agency_code``/``certificate_serial``/``issuer``
+    describe the last signature (the one that covers the file) as the file declares them: they are
+    facts only when the signature ``holds``. ``signed_at`` is the signing time from a signed source
+    (``signed_at_source``, one of ``SIGNED_AT_*``), ``None`` when the signature does not hold.
+    ``trusted`` is pyHanko's verdict on the signed revision; it needs unchanged signed bytes and a
+    sound signature, so when those fail it is False without saying anything about the CA, and no CA
+    problem is reported (``problems`` says the file was modified). Show it only when the signature
+    ``holds``. ``problems`` are Vietnamese sentences about the last signature and any earlier one."""
 
     pdf: bool
     signed: bool = False
@@ -665,14 +680,21 @@ class Verification:
     signer: str = ""
     agency_code: str = ""
     signed_at: datetime | None = None
+    signed_at_source: str = ""
     certificate_serial: str = ""
     issuer: str = ""
     signatures: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
+    def holds(self) -> bool:
+        """The signature still covers this file and is cryptographically sound: only then do the
+        signer, the time and the trust verdict mean anything."""
+        return self.signed and self.intact and self.valid
+
+    @property
     def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.trusted
+        return self.holds and self.trusted
 
     @property
     def verdict(self) -> str:
@@ -680,8 +702,10 @@ class Verification:
             return "Tệp không phải PDF hoặc bị hỏng."
         if not self.signed:
             return "Tệp PDF không có chữ ký số."
-        if not (self.valid and self.intact):
-            return "Chữ ký số không hợp lệ: tài liệu đã bị thay đổi hoặc chữ ký bị hỏng."
+        if not self.valid:
+            return "Chữ ký số không hợp lệ: chữ ký bị hỏng, không thể dựa vào chữ ký số này."
+        if not self.intact:
+            return "Chữ ký số không hợp lệ: tệp đã bị sửa đổi sau khi ký, không thể dựa vào chữ ký số này."
         if not self.trusted:
             return "Chữ ký số đúng về kỹ thuật nhưng chứng thư không do tổ chức được tin cậy cấp."
         return "Chữ ký số hợp lệ: tài liệu còn nguyên vẹn từ khi ký."
@@ -744,14 +768,43 @@ class _Checked:
     agency_code: str
     serial: str
     issuer: str
-    signed_at: datetime | None
     bytes_intact: bool
     valid: bool
     trusted: bool
     covers_file: bool
     modification: int  # pyHanko's ModificationLevel value; 0 = none
     docmdp_ok: bool | None
+    timestamp_at: datetime | None  # a valid token from a trusted TSA
+    timestamp_problem: bool  # a token is there but does not check out
+    attribute_at: datetime | None  # the signing-time signed attribute
+    dictionary_at: datetime | None  # /M of the signature dictionary
     status: Any
+
+    @property
+    def holds(self) -> bool:
+        """The signed bytes are unchanged and the signature over them is sound (later updates aside)."""
+        return self.bytes_intact and self.valid
+
+
+def _signing_time_attribute(signer_info: Any) -> datetime | None:
+    """The CMS signing-time attribute, if the signer put one among the signed attributes."""
+    for attribute in signer_info["signed_attrs"] or ():
+        if attribute["type"].native == "signing_time":
+            values = attribute["values"]
+            return values[0].native if len(values) == 1 else None
+    return None
+
+
+def _dictionary_time(embedded: Any) -> datetime | None:
+    from pyhanko.pdf_utils.generic import parse_pdf_date
+
+    value = embedded.sig_object.get("/M")
+    if value is None:
+        return None
+    try:
+        return parse_pdf_date(value, strict=False)
+    except Exception:
+        return None
 
 
 def _check(embedded: Any, context: Any) -> _Checked:
@@ -768,20 +821,40 @@ def _check(embedded: Any, context: Any) -> _Checked:
     )
     certificate = status.signing_cert
     level = status.modification_level
+    token = status.timestamp_validity
+    token_ok = token is not None and token.intact and token.valid and token.trusted
     return _Checked(
         signer=_name_value(certificate.subject, "common_name") or certificate.subject.human_friendly,
         agency_code=_agency_code(certificate),
         serial=serial_text(certificate.serial_number),
         issuer=_name_value(certificate.issuer, "common_name") or certificate.issuer.human_friendly,
-        signed_at=status.signer_reported_dt,
         bytes_intact=bool(status.intact),
         valid=bool(status.valid),
         trusted=bool(status.trusted),
         covers_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         modification=(level if level is not None else ModificationLevel.OTHER).value,
         docmdp_ok=status.docmdp_ok,
+        timestamp_at=token.timestamp if token is not None and token_ok else None,
+        timestamp_problem=token is not None and not token_ok,
+        attribute_at=_signing_time_attribute(embedded.signer_info),
+        dictionary_at=_dictionary_time(embedded),
         status=status,
     )
+
+
+def _signing_time(checked: _Checked, intact: bool) -> tuple[datetime | None, str]:
+    """The signing time from the strongest signed source (see ``SIGNED_AT_*``), or nothing: no time
+    is shown for a signature that does not hold, and /M only while the whole signed revision is
+    unchanged (``intact``), since then it is among the bytes the signature covers."""
+    if not (checked.holds and intact):
+        return None, ""
+    if checked.timestamp_at is not None:
+        return checked.timestamp_at, SIGNED_AT_TIMESTAMP
+    if checked.attribute_at is not None:
+        return checked.attribute_at, SIGNED_AT_ATTRIBUTE
+    if checked.dictionary_at is not None:
+        return checked.dictionary_at, SIGNED_AT_DICTIONARY
+    return None, ""
 
 
 # pyHanko's ModificationLevel: 0 none, 1 DSS/time-stamp updates, 2 form filling (which
@@ -837,12 +910,18 @@ def _verify(data: bytes) -> Verification:
         last_problems.append("Tài liệu đã bị sửa đổi hoặc bổ sung nội dung sau khi ký.")
     if not last.valid:
         last_problems.append("Chữ ký số không hợp lệ về mặt mật mã.")
-    if not last.trusted:
+    # pyHanko's trust verdict requires intact signed bytes and a sound signature: without them an
+    # untrusted verdict says nothing about the CA, so it is not reported.
+    if last.holds and not last.trusted:
         last_problems.append(_trust_problem(last.status, last.signer, last.issuer))
+    if last.holds and last.timestamp_problem:
+        last_problems.append(
+            "Dấu thời gian trong chữ ký số không kiểm chứng được; thời gian ký không lấy theo nó."
+        )
     for index, earlier in enumerate(checked[:-1], start=1):
         if earlier is None:
             continue
-        if not earlier.bytes_intact or not earlier.valid:
+        if not earlier.holds:
             problems.append(f"Chữ ký số thứ {index} ({earlier.signer}) không còn hợp lệ.")
         elif earlier.modification > _AFTER_EARLIER_ALLOWED or earlier.docmdp_ok is False:
             problems.append(
@@ -852,6 +931,7 @@ def _verify(data: bytes) -> Verification:
             problems.append(
                 f"Chữ ký số thứ {index}: " + _trust_problem(earlier.status, earlier.signer, earlier.issuer)
             )
+    signed_at, signed_at_source = _signing_time(last, intact)
     return Verification(
         pdf=True,
         signed=True,
@@ -860,7 +940,8 @@ def _verify(data: bytes) -> Verification:
         trusted=last.trusted,
         signer=last.signer,
         agency_code=last.agency_code,
-        signed_at=last.signed_at,
+        signed_at=signed_at,
+        signed_at_source=signed_at_source,
         certificate_serial=last.serial,
         issuer=last.issuer,
         signatures=len(embedded),

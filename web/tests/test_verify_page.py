@@ -63,14 +63,43 @@ def test_a_genuine_copy_is_valid_and_matches_the_issued_result(issued):
     assert "Tệp giống hệt kết quả đã phát hành" in html
     assert f"/xac-thuc/{result.verification_id}/" in html
     assert "Ủy ban nhân dân Phường Phố Hiến" in html and "09:00:00 02/03/2026" in html
+    # PAdES keeps the claimed time in /M, inside the signed bytes; the page says where it comes from.
+    assert "do bên ký khai trong phần tệp được chữ ký số bảo vệ" in html
+    assert "Chứng thư được tin cậy" in html and "theo khai báo trong tệp" not in html
 
 
-def test_a_tampered_copy_is_not_valid(issued):
+def assert_modified_after_signing(html: str) -> None:
+    assert "Không hợp lệ" in html
+    assert "tệp đã bị sửa đổi sau khi ký, không thể dựa vào chữ ký số này" in html
+    # No trust verdict: pyHanko's "untrusted" for a broken signature says nothing about the CA.
+    assert "không thuộc tổ chức cấp chứng thư" not in html
+    assert "Chứng thư được tin cậy" not in html and "Chữ ký đúng về mật mã" not in html
+    # The certificate is shown only as the file declares it, and no signing time at all.
+    assert "Thông tin chữ ký theo khai báo trong tệp (chưa được xác minh)" in html
+    assert "Ủy ban nhân dân Phường Phố Hiến" in html
+    assert "Thời gian ký" not in html and "09:00:00 02/03/2026" not in html
+
+
+def test_a_tampered_copy_is_modified_after_signing_not_untrusted(issued):
     _result, signed = issued
-    status, html = post_file("/xac-thuc/", signed.replace(b"/Producer (pypdf)", b"/Producer (pypdF)"))
+    tampered = signed.replace(b"/Producer (pypdf)", b"/Producer (pypdF)")  # one byte, in the signed range
+    assert sum(a != b for a, b in zip(signed, tampered, strict=True)) == 1
+    status, html = post_file("/xac-thuc/", tampered, name="tampered.pdf")
     assert status == 200
-    assert "Không hợp lệ" in html and "bị thay đổi sau khi ký" in html
-    assert "không trùng với kết quả nào" in html
+    assert_modified_after_signing(html)
+    assert "bị thay đổi sau khi ký" in html and "không trùng với kết quả nào" in html
+
+
+def test_an_edited_signing_time_is_never_shown(issued):
+    """/M lies inside the signed byte range: editing it breaks the signature, and the forged date
+    appears nowhere."""
+    _result, signed = issued
+    forged = re.sub(rb"(/M \(D(?:\\072|:))\d{14}", rb"\g<1>20250101000000", signed)
+    assert forged != signed and len(forged) == len(signed)
+    status, html = post_file("/xac-thuc/", forged)
+    assert status == 200
+    assert_modified_after_signing(html)
+    assert "/2025" not in html
 
 
 def test_an_unsigned_pdf_and_a_non_pdf(client):
