@@ -4,10 +4,12 @@ the same fields as ``GET /api/v1/public/dossiers/{code}`` plus where the dossier
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dossiers import selectors
 from dossiers.models import Dossier
@@ -15,21 +17,28 @@ from dossiers.transitions import STATUS_LABELS, Status
 from motcua.access import public
 from motcua.errors import NotFound
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_CODE_LENGTH = 60
 
 # What the applicant does next, by status: general advice only (the dossier's own notices are private).
-NEXT_STEP: dict[Status, str] = {
-    Status.SUBMITTED: "Hồ sơ đang chờ cán bộ một cửa kiểm tra và tiếp nhận.",
-    Status.RETURNED: "Hồ sơ cần bổ sung, hoàn thiện trước khi được tiếp nhận: xem thông báo đã gửi cho người nộp.",
-    Status.REFUSED: "Hồ sơ không được tiếp nhận: lý do có trong thông báo đã gửi cho người nộp.",
-    Status.RECEIVED: "Hồ sơ đã được tiếp nhận và sẽ được giải quyết trước ngày hẹn trả.",
-    Status.PROCESSING: "Hồ sơ đang được giải quyết.",
-    Status.AWAITING_SUPPLEMENT: "Cơ quan giải quyết đề nghị bổ sung hồ sơ: xem thông báo đã gửi cho người nộp.",
-    Status.PAUSED: "Việc giải quyết đang tạm dừng: xem thông báo đã gửi cho người nộp.",
-    Status.RESOLVED: "Đã có kết quả: mời nhận kết quả tại nơi tiếp nhận hoặc theo hình thức đã đăng ký.",
-    Status.DELIVERED: "Kết quả đã được trả cho người nộp.",
-    Status.STOPPED: "Hồ sơ đã dừng giải quyết: lý do có trong thông báo đã gửi cho người nộp.",
-    Status.WITHDRAWN: "Người nộp đã rút hồ sơ.",
+NEXT_STEP: dict[Status, StrOrPromise] = {
+    Status.SUBMITTED: _("Hồ sơ đang chờ cán bộ một cửa kiểm tra và tiếp nhận."),
+    Status.RETURNED: _(
+        "Hồ sơ cần bổ sung, hoàn thiện trước khi được tiếp nhận: xem thông báo đã gửi cho người nộp."
+    ),
+    Status.REFUSED: _("Hồ sơ không được tiếp nhận: lý do có trong thông báo đã gửi cho người nộp."),
+    Status.RECEIVED: _("Hồ sơ đã được tiếp nhận và sẽ được giải quyết trước ngày hẹn trả."),
+    Status.PROCESSING: _("Hồ sơ đang được giải quyết."),
+    Status.AWAITING_SUPPLEMENT: _(
+        "Cơ quan giải quyết đề nghị bổ sung hồ sơ: xem thông báo đã gửi cho người nộp."
+    ),
+    Status.PAUSED: _("Việc giải quyết đang tạm dừng: xem thông báo đã gửi cho người nộp."),
+    Status.RESOLVED: _("Đã có kết quả: mời nhận kết quả tại nơi tiếp nhận hoặc theo hình thức đã đăng ký."),
+    Status.DELIVERED: _("Kết quả đã được trả cho người nộp."),
+    Status.STOPPED: _("Hồ sơ đã dừng giải quyết: lý do có trong thông báo đã gửi cho người nộp."),
+    Status.WITHDRAWN: _("Người nộp đã rút hồ sơ."),
 }
 
 
@@ -40,12 +49,12 @@ def lookup_context(reference: str) -> tuple[dict[str, Any], int]:
     if not code:
         return context, 200
     if len(code) > MAX_CODE_LENGTH:
-        context["error"] = "Mã hồ sơ không hợp lệ."
+        context["error"] = gettext("Mã hồ sơ không hợp lệ.")
         return context, 400
     try:
         dossier: Dossier = selectors.public_lookup(code)
-    except NotFound as exc:
-        context["error"] = exc.message
+    except NotFound:
+        context["error"] = gettext("Không tìm thấy hồ sơ với mã này.")
         return context, 404
     status = Status(dossier.status)
     context["dossier"] = {

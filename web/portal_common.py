@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Applicant, User
@@ -77,22 +78,23 @@ def own_dossier(user: User | AnonymousUser, reference: str) -> Dossier:
     """A dossier the user filed (as applicant); anything else answers "not found" (STYLE: selectors)."""
     dossier = selectors.dossier_get(user=user, reference=reference)
     if not user.is_authenticated or dossier.applicant.user_id != user.pk:
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(gettext("Không tìm thấy hồ sơ."))
     return dossier
 
 
 def error_page(request: HttpRequest, exc: DomainError, *, title: str = "") -> HttpResponse:
-    """A refused request as a page, with the service's message and its 4xx status."""
+    """A refused request as a page, with the service's message and its 4xx status. Services and
+    selectors refuse in Vietnamese, the API's language; a message the catalog knows («Không tìm thấy hồ
+    sơ.») is shown in the page's language."""
     if not title:
         title = {
-            403: "Không được phép",
-            404: "Không tìm thấy",
-            409: "Chưa thực hiện được",
-            503: "Tạm thời chưa có",
-        }.get(exc.status, "Chưa thực hiện được")
-    return render(
-        request, "web/portal/error.html", {"title": title, "message": exc.message}, status=exc.status
-    )
+            403: gettext("Không được phép"),
+            404: gettext("Không tìm thấy"),
+            409: gettext("Chưa thực hiện được"),
+            503: gettext("Tạm thời chưa có"),
+        }.get(exc.status) or gettext("Chưa thực hiện được")
+    message = gettext(exc.message) if exc.message else ""
+    return render(request, "web/portal/error.html", {"title": title, "message": message}, status=exc.status)
 
 
 def component_required(requirement: ComponentRequirement | None) -> bool:

@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Applicant, User
@@ -47,7 +49,7 @@ from web.portal_common import (
 from web.portal_forms import ApplicationForm, PlaceForm
 
 WIZARD_SESSION = "portal_filing"
-STEPS = ("Chọn trường hợp", "Điền tờ khai", "Đính kèm giấy tờ", "Xem lại", "Nộp hồ sơ")
+STEPS = (_("Chọn trường hợp"), _("Điền tờ khai"), _("Đính kèm giấy tờ"), _("Xem lại"), _("Nộp hồ sơ"))
 PAGE_SIZE = 20
 
 
@@ -87,7 +89,7 @@ def online_option(version: ProcedureVersion) -> ProcessingOption | None:
 def procedure_for_filing(code: str) -> tuple[Procedure, ProcedureVersion]:
     procedure = Procedure.objects.select_related("current_version__field").filter(code=code).first()
     if procedure is None or procedure.current_version is None:
-        raise NotFound("Không tìm thấy thủ tục đang có hiệu lực tại tỉnh với mã này.")
+        raise NotFound(gettext("Không tìm thấy thủ tục đang có hiệu lực tại tỉnh với mã này."))
     version = procedure.current_version
     if version.online_level == OnlineLevel.NONE or online_option(version) is None:
         raise DomainError(
@@ -376,7 +378,7 @@ def draft_of(request: HttpRequest, code: str, ref: uuid.UUID) -> Dossier:
     filer(request)
     dossier = own_dossier(request.user, str(ref))
     if dossier.procedure.code != code:
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(gettext("Không tìm thấy hồ sơ."))
     return dossier
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -16,8 +17,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -115,14 +118,20 @@ def _place(dossier: Dossier) -> str:
 
 
 def guidance(dossier: Dossier, results: list[ResultDocument]) -> Guidance:
+    """In the page's language: the box is shown on the portal only (officers' notes stay as written)."""
     status = Status(dossier.status)
     if status == Status.DRAFT:
-        return Guidance("action", "Hồ sơ chưa nộp", "Hãy đính kèm giấy tờ, xem lại và bấm «Nộp hồ sơ».")
+        return Guidance(
+            "action",
+            gettext("Hồ sơ chưa nộp"),
+            gettext("Hãy đính kèm giấy tờ, xem lại và bấm «Nộp hồ sơ»."),
+        )
     if status == Status.SUBMITTED:
         return Guidance(
             "info",
-            "Đang chờ tiếp nhận",
-            f"Cán bộ một cửa của {dossier.receiving_agency.name} đang kiểm tra hồ sơ. Bạn chưa cần làm gì thêm.",
+            gettext("Đang chờ tiếp nhận"),
+            gettext("Cán bộ một cửa của %(agency)s đang kiểm tra hồ sơ. Bạn chưa cần làm gì thêm.")
+            % {"agency": dossier.receiving_agency.name},
         )
     if status == Status.RETURNED:
         event = _latest(dossier, Action.RETURN_FOR_COMPLETION)
@@ -130,8 +139,8 @@ def guidance(dossier: Dossier, results: list[ResultDocument]) -> Guidance:
         text = event.reason if event and event.reason else ""
         return Guidance(
             "action",
-            "Cần bổ sung, hoàn thiện hồ sơ rồi nộp lại",
-            text or "Hãy tải lên giấy tờ theo hướng dẫn dưới đây rồi bấm «Nộp lại hồ sơ».",
+            gettext("Cần bổ sung, hoàn thiện hồ sơ rồi nộp lại"),
+            text or gettext("Hãy tải lên giấy tờ theo hướng dẫn dưới đây rồi bấm «Nộp lại hồ sơ»."),
             items,
         )
     if status == Status.AWAITING_SUPPLEMENT:
@@ -147,48 +156,76 @@ def guidance(dossier: Dossier, results: list[ResultDocument]) -> Guidance:
         if sent is not None:
             return Guidance(
                 "info",
-                "Đã gửi giấy tờ bổ sung, chờ cán bộ tiếp nhận",
-                "Khi cán bộ nhận đủ hồ sơ bổ sung, thời hạn giải quyết được tính lại từ đầu và bạn có ngày hẹn mới.",
+                gettext("Đã gửi giấy tờ bổ sung, chờ cán bộ tiếp nhận"),
+                gettext(
+                    "Khi cán bộ nhận đủ hồ sơ bổ sung, thời hạn giải quyết được tính lại từ đầu và bạn có "
+                    "ngày hẹn mới."
+                ),
                 items,
                 sent_at=sent.at,
             )
         return Guidance(
             "action",
-            "Cần bổ sung: " + "; ".join(items) if items else "Cần bổ sung hồ sơ",
+            gettext("Cần bổ sung: %(items)s") % {"items": "; ".join(items)}
+            if items
+            else gettext("Cần bổ sung hồ sơ"),
             (request.reason if request and request.reason else "")
-            or "Hãy tải lên giấy tờ còn thiếu dưới đây rồi bấm «Gửi hồ sơ bổ sung».",
+            or gettext("Hãy tải lên giấy tờ còn thiếu dưới đây rồi bấm «Gửi hồ sơ bổ sung»."),
             items,
         )
     if status == Status.PAUSED:
         event = _latest(dossier, Action.PAUSE)
         return Guidance(
             "warn",
-            "Tạm dừng giải quyết",
-            (event.reason if event else "") or "Cơ quan giải quyết tạm dừng tính thời hạn; sẽ tiếp tục sau.",
+            gettext("Tạm dừng giải quyết"),
+            (event.reason if event else "")
+            or gettext("Cơ quan giải quyết tạm dừng tính thời hạn; sẽ tiếp tục sau."),
         )
     if status in (Status.RECEIVED, Status.PROCESSING):
         return Guidance(
             "info",
-            "Đang giải quyết",
-            "Hồ sơ đang được xử lý. Bạn sẽ được thông báo khi có kết quả.",
+            gettext("Đang giải quyết"),
+            gettext("Hồ sơ đang được xử lý. Bạn sẽ được thông báo khi có kết quả."),
         )
     if status == Status.RESOLVED:
         if dossier.outcome == Outcome.REFUSED:
-            return Guidance("warn", "Từ chối giải quyết", dossier.resolution_note)
-        text = f"Đến nhận kết quả tại {_place(dossier)}."
+            return Guidance("warn", gettext("Từ chối giải quyết"), dossier.resolution_note)
+        text = gettext("Đến nhận kết quả tại %(place)s.") % {"place": _place(dossier)}
         if results:
-            text = f"Tải kết quả điện tử (bản ký số) ở mục «Kết quả» bên dưới, hoặc đến nhận tại {_place(dossier)}."
-        return Guidance("ok", "Đã có kết quả", text)
+            text = gettext(
+                "Tải kết quả điện tử (bản ký số) ở mục «Kết quả» bên dưới, hoặc đến nhận tại %(place)s."
+            ) % {"place": _place(dossier)}
+        return Guidance("ok", gettext("Đã có kết quả"), text)
     if status == Status.DELIVERED:
-        text = "Kết quả đã được trả."
+        text = gettext("Kết quả đã được trả.")
         if results:
-            text += " Bản điện tử có ký số luôn ở mục «Kết quả» bên dưới và trong Kho dữ liệu của bạn."
-        return Guidance("ok", "Đã trả kết quả", text)
+            text = gettext(
+                "Kết quả đã được trả. Bản điện tử có ký số luôn ở mục «Kết quả» bên dưới và trong Kho dữ liệu "
+                "của bạn."
+            )
+        return Guidance("ok", gettext("Đã trả kết quả"), text)
     if status == Status.REFUSED:
-        return Guidance("warn", "Hồ sơ bị từ chối tiếp nhận", dossier.resolution_note)
+        return Guidance("warn", gettext("Hồ sơ bị từ chối tiếp nhận"), dossier.resolution_note)
     if status == Status.STOPPED:
-        return Guidance("info", "Đã dừng giải quyết theo đề nghị", dossier.resolution_note)
-    return Guidance("info", "Đã rút hồ sơ", "")
+        return Guidance("info", gettext("Đã dừng giải quyết theo đề nghị"), dossier.resolution_note)
+    return Guidance("info", gettext("Đã rút hồ sơ"), "")
+
+
+def time_limit(amount: Decimal, unit: str) -> str:
+    """``1 working day``, ``2 working days``, ``0.5 working days``: English puts the unit in the plural
+    unless the number is exactly one (Vietnamese has one form: ``1 ngày làm việc``)."""
+    number = floatformat(amount, "-2")
+    # ngettext counts whole numbers; a fraction takes the plural form (CLDR "other": 1.5 days).
+    count = int(amount) if amount == amount.to_integral_value() else 2
+    if unit == TimeUnit.WORKING_DAY:
+        text = ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count)
+    elif unit == TimeUnit.WORKING_HOUR:
+        text = ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count)
+    elif unit == TimeUnit.CALENDAR_DAY:
+        text = ngettext("%(n)s ngày", "%(n)s ngày", count)
+    else:
+        return f"{number} {unit}".strip()
+    return text % {"n": number}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,7 +329,9 @@ def _detail_context(
         "withdraw_form": withdraw_form or WithdrawForm(),
         "is_draft": status == Status.DRAFT,
         "show_appointment": status in APPOINTMENT_STATES,
-        "units": dict(TimeUnit.choices),
+        "time_limit": time_limit(dossier.statutory_amount, dossier.statutory_unit)
+        if dossier.statutory_amount
+        else "",
         "error": error,
     }
 
@@ -308,7 +347,8 @@ def _supplementable(request: HttpRequest, ref: str) -> Dossier:
     if dossier.status not in SUPPLEMENT_STATES:
         raise DomainError(
             "no_supplement_requested",
-            f"Hồ sơ «{dossier.status_label}»: không có yêu cầu bổ sung nào đang chờ.",
+            gettext("Hồ sơ «%(status)s»: không có yêu cầu bổ sung nào đang chờ.")
+            % {"status": dossier.get_status_display()},
             status=409,
         )
     return dossier
@@ -323,7 +363,9 @@ def supplement_attach(request: HttpRequest, ref: str, component_id: int) -> Http
     if not done:
         context = _detail_context(request, dossier, rows=component_rows(dossier, bound=bound))
         return render(request, "web/portal/dossier.html", context, status=status)
-    messages.success(request, "Đã tải lên giấy tờ bổ sung. Khi đủ, hãy bấm nút gửi ở cuối mục bổ sung.")
+    messages.success(
+        request, gettext("Đã tải lên giấy tờ bổ sung. Khi đủ, hãy bấm nút gửi ở cuối mục bổ sung.")
+    )
     url = reverse("web:portal_dossier", kwargs={"ref": dossier.reference})
     return redirect(f"{url}#comp-{component_id}")
 
@@ -355,11 +397,11 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
             ).select_related("component", "file")
         )
         if not new_files:
-            form.add_error(None, "Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi.")
+            form.add_error(None, gettext("Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi."))
             context = _detail_context(request, dossier, supplement_form=form)
             return render(request, "web/portal/dossier.html", context, status=400)
         _record_sent(dossier, user, note, new_files)
-        messages.success(request, "Đã gửi hồ sơ bổ sung. Cán bộ sẽ kiểm tra và tiếp nhận.")
+        messages.success(request, gettext("Đã gửi hồ sơ bổ sung. Cán bộ sẽ kiểm tra và tiếp nhận."))
         return redirect("web:portal_dossier", ref=dossier.reference)
     rows = component_rows(dossier, flag_missing=True)
     missing = [r for r in rows if r.missing]
@@ -369,7 +411,12 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
             dossier,
             rows=rows,
             supplement_form=form,
-            error=f"Chưa nộp lại được: còn thiếu {len(missing)} giấy tờ bắt buộc (đánh dấu bên dưới).",
+            error=ngettext(
+                "Chưa nộp lại được: còn thiếu %(n)s giấy tờ bắt buộc (đánh dấu bên dưới).",
+                "Chưa nộp lại được: còn thiếu %(n)s giấy tờ bắt buộc (đánh dấu bên dưới).",
+                len(missing),
+            )
+            % {"n": len(missing)},
         )
         return render(request, "web/portal/dossier.html", context, status=400)
     with transaction.atomic():
@@ -383,7 +430,7 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
         if note or new_files:
             _record_sent(dossier, user, note, new_files)
         services.dossier_submit(dossier=dossier, actor=user)
-    messages.success(request, "Đã nộp lại hồ sơ. Cán bộ một cửa sẽ kiểm tra và tiếp nhận.")
+    messages.success(request, gettext("Đã nộp lại hồ sơ. Cán bộ một cửa sẽ kiểm tra và tiếp nhận."))
     return redirect("web:portal_dossier", ref=dossier.reference)
 
 
@@ -413,7 +460,7 @@ def dossier_withdraw(request: HttpRequest, ref: str) -> HttpResponse:
         context = _detail_context(request, dossier, withdraw_form=form)
         return render(request, "web/portal/dossier.html", context, status=400)
     services.dossier_withdraw(dossier=dossier, actor=_user(request), reason=form.cleaned_data["reason"])
-    messages.success(request, "Đã rút hồ sơ.")
+    messages.success(request, gettext("Đã rút hồ sơ."))
     return redirect("web:portal_dossier", ref=dossier.reference)
 
 
@@ -441,7 +488,7 @@ def file_download(request: HttpRequest, file_uuid: str) -> HttpResponse:
 def form_download(request: HttpRequest, ref: str, form: str) -> HttpResponse:
     dossier = own_dossier(request.user, ref)
     if form not in APPLICANT_FORMS:
-        raise NotFound("Không có biểu mẫu này.")
+        raise NotFound(gettext("Không có biểu mẫu này."))
     content = dossier_forms.render_form(dossier, form)
     return _file_response(content, "application/pdf", f"{dossier.reference}-{form}.pdf")
 
@@ -454,7 +501,7 @@ def form_download(request: HttpRequest, ref: str, form: str) -> HttpResponse:
 def vault(request: HttpRequest) -> HttpResponse:
     applicant = applicant_of(request.user)
     if applicant is None:
-        raise NotFound("Tài khoản này không có kho dữ liệu cá nhân, tổ chức.")
+        raise NotFound(gettext("Tài khoản này không có kho dữ liệu cá nhân, tổ chức."))
     today = timezone.localdate()
     items = list(
         VaultItem.objects.filter(owner=applicant).select_related("file", "dossier").order_by("-created_at")

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from catalog import selectors
 from catalog.api import CatalogParams, procedure_payload
@@ -110,7 +111,9 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         procedure, version = selectors.procedure_get(code, version_number)
     except NotFound:
-        return render(request, "web/not_found.html", {"message": "Không tìm thấy thủ tục."}, status=404)
+        return render(
+            request, "web/not_found.html", {"message": gettext("Không tìm thấy thủ tục.")}, status=404
+        )
     payload = procedure_payload(procedure, version)
     return render(
         request,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from accounts.models import User
 from dossiers.models import Dossier, Timing
@@ -36,7 +37,7 @@ def officer_view(view: View) -> View:
         if not is_officer(request.user):
             return error_page(
                 request,
-                "Trang này dành cho cán bộ, công chức tiếp nhận và giải quyết hồ sơ.",
+                gettext("Trang này dành cho cán bộ, công chức tiếp nhận và giải quyết hồ sơ."),
                 status=403,
             )
         return view(request, *args, **kwargs)
@@ -45,11 +46,17 @@ def officer_view(view: View) -> View:
 
 
 def error_page(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
-    titles = {403: "Không có quyền truy cập", 404: "Không tìm thấy"}
+    """``message`` may be a service's (Vietnamese, the API's language): shown in the page's language
+    when the catalog knows it («Không tìm thấy hồ sơ.»)."""
+    titles = {403: gettext("Không có quyền truy cập"), 404: gettext("Không tìm thấy")}
     return render(
         request,
         "web/workspace/error.html",
-        {"message": message, "title": titles.get(status, "Không thực hiện được"), "status": status},
+        {
+            "message": gettext(message) if message else "",
+            "title": titles.get(status) or gettext("Không thực hiện được"),
+            "status": status,
+        },
         status=status,
     )
 
