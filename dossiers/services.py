@@ -19,12 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Applicant, User
 from catalog.models import (
     Channel,
+    ComponentRequirement,
     Procedure,
     ProcedureCase,
     ProcedureVersion,
@@ -620,6 +621,13 @@ def _case_of(version: ProcedureVersion, case_id: int | None) -> ProcedureCase | 
     return case
 
 
+def case_requirements(
+    version: ProcedureVersion, case: ProcedureCase | None
+) -> QuerySet[ComponentRequirement]:
+    """The papers of ``version`` for ``case``: those of every case plus the case's own, in order."""
+    return version.components.filter(Q(case__isnull=True) | Q(case=case)).order_by("position")
+
+
 @dataclass
 class DraftChange:
     """What the applicant may change on a draft before submitting it: the case, the place of filing and
@@ -661,14 +669,12 @@ def dossier_update_draft(
 
     changed: dict[str, Any] = {}
     if case != dossier.case:
-        wanted = sorted(
-            version.components.filter(case__isnull=True) | version.components.filter(case=case),
-            key=lambda r: r.position,
-        )
+        wanted = list(case_requirements(version, case))
         wanted_ids = {r.pk for r in wanted}
         rows = list(dossier.components.all())
+        with_files = set(dossier.components.filter(files__isnull=False).values_list("pk", flat=True))
         others = [c for c in rows if c.requirement_id not in wanted_ids]
-        kept_others = [c for c in others if c.files.exists()]
+        kept_others = [c for c in others if c.pk in with_files]
         DossierComponent.objects.filter(pk__in=[c.pk for c in others if c not in kept_others]).delete()
         kept = {c.requirement_id: c for c in rows if c.requirement_id in wanted_ids}
         for position, requirement in enumerate(wanted):

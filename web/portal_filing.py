@@ -22,7 +22,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,6 +85,20 @@ def online_option(version: ProcedureVersion) -> ProcessingOption | None:
     return next((o for o in version.options.all() if o.channel == Channel.ONLINE), None)
 
 
+def online_time_known(version: ProcedureVersion) -> bool:
+    """The catalog gives the online processing time (without it no deadline can be computed)."""
+    return any(o.time_amount and o.time_unit for o in version.options.all() if o.channel == Channel.ONLINE)
+
+
+def takes_online_filing(version: ProcedureVersion) -> bool:
+    """What ``procedure_for_filing`` requires of a version: online filing offered, with its time."""
+    return (
+        version.online_level != OnlineLevel.NONE
+        and online_option(version) is not None
+        and online_time_known(version)
+    )
+
+
 def procedure_for_filing(code: str) -> tuple[Procedure, ProcedureVersion]:
     procedure = Procedure.objects.select_related("current_version__field").filter(code=code).first()
     if procedure is None or procedure.current_version is None:
@@ -98,7 +111,7 @@ def procedure_for_filing(code: str) -> tuple[Procedure, ProcedureVersion]:
             "Phục vụ hành chính công hoặc qua dịch vụ bưu chính.",
             status=409,
         )
-    if not any(o.time_amount and o.time_unit for o in version.options.all() if o.channel == Channel.ONLINE):
+    if not online_time_known(version):
         raise DomainError(
             "no_processing_time",
             f"Danh mục chưa có thời hạn giải quyết hồ sơ trực tuyến của thủ tục {procedure.code} nên chưa nộp "
@@ -340,7 +353,7 @@ def _create_draft(
 ) -> Dossier:
     data = form.cleaned_data
     case = _chosen_case(version, state)
-    requirements = version.components.filter(Q(case__isnull=True) | Q(case=case)).order_by("position")
+    requirements = services.case_requirements(version, case)
     payload = services.DossierInput(
         procedure_code=procedure.code,
         channel=Channel.ONLINE,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -17,7 +16,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -25,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from catalog.models import TimeUnit
 from documents import results as results_service
 from documents import services as documents
 from documents.api import accessible_file
@@ -211,23 +208,6 @@ def guidance(dossier: Dossier, results: list[ResultDocument]) -> Guidance:
     return Guidance("info", gettext("Đã rút hồ sơ"), "")
 
 
-def time_limit(amount: Decimal, unit: str) -> str:
-    """``1 working day``, ``2 working days``, ``0.5 working days``: English puts the unit in the plural
-    unless the number is exactly one (Vietnamese has one form: ``1 ngày làm việc``)."""
-    number = floatformat(amount, "-2")
-    # ngettext counts whole numbers; a fraction takes the plural form (CLDR "other": 1.5 days).
-    count = int(amount) if amount == amount.to_integral_value() else 2
-    if unit == TimeUnit.WORKING_DAY:
-        text = ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", count)
-    elif unit == TimeUnit.WORKING_HOUR:
-        text = ngettext("%(n)s giờ làm việc", "%(n)s giờ làm việc", count)
-    elif unit == TimeUnit.CALENDAR_DAY:
-        text = ngettext("%(n)s ngày", "%(n)s ngày", count)
-    else:
-        return f"{number} {unit}".strip()
-    return text % {"n": number}
-
-
 # ---------------------------------------------------------------------------------------------
 # Hồ sơ của tôi
 
@@ -329,9 +309,6 @@ def _detail_context(
         "withdraw_form": withdraw_form or WithdrawForm(),
         "is_draft": status == Status.DRAFT,
         "show_appointment": status in APPOINTMENT_STATES,
-        "time_limit": time_limit(dossier.statutory_amount, dossier.statutory_unit)
-        if dossier.statutory_amount
-        else "",
         "error": error,
     }
 

@@ -23,6 +23,7 @@ from motcua.errors import NotFound
 from motcua.features import feature_report
 from organization.models import Agency
 from organization.selectors import user_roles
+from web.portal_filing import takes_online_filing
 from web.portal_home import popular_procedures
 from worktime.api import MAX_YEAR, MIN_YEAR
 from worktime.services import work_calendar
@@ -130,14 +131,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _can_file_online(procedure: Procedure, version: ProcedureVersion | None) -> bool:
-    """The version in force takes online filing with a processing time (what the wizard requires)."""
-    if (
-        version is None
-        or procedure.current_version_id != version.pk
-        or version.online_level == OnlineLevel.NONE
-    ):
-        return False
-    return any(o.channel == Channel.ONLINE and o.time_amount and o.time_unit for o in version.options.all())
+    """The version shown is the one in force and the wizard would take it."""
+    return version is not None and procedure.current_version_id == version.pk and takes_online_filing(version)
 
 
 @public
