@@ -15,11 +15,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from catalog.models import Procedure, ProcedureVersion, ProcessingOption
 from demo.loader import COMMUNE_A, COMMUNE_B, commune_centre_code, commune_committee_code
 from dossiers.importer import ImportSummary, import_lines
 from dossiers.models import Dossier
 from organization.models import Agency
+from serviceindex import selectors as index_selectors
+from serviceindex import services as index_services
 from worktime.calendar import VN_TZ
 
 PROVINCIAL_CENTRE = "000.00.02.H31"
@@ -176,3 +179,22 @@ def load_history(count: int, *, say: Callable[[str], Any] = print) -> ImportSumm
         summary = import_lines(lines, progress=lambda s: say(f"  {s.lines}/{len(lines)}"), progress_every=200)
     say(f"Lịch sử hồ sơ mẫu: {summary.imported} hồ sơ nhập, {summary.rejected} dòng bị từ chối.")
     return summary
+
+
+def publish_index(months: int = 3, *, say: Callable[[str], Any] = print) -> int:
+    """Publish the service index of the last ``months`` finished months that the demo history covers,
+    as the demo monitor would from /chi-so/ (months already published are left as they are)."""
+    monitor = User.objects.filter(username="kiemsoat").first()
+    if monitor is None or not Dossier.objects.filter(code__startswith="H31-DEMO-").exists():
+        return 0
+    published = set(index_selectors.published_months())
+    month = timezone.localdate().replace(day=1)
+    done = 0
+    for _ in range(months):
+        month = (month - timedelta(days=1)).replace(day=1)
+        if month not in published:
+            index_services.publication_freeze(month=month, actor=monitor, at=timezone.now())
+            done += 1
+    if done:
+        say(f"Chỉ số phục vụ: công bố {done} tháng gần đây.")
+    return done

@@ -10,6 +10,7 @@ app_name = "serviceindex"
 
 urlpatterns = [
     path("", views.index_latest, name="latest"),
+    path("cong-bo/", views.index_freeze, name="freeze"),
     path("<str:month>/", views.index_month, name="month"),
     path("<str:month>/<str:agency_code>/", views.unit_detail, name="unit"),
     path("<str:month>/<str:agency_code>/<str:indicator_code>/", views.indicator_detail, name="indicator"),

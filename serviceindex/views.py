@@ -3,16 +3,20 @@ indicators, and the dossiers behind an indicator (no personal data)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from motcua.access import public
-from motcua.errors import NotFound
-from serviceindex import selectors
+from accounts.models import User
+from motcua.access import login_required_view, public
+from motcua.errors import DomainError, NotFound
+from serviceindex import selectors, services
 from serviceindex.models import IndexPublication
 from serviceindex.months import month_key, month_label, parse_month
 
@@ -31,11 +35,51 @@ def _publication(month: str) -> IndexPublication:
     return selectors.publication_get(first)
 
 
-def _months_context(current: date | None) -> dict[str, Any]:
+def _freezable_months(published: list[date], today: date) -> list[date]:
+    """The finished months of the last year that are not published yet, latest first."""
+    month = today.replace(day=1)
+    found = []
+    for _ in range(12):
+        month = (month - timedelta(days=1)).replace(day=1)
+        if month not in published:
+            found.append(month)
+    return found
+
+
+def _months_context(request: HttpRequest, current: date | None) -> dict[str, Any]:
+    published = selectors.published_months()
+    user = request.user
+    may_freeze = isinstance(user, User) and services.can_publish(user)
     return {
-        "months": [(month_key(m), month_label(m)) for m in selectors.published_months()],
+        "months": [(month_key(m), month_label(m)) for m in published],
         "current_key": month_key(current) if current else "",
+        "freezable": [
+            (month_key(m), month_label(m)) for m in _freezable_months(published, timezone.localdate())
+        ]
+        if may_freeze
+        else [],
     }
+
+
+@login_required_view
+@require_POST
+def index_freeze(request: HttpRequest) -> HttpResponse:
+    """The monitor publishes a finished month (``services.publication_freeze``, as the API does)."""
+    user = request.user
+    assert isinstance(user, User)
+    picked = request.POST.get("thang", "").strip()
+    try:
+        month = parse_month(picked)
+    except ValueError:
+        messages.error(request, f"Tháng «{picked[:20]}» không hợp lệ (định dạng YYYY-MM).")
+        return redirect("serviceindex:latest")
+    try:
+        services.publication_freeze(month=month, actor=user, at=timezone.now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("serviceindex:latest")
+    messages.success(request, f"Đã công bố chỉ số tháng {month_label(month)}.")
+    return redirect("serviceindex:month", month=month_key(month))
 
 
 @public
@@ -49,7 +93,7 @@ def index_latest(request: HttpRequest) -> HttpResponse:
             return _not_found(request, f"Tháng «{picked[:20]}» không hợp lệ (định dạng YYYY-MM).")
     latest = selectors.latest_publication()
     if latest is None:
-        return render(request, "serviceindex/empty.html", _months_context(None))
+        return render(request, "serviceindex/empty.html", _months_context(request, None))
     return _month_page(request, latest)
 
 
@@ -76,7 +120,7 @@ def _month_page(request: HttpRequest, publication: IndexPublication) -> HttpResp
             "province": table["province"],
             "departments": [u for u in units if u["level"] == "province"],
             "communes": [u for u in units if u["level"] == "commune"],
-            **_months_context(publication.month),
+            **_months_context(request, publication.month),
         },
     )
 

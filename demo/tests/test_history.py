@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from demo.history import load_history
+from demo.history import load_history, publish_index
 from dossiers.models import Dossier
 from reports.summary import summary, summary_naive
+from serviceindex import selectors as index_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +26,13 @@ def test_demo_history_imports_every_line_once() -> None:
     counts = summary(start, today)[None]
     assert counts == summary_naive(start, today)[None]
     assert counts.received == result.imported and counts.balanced
+
+
+def test_the_demo_publishes_the_index_of_its_finished_months(monitor) -> None:
+    assert publish_index(say=lambda line: None) == 0  # no demo history, nothing to show
+    load_history(60, say=lambda line: None)
+    assert publish_index(say=lambda line: None) == 3
+    months = index_selectors.published_months()
+    this_month = timezone.localdate().replace(day=1)
+    assert len(months) == 3 and months[0] == (this_month - timedelta(days=1)).replace(day=1)
+    assert publish_index(say=lambda line: None) == 0  # idempotent

@@ -110,3 +110,28 @@ def test_unknown_months_units_and_indicators_are_404(client, published, path) ->
     response = client.get(path)
     assert response.status_code == 404, path
     assert "Không tìm thấy" in response.content.decode()
+
+
+def test_the_monitor_publishes_a_month_from_the_page(client, monitor, citizen) -> None:
+    assert import_lines(march_lines()).imported == 9
+    client.force_login(citizen)
+    assert 'name="thang"' not in client.get("/chi-so/").content.decode()
+    response = client.post("/chi-so/cong-bo/", {"thang": "2026-03"}, follow=True)
+    assert "Chỉ cán bộ kiểm soát TTHC" in response.content.decode()
+    assert selectors.published_months() == []
+
+    client.force_login(monitor)
+    html = client.get("/chi-so/").content.decode()
+    assert '<option value="2026-03">' in html and 'action="/chi-so/cong-bo/"' in html
+    response = client.post("/chi-so/cong-bo/", {"thang": "2026-03"})
+    assert response.status_code == 302 and response["Location"] == "/chi-so/2026-03/"
+    assert selectors.published_months() == [date(2026, 3, 1)]
+    html = client.get("/chi-so/2026-03/").content.decode()
+    assert "Đã công bố chỉ số tháng" in html and '<option value="2026-03">' not in html
+    # Twice, or a bad month: a clear message, nothing else published.
+    response = client.post("/chi-so/cong-bo/", {"thang": "2026-03"}, follow=True)
+    assert "không thể công bố lại" in response.content.decode()
+    response = client.post("/chi-so/cong-bo/", {"thang": "tháng 3"}, follow=True)
+    assert "không hợp lệ" in response.content.decode()
+    assert selectors.published_months() == [date(2026, 3, 1)]
+    assert client.get("/chi-so/cong-bo/").status_code == 405

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from demo.history import load_history
+from demo.history import load_history, publish_index
 from demo.loader import DEMO_PASSWORD, load_demo
 
 DEFAULT_HISTORY = 800
@@ -25,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo(say=self.stdout.write, reimport=options["reimport"])
         load_history(options["history"], say=self.stdout.write)
+        publish_index(say=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong: {result.procedures_in_force} thủ tục hiệu lực, {result.workflows} quy trình mới."
