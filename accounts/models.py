@@ -161,3 +161,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class RateCounter(models.Model):
+    """A fixed-window counter of events per key ("login-account:…"), shared by every app server when
+    Redis is not configured; written only by ``motcua.ratelimit`` through one atomic upsert."""
+
+    key = models.CharField(_("khóa"), max_length=255, unique=True)
+    count = models.PositiveIntegerField(_("số lần"), default=0)
+    window_end = models.BigIntegerField(_("hết cửa sổ lúc (giây epoch)"), db_index=True)
+
+    class Meta:
+        verbose_name = _("bộ đếm giới hạn tần suất")
+        verbose_name_plural = _("bộ đếm giới hạn tần suất")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -186,8 +186,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Cache: per process by default; REDIS_URL shares it between app servers (throttling, sessions).
-if os.environ.get("REDIS_URL"):
+# Cache: per process by default (only for recomputable lists); REDIS_URL shares it between app
+# servers. Counters that must be shared (login throttling, rate limits) never use a per-process cache:
+# motcua/ratelimit.py counts in Redis when REDIS_URL is set and in the database otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -235,6 +238,9 @@ MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))
 MOTCUA_UPLOAD_MAX_PAGES = int(os.environ.get("MOTCUA_UPLOAD_MAX_PAGES", "300"))
 # Token logins allowed per client address (django-ninja throttle syntax).
 MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "20/m")
+# How many reverse proxies in front of the app servers append the client's address to
+# X-Forwarded-For; 0 (default) trusts only the socket's address.
+MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
 # Signing (documents/signing.py): a local demo CA in the database issues each agency's signing
 # certificate on first need. Turn off in production and import the agencies' real PKCS#12 files
 # (manage.py import_signing_credential); the demo CA is then no longer trusted either.
