@@ -696,6 +696,7 @@ BENIGN: list[Sample] = [
     Sample("scan.tif", lambda: tiff(2), ""),
     Sample("a4-600dpi.png", lambda: png((4961, 7016)), ""),
     Sample("clean.pdf", clean_pdf, ""),
+    Sample("leading-blank.pdf", lambda: b"\xef\xbb\xbf\r\n" + clean_pdf(), ""),
     Sample(
         "compressed.pdf", lambda: build_pdf(base_objects(), compressed={6: b"<< /Producer (motcua) >>"}), ""
     ),

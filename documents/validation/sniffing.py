@@ -15,9 +15,12 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 
+_BLANK = b"\xef\xbb\xbf\x00\t\n\f\r "  # a byte-order mark and white space: what some generators put first
+
+
 def sniff(data: bytes) -> FileKind | None:
     """The allowed kind the bytes are, or None."""
-    if data.startswith(PDF_MAGIC):
+    if data[:1024].lstrip(_BLANK).startswith(PDF_MAGIC):
         return PDF
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
@@ -97,7 +100,7 @@ def describe(data: bytes) -> str | None:
 
 
 def misplaced_pdf_header(data: bytes) -> int | None:
-    """Where ``%PDF-`` sits when something else comes first (a PDF viewer looks for it in the first
-    kilobyte, a browser sees whatever is at the start: the shape of a polyglot)."""
+    """Where ``%PDF-`` sits when something other than white space comes first (a PDF viewer looks for
+    it in the first kilobyte, a browser or an unzipper sees whatever is at the start: a polyglot)."""
     at = data.find(PDF_MAGIC, 0, 1024)
     return at if at > 0 else None
