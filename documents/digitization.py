@@ -66,6 +66,11 @@ def _page_images(scans: list[tuple[str, bytes]]) -> list[Image.Image]:
             raise DomainError(
                 f"file_{exc.code}", f"{label}: {exc.message}", fields={f"files.{index}": [exc.message]}
             ) from exc
+        except Exception as exc:  # an image dictionary pypdf cannot make sense of (a /Width that is a name…)
+            message = f"Không đọc được ảnh quét ({parser_reason(exc)})."
+            raise DomainError(
+                "scan_unreadable", f"{label}: {message}", fields={f"files.{index}": [message]}
+            ) from exc
         if kind is PDF and found is None:
             raise DomainError(
                 "not_a_scan",

@@ -142,29 +142,45 @@ def test_a_scan_declaring_too_many_pixels_is_refused_before_decoding(officer_a, 
     assert not Digitization.objects.filter(component=component).exists()
 
 
-def test_a_pdf_scan_whose_page_image_is_too_large_is_refused_before_decoding(officer_a, counter_dossier):
+def scanner_pdf(image: bytes) -> bytes:
+    """A scanner-like PDF: one page, one image XObject with the dictionary entries ``image``."""
     from documents.tests.corpus import build_pdf, stream
 
-    # A scanner-like PDF whose one page image declares 9000×9000 pixels (and holds 9 bytes).
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /XObject << /Im0 5 0 R >> >> >>",
         4: stream(b"", b"q 595 0 0 842 0 0 cm /Im0 Do Q"),
-        5: stream(
-            b"/Type /XObject /Subtype /Image /Width 9000 /Height 9000 /ColorSpace /DeviceRGB "
-            b"/BitsPerComponent 8",
-            b"\x00" * 9,
-            flate=True,
-        ),
+        5: stream(b"/Type /XObject /Subtype /Image " + image, b"\x00" * 9, flate=True),
     }
+    return build_pdf(objects)
+
+
+def test_a_pdf_scan_whose_page_image_is_too_large_is_refused_before_decoding(officer_a, counter_dossier):
     dossier, component = counter_dossier
+    data = scanner_pdf(b"/Width 9000 /Height 9000 /ColorSpace /DeviceRGB /BitsPerComponent 8")  # 9 bytes
     status, body = post_files(
-        officer_a, digitize_url(dossier, component), [("ban-quet.pdf", build_pdf(objects))], declared_pages=1
+        officer_a, digitize_url(dossier, component), [("ban-quet.pdf", data)], declared_pages=1
     )
     assert status == 400 and body["error"]["code"] == "file_image_too_large", body
     assert "Trang 1 của tệp PDF quét là ảnh 9000×9000" in body["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        b"/Width /Rong /Height 10 /ColorSpace /DeviceGray /BitsPerComponent 8",  # a name for a number
+        b"/Width 3 /Height 3 /ColorSpace /DeviceGray /BitsPerComponent 8 /DecodeParms << /Predictor 99 >>",
+    ],
+)
+def test_a_pdf_scan_whose_page_image_cannot_be_read_is_a_400(officer_a, counter_dossier, image):
+    dossier, component = counter_dossier
+    status, body = post_files(
+        officer_a, digitize_url(dossier, component), [("ban-quet.pdf", scanner_pdf(image))], declared_pages=1
+    )
+    assert status == 400 and body["error"]["code"] == "scan_unreadable", body
+    assert body["error"]["message"].startswith("ban-quet.pdf: Không")
 
 
 def test_a_batch_of_scans_over_the_memory_bound_is_refused_before_decoding(
