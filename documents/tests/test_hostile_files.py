@@ -164,6 +164,13 @@ def test_a_pdf_that_holds_too_many_objects_is_refused_before_it_is_walked():
     assert refused.value.code == "pdf_too_complex"
 
 
+def test_a_zip_with_more_members_than_any_office_file_is_refused_before_its_directory_is_parsed():
+    data = docx({f"word/media/{number}.xml": b"" for number in range(30)})
+    with pytest.raises(FileRejected) as refused:
+        inspect(data, Limits(max_zip_members=20))
+    assert refused.value.code == "zip_bomb" and "hơn 20 mục" in refused.value.message
+
+
 def test_zip_bomb_by_declared_size():
     data = docx({"word/media/a.xml": b"\x00" * (2 * 1024 * 1024)})
     with pytest.raises(FileRejected) as refused:

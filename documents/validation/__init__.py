@@ -36,7 +36,7 @@ from documents.validation.base import (
     Limits,
 )
 from documents.validation.images import Frame, frames, inspect_image
-from documents.validation.office import inspect_office, zip_names
+from documents.validation.office import inspect_office, zip_entries_at_most, zip_names
 from documents.validation.pdf import inspect_pdf
 from documents.validation.sniffing import ZIP_MAGIC, describe, misplaced_pdf_header, sniff
 
@@ -83,6 +83,12 @@ def inspect(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Inspected:
     if size > limits.max_bytes:
         raise FileRejected(
             "too_large", f"Tệp quá lớn: {size / MB:.1f} MB, tối đa {limits.max_bytes // MB} MB."
+        )
+    if data.startswith(ZIP_MAGIC) and zip_entries_at_most(data) > limits.max_zip_members:
+        # Counted before zipfile parses the directory into one object per member.
+        raise FileRejected(
+            "zip_bomb",
+            f"Tệp nén có hơn {limits.max_zip_members} mục (tối đa {limits.max_zip_members}): không được chấp nhận.",
         )
     kind = sniff(data)
     if kind is None:
