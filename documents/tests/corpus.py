@@ -357,6 +357,18 @@ def jpeg_declaring(width: int, height: int) -> bytes:
     return bytes(data)
 
 
+def mpo(*, second: tuple[int, int] | None = None) -> bytes:
+    """A JPEG holding two pictures (MPO, as some phones write); ``second``: what the second declares."""
+    pictures = [Image.new("RGB", (64, 64), colour) for colour in ("white", "grey")]
+    out = io.BytesIO()
+    pictures[0].save(out, "MPO", save_all=True, append_images=pictures[1:])
+    data = bytearray(out.getvalue())
+    if second is not None:
+        at = data.index(b"\xff\xc0", data.index(b"\xff\xc0") + 2)  # the second picture's frame header
+        struct.pack_into(">HH", data, at + 5, second[1], second[0])
+    return bytes(data)
+
+
 def tiff(pages: int = 2, size: tuple[int, int] = (620, 877)) -> bytes:
     frames = [Image.new("1", size, 1) for _ in range(pages)]
     for number, frame in enumerate(frames, start=1):
@@ -625,6 +637,12 @@ HOSTILE: list[Sample] = [
     Sample("huge.tif", lambda: tiff_declaring(50000, 50000), "image_too_large", "2500.0 triệu điểm ảnh"),
     Sample("big.tif", lambda: tiff_declaring(8000, 8000), "image_too_large", "(trang 1) quá lớn: 8000×8000"),
     Sample("many-pages.tif", lambda: tiff(301, (16, 16)), "too_many_pages", "300"),
+    Sample(
+        "mpo-second-huge.jpg",
+        lambda: mpo(second=(9000, 9000)),
+        "image_too_large",
+        "(trang 2) quá lớn: 9000×9000",
+    ),
     Sample("truncated.png", lambda: png()[:-40], "image_malformed", "bị hỏng"),
     Sample("truncated.jpg", lambda: jpeg()[:400], "image_malformed", "bị hỏng"),
 ]
@@ -694,6 +712,7 @@ BENIGN: list[Sample] = [
     Sample("scan-progressive.jpg", lambda: jpeg((1240, 1754), progressive=True), ""),
     Sample("scan.png", lambda: png((1240, 1754)), ""),
     Sample("scan.tif", lambda: tiff(2), ""),
+    Sample("two-pictures.jpg", mpo, ""),
     Sample("a4-600dpi.png", lambda: png((4961, 7016)), ""),
     Sample("clean.pdf", clean_pdf, ""),
     Sample("leading-blank.pdf", lambda: b"\xef\xbb\xbf\r\n" + clean_pdf(), ""),

@@ -78,7 +78,9 @@ def _opened(data: bytes, kind: FileKind, limits: Limits) -> Iterator[Image.Image
 
 
 def frames(data: bytes, kind: FileKind, limits: Limits) -> list[Frame]:
-    """Every frame's size and mode from the headers, each within the pixel bound, no pixel decoded."""
+    """Every frame's size and mode from the headers, each within the pixel bound, no pixel decoded.
+    A TIFF holds pages; a JPEG may too (MPO, several pictures) and a PNG animation frames: digitisation
+    makes a page of each, so each is checked."""
     found: list[Frame] = []
     with _opened(data, kind, limits) as image:
         for index in range(limits.max_tiff_frames + 1):
@@ -90,7 +92,8 @@ def frames(data: bytes, kind: FileKind, limits: Limits) -> list[Frame]:
             if index == limits.max_tiff_frames:
                 raise FileRejected(
                     "too_many_pages",
-                    f"Ảnh TIFF có hơn {limits.max_tiff_frames} trang, tối đa {limits.max_tiff_frames}.",
+                    f"{kind.label[0].upper()}{kind.label[1:]} có hơn {limits.max_tiff_frames} trang, "
+                    f"tối đa {limits.max_tiff_frames}.",
                 )
             width, height = image.size
             if width < 1 or height < 1:
@@ -98,11 +101,9 @@ def frames(data: bytes, kind: FileKind, limits: Limits) -> list[Frame]:
                     "image_malformed", f"Tệp {kind.label} bị hỏng: kích thước {width}×{height}."
                 )
             if width * height > limits.max_image_pixels:
-                page = index if kind is TIFF else None
+                page = index if index or kind is TIFF else None
                 raise _too_large(kind, width * height, limits, f"{width}×{height} = ", page)
             found.append(Frame(width, height, image.mode))
-            if kind is not TIFF:
-                break
     return found
 
 
@@ -112,13 +113,17 @@ def inspect_image(data: bytes, kind: FileKind, limits: Limits) -> int:
     if kind is PNG:
         with _opened(data, kind, limits) as image:
             image.verify()  # every chunk's CRC, up to IEND
-    with _opened(data, kind, limits) as image:
+    if kind is JPEG:
+        # Decoding at 1/8 scale reads (and checks) every byte of the compressed data in a sixty-fourth
+        # of the memory. One opening per picture: after draft(), Pillow cannot seek to an MPO's next.
         for index, frame in enumerate(found):
-            if index:
+            with _opened(data, kind, limits) as image:
                 image.seek(index)
-            if kind is JPEG:
-                # Decoding at 1/8 scale reads (and checks) every byte of the compressed data in a
-                # sixty-fourth of the memory.
                 image.draft(image.mode, (math.ceil(frame.width / 8), math.ceil(frame.height / 8)))
+                image.load()
+        return len(found)
+    with _opened(data, kind, limits) as image:
+        for index in range(len(found)):
+            image.seek(index)
             image.load()  # verify() decodes nothing: a truncated file fails here
     return len(found)
