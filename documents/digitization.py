@@ -15,9 +15,10 @@ from PIL import Image
 
 from accounts.models import User
 from documents.models import ComponentFile, Digitization, StoredFile, VaultItem
-from documents.ocr import ScanResult, image_pages, pdf_page_images, scans_to_pdf
+from documents.ocr import ScanResult, image_pages, pdf_page_images, scan_frames, scans_to_pdf
 from documents.services import component_file_add, file_store, upload_limits
-from documents.validation import IMAGES, PDF, FileRejected, inspect
+from documents.validation import IMAGES, PDF, FileKind, FileRejected, inspect
+from documents.validation.base import MB, parser_reason
 from dossiers.models import Dossier, DossierComponent
 from dossiers.services import acting_membership, local_date
 from dossiers.transitions import Status
@@ -50,36 +51,56 @@ def _check_component(dossier: Dossier, component: DossierComponent) -> None:
 
 
 def _page_images(scans: list[tuple[str, bytes]]) -> list[Image.Image]:
-    """Check every scan like an upload, then return their page images in order."""
-    images: list[Image.Image] = []
+    """Check every scan like an upload, then return their page images in order. Every page's size is
+    read from the headers first (each within the upload pixel bound) and the whole batch, which stays
+    decoded until the PDF is made, within ``max_scan_decoded_bytes``, before any pixel is decoded."""
     limits = upload_limits()
+    checked: list[tuple[str, bytes, FileKind]] = []
+    total = 0
     for index, (name, data) in enumerate(scans):
+        label = name or f"Tệp {index + 1}"
         try:
             kind = inspect(data, limits).kind
+            found = scan_frames(data, kind, limits) if kind is PDF or kind.code in IMAGES else []
         except FileRejected as exc:
             raise DomainError(
-                f"file_{exc.code}",
-                f"{name or f'Tệp {index + 1}'}: {exc.message}",
-                fields={f"files.{index}": [exc.message]},
+                f"file_{exc.code}", f"{label}: {exc.message}", fields={f"files.{index}": [exc.message]}
             ) from exc
-        if kind.code in IMAGES:
-            images.extend(image_pages(data))
-        elif kind is PDF:
-            pages = pdf_page_images(data)
-            if pages is None:
-                raise DomainError(
-                    "not_a_scan",
-                    f"{name}: tệp PDF không phải bản quét (mỗi trang một ảnh); hãy "
-                    "tải lên ảnh quét hoặc PDF quét.",
-                    fields={f"files.{index}": ["Không phải bản quét."]},
-                )
-            images.extend(pages)
-        else:
+        except Exception as exc:  # an image dictionary pypdf cannot make sense of (a /Width that is a name…)
+            message = f"Không đọc được ảnh quét ({parser_reason(exc)})."
+            raise DomainError(
+                "scan_unreadable", f"{label}: {message}", fields={f"files.{index}": [message]}
+            ) from exc
+        if kind is PDF and found is None:
             raise DomainError(
                 "not_a_scan",
-                f"{name}: chỉ nhận ảnh quét (JPEG, PNG, TIFF) hoặc PDF quét.",
+                f"{label}: tệp PDF không phải bản quét (mỗi trang một ảnh); hãy tải lên ảnh quét hoặc PDF quét.",
+                fields={f"files.{index}": ["Không phải bản quét."]},
+            )
+        if not found:
+            raise DomainError(
+                "not_a_scan",
+                f"{label}: chỉ nhận ảnh quét (JPEG, PNG, TIFF) hoặc PDF quét.",
                 fields={f"files.{index}": ["Không phải ảnh quét."]},
             )
+        total += sum(frame.page_bytes for frame in found)
+        checked.append((label, data, kind))
+    if total > limits.max_scan_decoded_bytes:
+        message = (
+            f"Các ảnh quét cần {total / MB:.1f} MB bộ nhớ khi giải mã, tối đa "
+            f"{limits.max_scan_decoded_bytes // MB} MB cho một lần số hóa: hãy quét ở 300 dpi, "
+            "ảnh xám thay cho ảnh màu."
+        )
+        raise DomainError("scans_too_large", message, fields={"files": [message]})
+    images: list[Image.Image] = []
+    for index, (label, data, kind) in enumerate(checked):
+        try:
+            images.extend(pdf_page_images(data, limits) if kind is PDF else image_pages(data))
+        except Exception as exc:  # a page image pypdf or Pillow cannot decode (e.g. JBIG2 without jbig2dec)
+            message = f"Không giải mã được ảnh quét ({parser_reason(exc)})."
+            raise DomainError(
+                "scan_unreadable", f"{label}: {message}", fields={f"files.{index}": [message]}
+            ) from exc
     if not images:
         raise DomainError("files_required", "Cần ít nhất một ảnh quét.", fields={"files": ["Bắt buộc nhập."]})
     return images

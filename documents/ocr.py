@@ -21,6 +21,9 @@ from pathlib import Path
 import pypdf
 from PIL import Image, ImageOps
 
+from documents.validation import PDF, FileKind, FileRejected, Frame, Limits, frames
+from documents.validation.images import GREY_MODES
+
 LANGUAGE = "vie"
 DPI = 300
 TIMEOUT_SECONDS = 120
@@ -62,32 +65,66 @@ def ocr_status() -> OcrStatus:
     return OcrStatus(True, "Nhận dạng chữ tiếng Việt (Tesseract) sẵn sàng.")
 
 
+def scan_frames(data: bytes, kind: FileKind, limits: Limits) -> list[Frame] | None:
+    """The size of every page image a scan file would decode to, read from headers and dictionaries
+    only, each within ``limits.max_image_pixels``; None for a PDF that is not a plain scan (one image
+    per page). Call it, and add up ``page_bytes``, before ``image_pages``/``pdf_page_images``."""
+    if kind is not PDF:
+        return frames(data, kind, limits)
+    found: list[Frame] = []
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(data)).pages, start=1):
+        names = list(page.images.keys())  # the page's image names; decodes no image
+        resources = page.get("/Resources")
+        xobjects = resources.get("/XObject") if isinstance(resources, dict) else None
+        # One image, drawn by the page itself (not an inline image, not one nested in a form).
+        if len(names) != 1 or not isinstance(xobjects, dict) or names[0] not in xobjects:
+            return None
+        image = xobjects[names[0]]
+        width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+        if width < 1 or height < 1:
+            return None
+        if width * height > limits.max_image_pixels:
+            raise FileRejected(
+                "image_too_large",
+                f"Trang {number} của tệp PDF quét là ảnh {width}×{height} = {width * height / 1e6:.1f} triệu "
+                f"điểm ảnh, tối đa {limits.max_image_pixels / 1e6:.0f} triệu; hãy quét ở độ phân giải thấp hơn.",
+            )
+        grey = image.get("/ColorSpace") == "/DeviceGray" or image.get("/ImageMask", False)
+        found.append(Frame(width, height, "L" if grey else "RGB"))
+    return found
+
+
+def _page_mode(image: Image.Image) -> Image.Image:
+    # Grey stays grey (one byte a pixel, what OCR wants); anything else becomes RGB.
+    if image.mode in ("RGB", "L"):
+        return image
+    return image.convert("L" if image.mode in GREY_MODES else "RGB")
+
+
 def image_pages(data: bytes) -> list[Image.Image]:
-    """Every page of an image file (a TIFF may hold several), upright and in a colour mode PDF takes."""
+    """Every page of an image file (a TIFF may hold several), upright and in a colour mode PDF takes.
+    Decodes everything: check ``scan_frames`` first."""
     pages: list[Image.Image] = []
     with Image.open(io.BytesIO(data)) as image:
         for index in range(getattr(image, "n_frames", 1)):
             image.seek(index)
             page = ImageOps.exif_transpose(image.copy()) or image.copy()
-            if page.mode not in ("RGB", "L"):
-                page = page.convert("RGB")
-            pages.append(page)
+            pages.append(_page_mode(page))
     return pages
 
 
-def pdf_page_images(data: bytes) -> list[Image.Image] | None:
-    """The scanned image of each page of a PDF made by a scanner (one image per page), or None when the
-    PDF is not a plain scan (then it is kept as it is)."""
-    reader = pypdf.PdfReader(io.BytesIO(data))
+def pdf_page_images(data: bytes, limits: Limits) -> list[Image.Image]:
+    """The scanned image of each page of a PDF made by a scanner (one image per page). Decodes
+    everything: check ``scan_frames`` first (which also says whether the PDF is a scan)."""
     pages: list[Image.Image] = []
-    for page in reader.pages:
-        images = list(page.images)
-        if len(images) != 1:
-            return None
-        image = images[0].image
-        if image is None:
-            return None
-        pages.append(image.convert("RGB") if image.mode not in ("RGB", "L") else image)
+    # pypdf refuses to allocate more than 75 MB for one image by default: an A4 page scanned in colour
+    # at 600 dpi needs 105 MB. Raise that to what the pixel bound allows, no more.
+    with pypdf.apply_configuration(image_maximum_buffer_size=limits.max_image_pixels * 4):
+        for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+            image = page.images[0].image
+            if image is None:
+                raise ValueError("the page image cannot be decoded")
+            pages.append(_page_mode(image))
     return pages
 
 

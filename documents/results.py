@@ -11,6 +11,7 @@ motcua does not have yet, so a second issue is refused (409 ``result_already_iss
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from documents.digitization import type_key
 from documents.models import ResultDocument, StoredFile, VaultItem
 from documents.services import file_store, upload_limits
 from documents.signing import Verification, sign_pdf, verify_pdf
-from documents.validation import PDF, FileRejected, Limits, inspect, sniff
+from documents.validation import PDF, FileRejected, inspect, sniff
 from dossiers.models import Dossier, DossierStep
 from dossiers.services import acting_membership, dossier_note_event, local_date
 from dossiers.transitions import Status
@@ -160,9 +161,7 @@ def result_issue(
                 data=signed,
                 name=f"{title[:100]} (ký số).pdf",
                 actor=actor,
-                limits=Limits(
-                    max_bytes=limits.max_bytes + SIGNED_HEADROOM, max_pdf_pages=limits.max_pdf_pages
-                ),
+                limits=dataclasses.replace(limits, max_bytes=limits.max_bytes + SIGNED_HEADROOM),
             )
             written.append(stored.storage_name)
             credential = handling.signing_credential

@@ -33,6 +33,7 @@ def upload_limits() -> Limits:
     return Limits(
         max_bytes=settings.MOTCUA_UPLOAD_MAX_MB * 1024 * 1024,
         max_pdf_pages=settings.MOTCUA_UPLOAD_MAX_PAGES,
+        max_image_pixels=settings.MOTCUA_UPLOAD_MAX_MEGAPIXELS * 1_000_000,
     )
 
 

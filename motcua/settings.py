@@ -233,9 +233,11 @@ MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
 # The province this installation serves (statistics-office code; Hưng Yên is 33).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "33")
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "Cổng dịch vụ công")
-# Uploads: size per file (MB) and PDF pages.
+# Uploads: size per file (MB), PDF pages, and pixels per image or scanned page (millions), checked
+# from the header before anything is decoded (documents/validation/images.py).
 MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))
 MOTCUA_UPLOAD_MAX_PAGES = int(os.environ.get("MOTCUA_UPLOAD_MAX_PAGES", "300"))
+MOTCUA_UPLOAD_MAX_MEGAPIXELS = int(os.environ.get("MOTCUA_UPLOAD_MAX_MEGAPIXELS", "40"))
 # Token logins allowed per client address (django-ninja throttle syntax).
 MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "20/m")
 # How many reverse proxies in front of the app servers append the client's address to

@@ -6,6 +6,8 @@ from typing import Any
 
 import pypdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image, ImageDraw
 
 
@@ -45,3 +47,37 @@ def jpeg_bytes(text: str = "", size: tuple[int, int] = (400, 300)) -> bytes:
 
 def files_in(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def dossier(api: Any, officer_a: Any, clock: Any) -> dict[str, Any]:
+    """A birth registration received at the counter of commune A, with one paper to attach files to."""
+    from catalog.models import Procedure
+    from dossiers.tests.conftest import counter_body, vn
+
+    clock(vn(2026, 3, 2, 9, 0))
+    requirement = Procedure.objects.get(code="1.001193").current_version.components.first()
+    status, body = api(officer_a).post(
+        "dossiers", counter_body(components=[{"requirement": requirement.pk, "originals": 1}])
+    )
+    assert status == 201, body
+    return dict(body)
+
+
+def dossier_component(dossier: dict[str, Any]) -> int:
+    from dossiers.models import Dossier
+
+    return int(Dossier.objects.get(code=dossier["code"]).components.first().pk)
+
+
+def upload(user: Any, code: str, component: int, name: str, data: bytes) -> tuple[int, Any]:
+    """POST one file to the upload endpoint as ``user``: (status, JSON body)."""
+    from accounts.services import token_create
+
+    raw, _ = token_create(user=user)
+    response = Client().post(
+        f"/api/v1/dossiers/{code}/components/{component}/files",
+        {"file": SimpleUploadedFile(name, data)},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    return response.status_code, response.json()

@@ -126,6 +126,91 @@ def test_a_non_scan_is_refused(officer_a, counter_dossier):
     assert status == 400 and body["error"]["code"] == "file_type_not_allowed"
 
 
+def digitize_url(dossier, component) -> str:
+    return f"/api/v1/dossiers/{dossier.code}/components/{component.pk}/digitize"
+
+
+def test_a_scan_declaring_too_many_pixels_is_refused_before_decoding(officer_a, counter_dossier):
+    from documents.tests.corpus import png_declaring
+
+    dossier, component = counter_dossier
+    files = [("trang1.png", scan(["Trang 1"])), ("trang2.png", png_declaring(7700, 7700))]
+    status, body = post_files(officer_a, digitize_url(dossier, component), files, declared_pages=2)
+    assert status == 400 and body["error"]["code"] == "file_image_too_large"
+    assert body["error"]["message"].startswith("trang2.png: Ảnh PNG quá lớn: 7700×7700")
+    assert body["error"]["fields"] == {"files.1": [body["error"]["message"].removeprefix("trang2.png: ")]}
+    assert not Digitization.objects.filter(component=component).exists()
+
+
+def scanner_pdf(image: bytes) -> bytes:
+    """A scanner-like PDF: one page, one image XObject with the dictionary entries ``image``."""
+    from documents.tests.corpus import build_pdf, stream
+
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Im0 5 0 R >> >> >>",
+        4: stream(b"", b"q 595 0 0 842 0 0 cm /Im0 Do Q"),
+        5: stream(b"/Type /XObject /Subtype /Image " + image, b"\x00" * 9, flate=True),
+    }
+    return build_pdf(objects)
+
+
+def test_a_pdf_scan_whose_page_image_is_too_large_is_refused_before_decoding(officer_a, counter_dossier):
+    dossier, component = counter_dossier
+    data = scanner_pdf(b"/Width 9000 /Height 9000 /ColorSpace /DeviceRGB /BitsPerComponent 8")  # 9 bytes
+    status, body = post_files(
+        officer_a, digitize_url(dossier, component), [("ban-quet.pdf", data)], declared_pages=1
+    )
+    assert status == 400 and body["error"]["code"] == "file_image_too_large", body
+    assert "Trang 1 của tệp PDF quét là ảnh 9000×9000" in body["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        b"/Width /Rong /Height 10 /ColorSpace /DeviceGray /BitsPerComponent 8",  # a name for a number
+        b"/Width 3 /Height 3 /ColorSpace /DeviceGray /BitsPerComponent 8 /DecodeParms << /Predictor 99 >>",
+    ],
+)
+def test_a_pdf_scan_whose_page_image_cannot_be_read_is_a_400(officer_a, counter_dossier, image):
+    dossier, component = counter_dossier
+    status, body = post_files(
+        officer_a, digitize_url(dossier, component), [("ban-quet.pdf", scanner_pdf(image))], declared_pages=1
+    )
+    assert status == 400 and body["error"]["code"] == "scan_unreadable", body
+    assert body["error"]["message"].startswith("ban-quet.pdf: Không")
+
+
+def test_a_batch_of_scans_over_the_memory_bound_is_refused_before_decoding(
+    officer_a, counter_dossier, monkeypatch
+):
+    from documents import digitization
+    from documents.validation import Limits
+
+    monkeypatch.setattr(digitization, "upload_limits", lambda: Limits(max_scan_decoded_bytes=2 * 1024 * 1024))
+    dossier, component = counter_dossier
+    pages = [
+        ("trang1.png", scan(["Trang 1"])),
+        ("trang2.png", scan(["Trang 2"])),
+    ]  # 1654×700 grey: 1.1 MB each
+    status, body = post_files(officer_a, digitize_url(dossier, component), pages, declared_pages=2)
+    assert status == 400 and body["error"]["code"] == "scans_too_large"
+    assert "cần 2.2 MB bộ nhớ khi giải mã, tối đa 2 MB" in body["error"]["message"]
+
+
+def test_bilevel_and_palette_pages_are_decoded_grey_or_rgb_as_counted():
+    from documents.ocr import image_pages, scan_frames
+    from documents.tests.corpus import tiff
+    from documents.validation import DEFAULT_LIMITS, TIFF
+
+    data = tiff(2, (620, 877))
+    frames = scan_frames(data, TIFF, DEFAULT_LIMITS)
+    assert [frame.page_bytes for frame in frames] == [620 * 877, 620 * 877]
+    assert [page.mode for page in image_pages(data)] == ["L", "L"]
+
+
 def test_exemptions_are_recorded(api, officer_a, counter_dossier):
     dossier, component = counter_dossier
     url = f"dossiers/{dossier.code}/components/{component.pk}/digitization"
