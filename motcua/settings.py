@@ -76,10 +76,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads only its own cookie (against a fixed list); first, so the boundary's refusals are translated.
     "motcua.middleware.LanguageMiddleware",
+    # Before the session and authentication: no unchecked text reaches a view or the database.
+    "motcua.middleware.InputBoundaryMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "motcua.middleware.NfcInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
