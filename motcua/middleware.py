@@ -175,6 +175,47 @@ class InputBoundaryMiddleware:
         return self.get_response(request)
 
 
+def content_security_policy(directives: dict[str, list[str]], **overrides: list[str]) -> str:
+    """The header value of a policy given as ``{directive: [sources]}``."""
+    merged = {**directives, **{name.replace("_", "-"): value for name, value in overrides.items()}}
+    return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in merged.items())
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (Referrer-Policy,
+    Cross-Origin-Opener-Policy, HSTS and nosniff come from Django's SecurityMiddleware settings).
+
+    HTML gets the whole policy of ``MOTCUA_CSP``: scripts and styles only from our own static files,
+    no inline script or style, no eval. Every other response (JSON, PDF, spreadsheets, files) gets only
+    ``frame-ancestors``: Chromium shows a PDF through an internal ``<embed>`` that ``object-src 'none'``
+    would block (crbug.com/271452), and the rest of the policy means nothing outside a page.
+
+    ``frame-ancestors`` follows X-Frame-Options (set by XFrameOptionsMiddleware, which must run
+    first, i.e. come after this one in MIDDLEWARE): 'self' for a view marked
+    ``xframe_options_sameorigin`` (the counter prints the receipt from a frame of its page), 'none'
+    otherwise. A view that sets its own policy keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.directives: dict[str, list[str]] = settings.MOTCUA_CSP
+        self.permissions = ", ".join(f"{feature}=()" for feature in settings.MOTCUA_PERMISSIONS_DENIED)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        framing = {"SAMEORIGIN": ["'self'"], "DENY": ["'none'"]}.get(
+            response.headers.get("X-Frame-Options", "").upper(), ["'none'"]
+        )
+        if "Content-Security-Policy" not in response.headers:
+            if response.headers.get("Content-Type", "").startswith("text/html"):
+                policy = content_security_policy(self.directives, frame_ancestors=framing)
+            else:
+                policy = content_security_policy({}, frame_ancestors=framing)
+            response.headers["Content-Security-Policy"] = policy
+        response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response
+
+
 class LanguageMiddleware:
     """Vietnamese unless the user chose another language (the cookie set by ``set_language``).
 
