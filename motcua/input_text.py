@@ -11,9 +11,9 @@ change what the person sent (a code that differs from the one they typed). Inval
 the same reason instead of being replaced by U+FFFD as Django does, and so are lone surrogates (a JSON
 ``"\\ud800"`` escape), which no database or file can store.
 
-Tab, line feed and carriage return are text in a body (a textarea's reason, a JSON note); in a query
-string only tab is kept (a search box's value may hold a pasted tab, never a line break: browsers strip
-them); in a path nothing is.
+Tab, line feed and carriage return are text in a body or a query string (a textarea's reason, a JSON
+note — and a form preview sends what is typed in a textarea by GET); in a path and in a name (of a
+parameter, a field, a JSON key, a header's value) they are not.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ Where = Literal["path", "query", "body"]
 # C0 controls, DEL, C1 controls and the surrogate range; each context then allows a few C0 back.
 _FORBIDDEN: Final[dict[Where, re.Pattern[str]]] = {
     "path": re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]"),
-    "query": re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]"),
+    "query": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"),
     "body": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"),
 }
 # Deeper than any body the API takes (an e-form's repeating group is 3 or 4 levels); a bound keeps
