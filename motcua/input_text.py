@@ -90,13 +90,6 @@ def decode_utf8(raw: bytes, field: str) -> str:
         raise BadText(visible(field), "encoding") from None
 
 
-def check_path(raw: bytes) -> str:
-    """The request path (its bytes after percent-decoding, as WSGI gives them), checked."""
-    path = decode_utf8(raw, "path")
-    check_text(path, "path", "path")
-    return path
-
-
 def form_pairs(raw: bytes, where: Where) -> list[tuple[str, str]]:
     """The (name, value) pairs of a query string or an url-encoded body, decoded strictly and checked.
 

@@ -24,7 +24,6 @@ from motcua.input_text import (
     MAX_JSON_DEPTH,
     BadText,
     check_json,
-    check_path,
     check_text,
     decode_utf8,
     first_forbidden,
@@ -54,12 +53,15 @@ def _nfc_querydict(qd: QueryDict) -> QueryDict:
     return normalised
 
 
-def _wsgi_bytes(value: str) -> bytes:
-    """The bytes a WSGI server received, which it hands on as a latin-1 string (PEP 3333)."""
+def _query_bytes(value: str) -> bytes:
+    """The query string's bytes. A WSGI server hands them on as a latin-1 string (PEP 3333); the test
+    client and ASGI hand on text already decoded ("tháng" fits latin-1 too, but is not UTF-8 bytes)."""
     try:
-        return value.encode("latin-1")
-    except UnicodeEncodeError:  # ASGI hands on text already decoded
+        raw = value.encode("latin-1")
+        raw.decode("utf-8")
+    except UnicodeError:
         return value.encode("utf-8", "surrogatepass")
+    return raw
 
 
 def _check_multipart(request: HttpRequest) -> None:
@@ -96,8 +98,10 @@ def _check_json_body(request: HttpRequest) -> None:
 
 def check_request(request: HttpRequest) -> None:
     """Raise ``BadText`` for the first piece of ``request`` the system refuses; normalise the rest."""
-    check_path(_wsgi_bytes(request.META.get("PATH_INFO", "")))
-    form_pairs(_wsgi_bytes(request.META.get("QUERY_STRING", "")), "query")
+    # Django has already percent-encoded again any invalid UTF-8 in the path (what views see is ASCII
+    # there); control characters it leaves.
+    check_text(request.path_info, "path", "path")
+    form_pairs(_query_bytes(request.META.get("QUERY_STRING", "")), "query")
     request.GET = _nfc_querydict(request.GET)  # type: ignore[assignment]
     for key, label in _CHECKED_HEADERS.items():
         if key in request.META:

@@ -78,6 +78,12 @@ def test_control_characters_and_bad_encodings_in_queries(client, query, problem)
     assert response.status_code == 400 and problem in response.content.decode()
 
 
+def test_non_ascii_paths_and_queries_are_text(client, api):
+    assert client.get("/thu-tuc/tháng-ba/").status_code == 404
+    assert client.get("/thu-tuc/%FF/").status_code == 404  # Django keeps broken UTF-8 percent-encoded
+    assert client.get("/thu-tuc/?q=tháng").status_code == 200
+
+
 def test_ordinary_text_passes_and_tabs_and_line_breaks_in_values_too(client):
     assert client.get("/thu-tuc/", {"q": "khai\tsinh\r\n"}).status_code == 200
     response = client.get("/thu-tuc/?q%0A=x")  # but not in a name

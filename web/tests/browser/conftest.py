@@ -311,7 +311,13 @@ def _new_page(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if CSP_MARK in message.text else None)
+    # The browser sends console messages only once asked, and asking is scheduled on Playwright's
+    # loop, which must look running meanwhile (between calls it is hidden: _hide_the_event_loop).
+    events._set_running_loop(page._loop)
+    try:
+        page.on("console", lambda message: errors.append(message.text) if CSP_MARK in message.text else None)
+    finally:
+        events._set_running_loop(None)
     try:
         yield page
         report = getattr(request.node, "rep_call", None)
