@@ -11,6 +11,7 @@ from ninja.throttling import AnonRateThrottle, BaseThrottle
 
 from accounts import services
 from accounts.models import User
+from motcua.api_errors import errors
 from organization.selectors import user_roles
 
 router = Router(tags=["Đăng nhập"])
@@ -48,7 +49,7 @@ def _login_throttle() -> list[BaseThrottle]:
 @router.post(
     "/auth/token",
     auth=None,
-    response=TokenOut,
+    response={200: TokenOut, **errors(401, 429)},
     throttle=_login_throttle(),
     summary="Lấy mã truy cập (bearer token)",
 )

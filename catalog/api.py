@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from catalog import selectors
 from catalog.models import Procedure, ProcedureVersion, Workflow
 from catalog.services import workflow_check
+from motcua.api_errors import errors
 from motcua.pagination import Page, PageParams, paginate
 
 router = Router(tags=["Danh mục thủ tục hành chính"])
@@ -281,7 +282,12 @@ def procedure_payload(procedure: Procedure, version: ProcedureVersion) -> dict[s
     }
 
 
-@router.get("/procedures/{code}", auth=None, response=ProcedureOut, summary="Chi tiết thủ tục hành chính")
+@router.get(
+    "/procedures/{code}",
+    auth=None,
+    response={200: ProcedureOut, **errors(404)},
+    summary="Chi tiết thủ tục hành chính",
+)
 def procedure_detail(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
     procedure, shown = selectors.procedure_get(code, version)
     return procedure_payload(procedure, shown)

@@ -19,6 +19,7 @@ from documents.models import CertifiedCopy, ComponentFile, Digitization, StoredF
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors import dossier_get, visible_dossiers
 from dossiers.services import ApplicantData, acting_membership
+from motcua.api_errors import errors
 from motcua.errors import DomainError, NotFound
 from motcua.pagination import Page, PageParams, paginate
 from motcua.text import fold
@@ -91,7 +92,7 @@ def dossier_component(user: User, code: str, component_id: int) -> tuple[Dossier
 
 @router.post(
     "/dossiers/{code}/components/{component_id}/files",
-    response={201: ComponentFileOut},
+    response={201: ComponentFileOut, **errors(403, 404, 409)},
     summary="Tải lên tệp của một thành phần hồ sơ (phiên bản mới)",
 )
 def component_upload(
@@ -108,7 +109,7 @@ def component_upload(
 
 @router.get(
     "/dossiers/{code}/components/{component_id}/files",
-    response=list[ComponentFileOut],
+    response={200: list[ComponentFileOut], **errors(404)},
     summary="Các phiên bản tệp của một thành phần hồ sơ",
 )
 def component_files(request: HttpRequest, code: str, component_id: int) -> list[dict[str, Any]]:
@@ -137,7 +138,7 @@ def accessible_file(user: User, file_uuid: str) -> StoredFile:
     return stored
 
 
-@router.get("/files/{file_uuid}", summary="Tải tệp", response={200: None})
+@router.get("/files/{file_uuid}", summary="Tải tệp", response={200: None, **errors(404)})
 def file_download(request: HttpRequest, file_uuid: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -177,7 +178,7 @@ def digitization_payload(item: Digitization) -> dict[str, Any]:
 
 @router.post(
     "/dossiers/{code}/components/{component_id}/digitize",
-    response={201: DigitizationOut},
+    response={201: DigitizationOut, **errors(403, 404, 409, 503)},
     summary="Số hóa giấy tờ tại bộ phận một cửa: quét, kiểm tra số trang, OCR, ký số",
 )
 def component_digitize(
@@ -206,7 +207,7 @@ class MarkIn(Schema):
 
 @router.post(
     "/dossiers/{code}/components/{component_id}/digitization",
-    response=DigitizationOut,
+    response={200: DigitizationOut, **errors(403, 404, 409)},
     summary="Ghi nhận giấy tờ lấy từ kho dữ liệu quốc gia hoặc không phải số hóa",
 )
 def component_mark(request: HttpRequest, code: str, component_id: int, data: MarkIn) -> dict[str, Any]:
@@ -225,7 +226,7 @@ class ReuseIn(Schema):
 
 @router.post(
     "/dossiers/{code}/components/{component_id}/reuse",
-    response={201: ComponentFileOut},
+    response={201: ComponentFileOut, **errors(403, 404, 409)},
     summary="Tái sử dụng giấy tờ trong kho dữ liệu của người nộp",
 )
 def component_reuse(
@@ -273,7 +274,11 @@ def vault_payload(item: VaultItem, today: date) -> dict[str, Any]:
     }
 
 
-@router.get("/vault", response=list[VaultItemOut], summary="Kho dữ liệu của tôi (công dân, tổ chức)")
+@router.get(
+    "/vault",
+    response={200: list[VaultItemOut], **errors(404)},
+    summary="Kho dữ liệu của tôi (công dân, tổ chức)",
+)
 def vault_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     assert isinstance(user, User)
@@ -289,7 +294,7 @@ def vault_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/dossiers/{code}/vault",
-    response=list[VaultItemOut],
+    response={200: list[VaultItemOut], **errors(404)},
     summary="Giấy tờ trong kho dữ liệu của người nộp có thể tái sử dụng cho hồ sơ này",
 )
 def dossier_vault(request: HttpRequest, code: str) -> list[dict[str, Any]]:
@@ -319,7 +324,7 @@ class SearchHitOut(Schema):
 
 @router.get(
     "/documents/search",
-    response=list[SearchHitOut],
+    response={200: list[SearchHitOut], **errors(403)},
     summary="Tìm trong nội dung giấy tờ đã số hóa (OCR), không cần dấu",
 )
 def document_search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
@@ -388,7 +393,7 @@ def certified_copy_payload(copy: CertifiedCopy) -> dict[str, Any]:
 
 @router.post(
     "/certified-copies",
-    response={201: CertifiedCopyOut},
+    response={201: CertifiedCopyOut, **errors(403, 404, 409)},
     summary="Chứng thực bản sao điện tử từ bản chính (cấp xã)",
 )
 def certified_copy_create(
@@ -428,7 +433,11 @@ def certified_copy_create(
     return Status(201, certified_copy_payload(copy))
 
 
-@router.get("/certified-copies", response=Page[CertifiedCopyOut], summary="Sổ chứng thực bản sao điện tử")
+@router.get(
+    "/certified-copies",
+    response={200: Page[CertifiedCopyOut], **errors(403, 404)},
+    summary="Sổ chứng thực bản sao điện tử",
+)
 def certified_copy_register(
     request: HttpRequest, agency: str, year: int, paging: Query[PageParams]
 ) -> dict[str, Any]:

@@ -17,13 +17,14 @@ from documents.api import StoredFileOut, read_upload, stored_file_payload
 from documents.models import ResultDocument
 from documents.results import FileCheck
 from dossiers.selectors import dossier_get
+from motcua.api_errors import errors
 
 router = Router(tags=["Kết quả điện tử"])
 
 VERIFY_RATE = "30/m"  # a public upload that costs CPU: per client address
 
 
-class ResultOut(Schema):
+class IssuedResultOut(Schema):
     verification_id: str
     verification_url: str
     dossier: str
@@ -55,7 +56,7 @@ def result_payload(result: ResultDocument) -> dict[str, Any]:
 
 @router.post(
     "/dossiers/{code}/results",
-    response={201: ResultOut},
+    response={201: IssuedResultOut, **errors(403, 404, 409, 503)},
     summary="Phát hành kết quả điện tử: ký số bằng chứng thư của cơ quan giải quyết, lưu vào kho dữ liệu",
 )
 def result_issue(
@@ -79,7 +80,11 @@ def result_issue(
     return Status(201, result_payload(result))
 
 
-@router.get("/dossiers/{code}/results", response=list[ResultOut], summary="Kết quả điện tử của hồ sơ")
+@router.get(
+    "/dossiers/{code}/results",
+    response={200: list[IssuedResultOut], **errors(404)},
+    summary="Kết quả điện tử của hồ sơ",
+)
 def result_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     assert isinstance(request.user, User)
     dossier = dossier_get(user=request.user, reference=code)
@@ -126,7 +131,7 @@ def issued_payload(result: ResultDocument) -> dict[str, Any]:
 @router.get(
     "/verify/{verification_id}",
     auth=None,
-    response=IssuedOut,
+    response={200: IssuedOut, **errors(404)},
     summary="Xác thực kết quả điện tử theo mã QR (không cần đăng nhập, không có thông tin cá nhân)",
 )
 def issued_result(request: HttpRequest, verification_id: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import PROGRESS_LABELS, InboxFilters, progress_at
 from dossiers.transitions import PORTAL_STATUS, Action, allowed_actions
 from dossiers.transitions import Status as DossierStatus
+from motcua.api_errors import errors
 from motcua.errors import DomainError
 from motcua.pagination import Page, PageParams, paginate
 from organization.models import Agency, Membership, Role
@@ -79,7 +80,7 @@ class AgencyRef(Schema):
     name: str
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
     position: int
     name: str
     role: str
@@ -156,8 +157,8 @@ class DossierOut(Schema):
     supplements: int
     late_supplement_request: bool
     extended: bool
-    current_steps: list[StepOut]
-    steps: list[StepOut]
+    current_steps: list[DossierStepOut]
+    steps: list[DossierStepOut]
     consultations: list[ConsultationOut]
     events: list[EventOut]
     allowed_actions: list[str]
@@ -313,7 +314,7 @@ def _default_reception_point(user: User) -> Agency:
 
 @router.post(
     "/dossiers",
-    response={201: DossierOut},
+    response={201: DossierOut, **errors(403, 404, 409)},
     summary="Nộp hồ sơ (trực tuyến) hoặc tiếp nhận (trực tiếp, bưu chính)",
 )
 def dossier_create(request: HttpRequest, data: DossierIn) -> Status[dict[str, Any]]:
@@ -444,7 +445,7 @@ def dossier_list(
     return page
 
 
-@router.get("/dossiers/{code}", response=DossierOut, summary="Chi tiết hồ sơ")
+@router.get("/dossiers/{code}", response={200: DossierOut, **errors(404)}, summary="Chi tiết hồ sơ")
 def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     return dossier_payload(selectors.dossier_get(user=request.user, reference=code))
 
@@ -562,7 +563,11 @@ def run_action(dossier: Dossier, action: Action, data: ActionIn, actor: User) ->
     raise AssertionError(action)  # pragma: no cover
 
 
-@router.post("/dossiers/{code}/actions/{action}", response=DossierOut, summary="Thao tác trên hồ sơ")
+@router.post(
+    "/dossiers/{code}/actions/{action}",
+    response={200: DossierOut, **errors(403, 404, 409)},
+    summary="Thao tác trên hồ sơ",
+)
 def dossier_action(request: HttpRequest, code: str, action: Action, data: ActionIn) -> dict[str, Any]:
     actor = request.user
     assert isinstance(actor, User)
@@ -586,7 +591,7 @@ class PublicDossierOut(Schema):
 @public_router.get(
     "/public/dossiers/{code}",
     auth=None,
-    response=PublicDossierOut,
+    response={200: PublicDossierOut, **errors(404)},
     summary="Tra cứu hồ sơ theo mã (không cần đăng nhập, không có thông tin cá nhân)",
 )
 def public_dossier(request: HttpRequest, code: str) -> dict[str, Any]:

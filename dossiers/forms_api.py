@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from catalog.models import ProcedureField
 from dossiers import forms, selectors
+from motcua.api_errors import errors
 from motcua.errors import DomainError, Forbidden, NotFound
 from organization.models import Agency
 from organization.selectors import user_scope
@@ -42,6 +43,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
         "giải quyết), process-control (Phiếu kiểm soát quá trình). 409 khi biểu mẫu không áp dụng "
         "cho trạng thái của hồ sơ."
     ),
+    response=errors(404, 409, 503),
     openapi_extra=_PDF_RESPONSE,
 )
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
@@ -60,6 +62,7 @@ class LedgerParams(Schema):
 @router.get(
     "/ledger.pdf",
     summary="Sổ theo dõi hồ sơ của một cơ quan, theo lĩnh vực và năm (PDF, A4 ngang)",
+    response=errors(403, 404, 503),
     openapi_extra=_PDF_RESPONSE,
 )
 def ledger(request: HttpRequest, params: Query[LedgerParams]) -> HttpResponse:

@@ -21,6 +21,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import token_user
+from motcua.api_errors import ErrorOut
 from motcua.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,54 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_ERROR_DESCRIPTIONS = {
+    400: "Yêu cầu không hợp lệ (ký tự điều khiển, văn bản không phải UTF-8, JSON không đọc được)",
+    401: "Chưa đăng nhập",
+    403: "Không có quyền (với phiên đăng nhập trên trình duyệt: thiếu mã CSRF)",
+    413: "Nội dung gửi lên quá lớn",
+    422: "Dữ liệu gửi lên không hợp lệ",
+}
+
+
+class MotcuaAPI(NinjaAPI):
+    """Adds to every operation of the OpenAPI document the errors the framework answers for it,
+    whatever the operation does: 400 (the input boundary, an unreadable body), 401 when it needs a
+    login, 403 when it also writes (a browser session's CSRF check), 413 and 422 when it takes
+    parameters or a body. Statuses an operation answers itself are declared in its router
+    (``motcua.api_errors.errors``)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("ErrorOut", error_schema)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                statuses = [400]
+                if operation.get("security"):
+                    statuses.append(401)
+                    if method.upper() not in {"GET", "HEAD", "OPTIONS"}:
+                        statuses.append(403)
+                if operation.get("parameters") or operation.get("requestBody"):
+                    statuses.append(422)
+                if operation.get("requestBody"):
+                    statuses.append(413)
+                responses = operation.setdefault("responses", {})
+                for status in statuses:
+                    responses.setdefault(  # ninja keys responses by int: a router's own 400 wins
+                        status,
+                        {
+                            "description": _ERROR_DESCRIPTIONS[status],
+                            "content": {"application/json": {"schema": _ERROR_REF}},
+                        },
+                    )
+        return schema
+
+
+api = MotcuaAPI(
     renderer=Utf8JSONRenderer(),
     title="motcua API",
     version="1",

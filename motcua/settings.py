@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its templates and static files: the API docs page then takes swagger-ui from our own
+    # static files instead of a CDN (and without an inline script).
+    "ninja",
     "simple_history",
     "accounts",
     "organization",
@@ -75,11 +78,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before XFrameOptionsMiddleware: reads the X-Frame-Options it sets to write frame-ancestors.
+    "motcua.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads only its own cookie (against a fixed list); first, so the boundary's refusals are translated.
     "motcua.middleware.LanguageMiddleware",
+    # Before the session and authentication: no unchecked text reaches a view or the database.
+    "motcua.middleware.InputBoundaryMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "motcua.middleware.NfcInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,11 +209,44 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# HTTPS. DJANGO_SECURE_COOKIES=1 means the site is served over HTTPS only: cookies are sent only over
+# it, plain-HTTP requests are redirected to it and browsers are told (HSTS) never to use HTTP again.
+# `make run` serves plain HTTP on 127.0.0.1, so the default is off.
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE_COOKIES)
+# A load balancer probes the health page over plain HTTP inside the data centre.
+SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]
+# One year; set a few minutes first when switching an existing site to HTTPS, then raise it.
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000")) if SECURE_COOKIES else 0
+# The portal's own host name and its subdomains (a government portal has no plain-HTTP subdomain to
+# keep). "preload" lets the domain be submitted to the browsers' built-in HSTS lists; the flag alone
+# enrols nothing, and it only counts when the registrable domain itself sends it.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy of every HTML page (motcua.middleware.SecurityHeadersMiddleware): scripts and
+# styles only from our own static files — no inline <script>, no on…= handler, no style attribute, no
+# eval (htmx runs with allowEval off). Images may be data: URIs (the API docs' icons). The admin and
+# the API docs (swagger-ui, vendored by django-ninja) work under it, tested in a browser.
+MOTCUA_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Browser features no page uses (Permissions-Policy): denied to the site and anything it frames.
+MOTCUA_PERMISSIONS_DENIED = ["camera", "microphone", "geolocation", "payment", "usb"]
 
 LOGGING = {
     "version": 1,
@@ -243,6 +283,12 @@ MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "20/m")
 # How many reverse proxies in front of the app servers append the client's address to
 # X-Forwarded-For; 0 (default) trusts only the socket's address.
 MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
+# Behind reverse proxies that terminate TLS the request reaches Django over HTTP: the scheme the client
+# used is then the proxies' X-Forwarded-Proto, trusted only when MOTCUA_TRUSTED_PROXIES says they are
+# there (otherwise the header is the client's to forge, like X-Forwarded-For). The outermost proxy must
+# set it, overwriting what the client sent.
+if MOTCUA_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Signing (documents/signing.py): a local demo CA in the database issues each agency's signing
 # certificate on first need. Turn off in production and import the agencies' real PKCS#12 files
 # (manage.py import_signing_credential); the demo CA is then no longer trusted either.

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import User
+from motcua.api_errors import errors
 from motcua.errors import DomainError, NotFound
 from motcua.pagination import Page, PageParams, paginate
 from motcua.text import fold
@@ -69,7 +70,7 @@ def agency_list(
     return paginate(selectors.agency_list(**filters.dict()), paging)
 
 
-@router.get("/agencies/{code}", auth=None, response=AgencyOut, summary="Một cơ quan")
+@router.get("/agencies/{code}", auth=None, response={200: AgencyOut, **errors(404)}, summary="Một cơ quan")
 def agency_detail(request: HttpRequest, code: str) -> Agency:
     agency = Agency.objects.select_related("unit", "parent").filter(code=code, is_active=True).first()
     if agency is None:
@@ -91,14 +92,20 @@ class MemberIn(Schema):
     password: str | None = Field(None, description="Bắt buộc khi tạo tài khoản mới")
 
 
-@router.get("/agencies/{code}/members", response=list[MemberOut], summary="Cán bộ của cơ quan")
+@router.get(
+    "/agencies/{code}/members",
+    response={200: list[MemberOut], **errors(403, 404)},
+    summary="Cán bộ của cơ quan",
+)
 def member_list(request: HttpRequest, code: str) -> Any:
     assert isinstance(request.user, User)
     return list(selectors.agency_members(user=request.user, agency_code=code))
 
 
 @router.post(
-    "/agencies/{code}/members", response={201: MemberOut}, summary="Giao vai trò / tạo tài khoản cán bộ"
+    "/agencies/{code}/members",
+    response={201: MemberOut, **errors(403, 404, 409)},
+    summary="Giao vai trò / tạo tài khoản cán bộ",
 )
 def member_add(request: HttpRequest, code: str, data: MemberIn) -> Status[Any]:
     actor = request.user

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from motcua.api_errors import errors
 from motcua.errors import DomainError
 from reports.selectors import group_labels, report_scope
 from reports.summary import Counts, GroupBy, summary
@@ -93,7 +94,11 @@ def summary_rows(request: HttpRequest, params: SummaryParams) -> tuple[Counts, l
     return total, rows
 
 
-@router.get("/reports/summary", response=SummaryOut, summary="Tổng hợp tình hình giải quyết TTHC theo kỳ")
+@router.get(
+    "/reports/summary",
+    response={200: SummaryOut, **errors(403, 404)},
+    summary="Tổng hợp tình hình giải quyết TTHC theo kỳ",
+)
 def report_summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any]:
     """Kỳ trước chuyển qua, tiếp nhận (trực tuyến / trực tiếp / bưu chính), đã giải quyết (trước hạn,
     đúng hạn, quá hạn), dừng, chưa giải quyết cuối kỳ (trong hạn, quá hạn), yêu cầu bổ sung — tính từ
@@ -153,6 +158,7 @@ def _file_doc(content_type: str, description: str) -> dict[str, Any]:
 @router.get(
     "/reports/summary.xlsx",
     summary="Báo cáo tình hình giải quyết TTHC (XLSX: Biểu tổng hợp và Biểu VI)",
+    response=errors(403, 404),
     openapi_extra=_file_doc(exports.XLSX_CONTENT_TYPE, "Tệp Excel"),
 )
 def report_summary_xlsx(request: HttpRequest, params: Query[SummaryParams]) -> HttpResponse:
@@ -171,6 +177,7 @@ def report_summary_xlsx(request: HttpRequest, params: Query[SummaryParams]) -> H
 @router.get(
     "/reports/summary.pdf",
     summary="Báo cáo tình hình giải quyết TTHC (PDF: Biểu tổng hợp A4 ngang và Biểu VI)",
+    response=errors(403, 404, 503),
     openapi_extra=_file_doc("application/pdf", "Tệp PDF"),
 )
 def report_summary_pdf(request: HttpRequest, params: Query[SummaryParams]) -> HttpResponse:

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from motcua.api_errors import errors
 from motcua.errors import DomainError
 from reports.selectors import report_scope
 from reports.series import MAX_POINTS, Interval, point_count, series
@@ -54,7 +55,7 @@ class SeriesOut(Schema):
 
 @router.get(
     "/reports/series",
-    response=SeriesOut,
+    response={200: SeriesOut, **errors(403, 404)},
     by_alias=True,
     summary="Số liệu giải quyết TTHC theo ngày hoặc theo tháng",
 )

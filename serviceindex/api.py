@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import User
 from accounts.services import token_user
+from motcua.api_errors import errors
 from motcua.errors import DomainError, Forbidden
 from serviceindex import selectors, services
 from serviceindex.months import parse_month
@@ -40,7 +41,7 @@ class GroupOut(Schema):
     indicators: list[IndicatorOut]
 
 
-class UnitOut(Schema):
+class IndexUnitOut(Schema):
     code: str = Field(..., description="Mã định danh của cơ quan")
     name: str
     level: str = Field(..., description="province (sở, ban, ngành) | commune (UBND cấp xã)")
@@ -67,8 +68,8 @@ class IndexOut(Schema):
     frozen: bool = Field(..., description="true: bảng đã công bố; false: số liệu tính trực tiếp")
     frozen_at: datetime | None
     methodology: MethodologyOut
-    province: UnitOut
-    units: list[UnitOut]
+    province: IndexUnitOut
+    units: list[IndexUnitOut]
 
 
 class HistoryRowOut(Schema):
@@ -118,7 +119,10 @@ def _require_staff(user: User | AnonymousUser) -> None:
 
 
 @router.get(
-    "/index", auth=None, response=IndexOut, summary="Bảng chỉ số phục vụ người dân, doanh nghiệp của tháng"
+    "/index",
+    auth=None,
+    response={200: IndexOut, **errors(401, 403, 404)},
+    summary="Bảng chỉ số phục vụ người dân, doanh nghiệp của tháng",
 )
 def index_get(request: HttpRequest, params: Query[IndexParams]) -> dict[str, Any]:
     """Bảng chỉ số đã công bố của tháng (công khai): điểm, thứ hạng của từng sở, ngành và từng xã,
@@ -138,7 +142,7 @@ def index_get(request: HttpRequest, params: Query[IndexParams]) -> dict[str, Any
 
 @router.post(
     "/index/{month}/freeze",
-    response={201: IndexOut},
+    response={201: IndexOut, **errors(403, 404, 409)},
     summary="Công bố (chốt) chỉ số của một tháng đã kết thúc",
 )
 def index_freeze(request: HttpRequest, month: str) -> Status[dict[str, Any]]:
@@ -153,7 +157,7 @@ def index_freeze(request: HttpRequest, month: str) -> Status[dict[str, Any]]:
 @router.get(
     "/index/units/{agency_code}/history",
     auth=None,
-    response=list[HistoryRowOut],
+    response={200: list[HistoryRowOut], **errors(404)},
     summary="Điểm, thứ hạng của một đơn vị qua các tháng",
 )
 def unit_history(

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from motcua.api_errors import errors
 from motcua.errors import DomainError
 from reports.selectors import report_scope
 from targets.models import Target
@@ -40,7 +41,7 @@ class TargetOut(Schema):
     position: int
 
 
-class ResultOut(Schema):
+class TargetResultOut(Schema):
     code: str
     value: float | None = Field(..., description="Tỷ lệ đạt được (%); null khi chưa có dữ liệu")
     numerator: int | None
@@ -52,11 +53,11 @@ class ResultOut(Schema):
     note: str
 
 
-class UnitOut(Schema):
+class TargetUnitOut(Schema):
     code: str
     name: str
     unit_type: str
-    results: list[ResultOut]
+    results: list[TargetResultOut]
     missed: list[str] = Field(..., description="Mã các chỉ tiêu chưa đạt")
     no_data: list[str]
 
@@ -68,7 +69,7 @@ class TargetsOut(Schema):
     to: date
     agency: str | None
     targets: list[TargetOut]
-    units: list[UnitOut]
+    units: list[TargetUnitOut]
 
 
 def target_payload(target: Target) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def scoped_progress(request: HttpRequest, params: TargetParams) -> Progress:
 
 @router.get(
     "/targets",
-    response=TargetsOut,
+    response={200: TargetsOut, **errors(403, 404)},
     by_alias=True,
     summary="Chỉ tiêu cải cách TTHC và mức độ đạt của từng đơn vị",
 )

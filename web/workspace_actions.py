@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.models import User
 from catalog.models import Channel
@@ -507,6 +508,7 @@ def action_dialog(request: HttpRequest, reference: str, action: str) -> HttpResp
     return _done(request, dossier_url(updated), spec.done or "Đã thực hiện.")
 
 
+@xframe_options_sameorigin  # shown in a frame of the action dialog
 @officer_view
 def action_preview(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     """The form the action would produce with what is typed so far (GET: nothing is saved)."""
@@ -527,19 +529,26 @@ def action_preview(request: HttpRequest, reference: str, action: str) -> HttpRes
         for key in ("items", "reason", "note", "outcome", "new_appointment")
     }
     context = preview_context(action, dossier, actor=user, issuer=issuer, data=data, at=timezone.now())
-    html = render_preview(PREVIEW_FORMS[action], context) if context is not None else None
     if is_htmx(request):
+        # The dialog's frame then loads the form itself from this address, with what is typed so far.
         return render(
             request,
             "web/workspace/_preview.html",
-            {"html": html, "title": PREVIEW_TITLES.get(action, ""), "preview_url": request.path},
+            {
+                "html": context is not None,
+                "title": PREVIEW_TITLES.get(action, ""),
+                "preview_url": request.path,
+                "frame_url": f"{request.path}?{request.GET.urlencode()}",
+            },
         )
+    html = render_preview(PREVIEW_FORMS[action], context) if context is not None else None
     if html is None:
         return error_page(request, "Với nội dung đã chọn, thao tác này không lập biểu mẫu.", status=404)
     response = HttpResponse(html)
-    # The form may only show itself: no script, nothing fetched but its fonts and inline images.
+    # The form may only show itself: no script, nothing fetched but its fonts and inline images; the
+    # dialog of the dossier page frames it.
     response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self'; frame-ancestors 'self'"
     )
     response["Cache-Control"] = "private, no-store"
     return response

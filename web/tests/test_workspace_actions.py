@@ -5,6 +5,7 @@ Vietnamese message and 4xx status, changing nothing."""
 from __future__ import annotations
 
 import html as html_lib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,7 +37,17 @@ def preview(client, user, code: str, action: str, **data) -> str:
     client.force_login(user)
     response = client.get(f"/can-bo/ho-so/{code}/thao-tac/{action}/xem-truoc/", data, headers=HX)
     assert response.status_code == 200
-    return html_lib.unescape(response.content.decode())
+    part = html_lib.unescape(response.content.decode())
+    # The dialog's part holds a frame that loads the form from the same address (not srcdoc: the page's
+    # Content-Security-Policy would refuse the form's inline styles): the part, then the form.
+    frame = re.search(r'<iframe[^>]* src="([^"]+)"', response.content.decode())
+    if frame is None:
+        return part
+    form = client.get(html_lib.unescape(frame[1]))
+    assert form.status_code == 200
+    assert "frame-ancestors 'self'" in form["Content-Security-Policy"]
+    assert "script-src" not in form["Content-Security-Policy"]  # default-src 'none': no script at all
+    return part + form.content.decode()
 
 
 def events(code: str) -> int:

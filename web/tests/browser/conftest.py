@@ -11,7 +11,7 @@ Fixtures
 - ``browser``: one headless Chromium for the session (``/usr/bin/chromium``; ``MOTCUA_CHROMIUM`` overrides).
 - ``page``: a fresh context per test — locale vi-VN, time zone Asia/Ho_Chi_Minh, 1280×800,
   ``base_url=live_url`` (so ``page.goto("/tra-cuu/")`` works). ``phone_page``: the same at 360×740, mobile,
-  touch. An uncaught JavaScript error in either fails the test.
+  touch. An uncaught JavaScript error or a Content-Security-Policy violation in either fails the test.
 - ``new_page(phone=False)``: one more page in a context of its own (a second person in the journey).
 - ``login(page, user, password=DEMO_PASSWORD, next=None)``: logs in through the real ``/dang-nhap/`` page.
 - ``shot(page, name)``: saves a full-page PNG to ``var/screenshots/<name>.png`` (the CI artifacts folder
@@ -52,6 +52,12 @@ from demo.loader import DEMO_PASSWORD
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
+CSP_MARK = "CSP violation:"
+CSP_WATCH = (
+    "document.addEventListener('securitypolicyviolation', (e) => console.error("
+    f"'{CSP_MARK} ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' +"
+    " e.sourceFile + ':' + e.lineNumber + ' ' + (e.sample || '')));"
+)
 PHONE = {"width": 360, "height": 740}
 
 
@@ -299,9 +305,19 @@ def _new_page(
         **options,
     )
     context.set_default_timeout(10_000)
+    # Every journey also proves the Content-Security-Policy holds: a violation in any page or frame
+    # (an inline script or style, an eval, a resource from elsewhere) is reported to the console.
+    context.add_init_script(CSP_WATCH)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The browser sends console messages only once asked, and asking is scheduled on Playwright's
+    # loop, which must look running meanwhile (between calls it is hidden: _hide_the_event_loop).
+    events._set_running_loop(page._loop)
+    try:
+        page.on("console", lambda message: errors.append(message.text) if CSP_MARK in message.text else None)
+    finally:
+        events._set_running_loop(None)
     try:
         yield page
         report = getattr(request.node, "rep_call", None)
