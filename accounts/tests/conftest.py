@@ -1,0 +1,58 @@
+"""Fixtures of the login tests: the counters' two backends (database, Redis) and transactional tests
+that put the shared reference data back."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from motcua import ratelimit
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+BACKENDS = [
+    pytest.param("", id="database"),
+    pytest.param(
+        REDIS_TEST_URL,
+        id="redis",
+        marks=pytest.mark.skipif(
+            not _redis_reachable() and not os.environ.get("CI"), reason="no Redis on 127.0.0.1:6379"
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Any:
+    """The rate counters in the database (``""``), then in Redis (its URL)."""
+    with override_settings(REDIS_URL=request.param):
+        ratelimit._redis_client = None
+        if request.param:
+            ratelimit._redis().flushdb()
+        yield request.param
+        if request.param:
+            ratelimit._redis().flushdb()
+        ratelimit._redis_client = None
+
+
+@pytest.fixture
+def reference_data_after_flush(django_db_blocker: Any) -> Any:
+    """A transactional test empties the database when it ends; put the shared reference data back."""
+    yield
+    from conftest import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
