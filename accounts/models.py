@@ -197,6 +197,7 @@ class ApiToken(models.Model):
         _("dấu mật khẩu lúc cấp"),
         max_length=64,
         blank=True,
+        editable=False,
         help_text=_("Mã truy cập hết hiệu lực khi mật khẩu hoặc dấu phiên bảo mật đổi."),
     )
     prefix = models.CharField(

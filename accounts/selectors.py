@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import AccountEvent, ApiToken, RecoveryCode, SecondFactor, User, credentials_fingerprint
 from motcua.errors import NotFound
@@ -111,5 +112,5 @@ def administered_login(*, actor: User, username: str) -> User:
     """The person whose login ``actor`` administers; anyone else answers like an unknown username."""
     target = User.objects.filter(username=username.strip()).first()
     if target is None or not can_administer_login(actor, target):
-        raise NotFound("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
+        raise NotFound(gettext_noop("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này."))
     return target

@@ -57,6 +57,7 @@ ENROLMENT_REQUIRED = gettext_noop(
     "Tài khoản cán bộ phải đăng ký xác thực hai bước trước khi lấy mã truy cập API: đăng nhập một lần "
     "trên trang web (/dang-nhap/) để đăng ký ứng dụng xác thực, rồi gửi mã của ứng dụng trong trường otp."
 )
+NOT_ADMINISTERED = gettext_noop("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
 PASSWORD_CHANGE_REQUIRED = gettext_noop(
     "Mật khẩu của tài khoản cán bộ chưa đạt yêu cầu (ít nhất 12 ký tự, không phổ biến, không giống tên "
     "đăng nhập): đăng nhập trên trang web (/dang-nhap/) để đặt mật khẩu mới."
@@ -206,7 +207,9 @@ def second_factor_enrol(
     totp.secret_bytes(secret)  # a malformed secret fails here, before anything is written
     existing = SecondFactor.objects.select_for_update().filter(user=user).first()
     if existing is not None and second_factor_of(user) is not None:
-        raise DomainError("already_enrolled", "Tài khoản đã đăng ký xác thực hai bước.", status=409)
+        raise DomainError(
+            "already_enrolled", gettext_noop("Tài khoản đã đăng ký xác thực hai bước."), status=409
+        )
     SecondFactor.objects.update_or_create(
         user=user,
         defaults={"secret": secret, "enrolled_at": timezone.now(), "last_step": last_step},
@@ -220,7 +223,9 @@ def recovery_codes_regenerate(*, request: HttpRequest | None, user: User, code: 
     """New recovery codes (the old ones stop working), against a current code of the authenticator app
     — a borrowed session alone must not yield codes. Throttled like a login."""
     if second_factor_of(user) is None:
-        raise DomainError("not_enrolled", "Tài khoản chưa đăng ký xác thực hai bước.", status=409)
+        raise DomainError(
+            "not_enrolled", gettext_noop("Tài khoản chưa đăng ký xác thực hai bước."), status=409
+        )
     attempt = login_guard.begin(address=_address(request) or "unknown", username=user.username)
     if _second_factor_check(user=user, code=code, allow_recovery=False) is None:
         login_guard.failed(
@@ -244,7 +249,7 @@ def second_factor_reset(*, actor: User | None, user: User, address: str = "") ->
     ``user``'s second factor and recovery codes — a lost phone. Every session and API token of the
     person ends; at the next login they enrol an authenticator app again."""
     if actor is not None and not can_administer_login(actor, user):
-        raise NotFound("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
+        raise NotFound(NOT_ADMINISTERED)
     SecondFactor.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     _revoke_credentials(user)
@@ -254,7 +259,7 @@ def second_factor_reset(*, actor: User | None, user: User, address: str = "") ->
 def login_unlock(*, actor: User | None, user: User, address: str = "") -> None:
     """End ``user``'s login lock early (after guesses by someone else), for a higher administrator."""
     if actor is not None and not can_administer_login(actor, user):
-        raise NotFound("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
+        raise NotFound(NOT_ADMINISTERED)
     login_guard.unlock(user.username)
     _event(user=user, kind=AccountEvent.Kind.UNLOCKED, actor=actor, address=address)
 
@@ -276,7 +281,7 @@ def credentials_revoke(*, user: User, actor: User, address: str = "") -> int:
     """ "Log out everywhere": the person (or a higher administrator) ends every session and API token;
     the caller keeps its own session with ``update_session_auth_hash``. Returns the tokens revoked."""
     if actor.pk != user.pk and not can_administer_login(actor, user):
-        raise NotFound("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
+        raise NotFound(NOT_ADMINISTERED)
     revoked = _revoke_credentials(user)
     _event(user=user, kind=AccountEvent.Kind.TOKENS_REVOKED, actor=actor, address=address)
     return revoked
@@ -293,7 +298,7 @@ def password_change(*, request: HttpRequest | None, user: User, old_password: st
         except LoginRefused as exc:
             raise DomainError(
                 "wrong_password",
-                "Mật khẩu hiện tại không đúng.",
+                gettext_noop("Mật khẩu hiện tại không đúng."),
                 fields={"old_password": ["Không đúng."]},
             ) from exc
     login_guard.succeeded(user.username)
@@ -306,15 +311,17 @@ def password_set(*, actor: User | None, user: User, password: str, address: str 
     the caller), a higher administrator, or ``manage.py`` (None). The rules of ``accounts.passwords``
     apply; every session and API token of the person ends."""
     if actor is not None and actor.pk != user.pk and not can_administer_login(actor, user):
-        raise NotFound("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
+        raise NotFound(NOT_ADMINISTERED)
     if user.check_password(password):
         raise DomainError(
             "same_password",
-            "Mật khẩu mới phải khác mật khẩu hiện tại.",
-            fields={"new_password": ["Phải khác mật khẩu hiện tại."]},
+            gettext_noop("Mật khẩu mới phải khác mật khẩu hiện tại."),
+            fields={"new_password": [gettext_noop("Phải khác mật khẩu hiện tại.")]},
         )
     if problems := password_problems(user=user, password=password):
-        raise DomainError("weak_password", "Mật khẩu chưa đạt yêu cầu.", fields={"new_password": problems})
+        raise DomainError(
+            "weak_password", gettext_noop("Mật khẩu chưa đạt yêu cầu."), fields={"new_password": problems}
+        )
     user.set_password(password)
     user.save(update_fields=["password"])
     _revoke_credentials(user)
@@ -327,7 +334,7 @@ def user_set_active(*, actor: User | None, user: User, active: bool, address: st
     """Deactivate (or reactivate) a login, for a higher administrator (None: ``manage.py``). A
     deactivated person's sessions and API tokens end for good: reactivating does not revive them."""
     if actor is not None and not can_administer_login(actor, user):
-        raise NotFound("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản này.")
+        raise NotFound(NOT_ADMINISTERED)
     if user.is_active == active:
         return
     user.is_active = active

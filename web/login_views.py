@@ -99,7 +99,10 @@ class SiteLoginView(auth_views.LoginView):
             auth_login(request, user)
             services.login_completed(user=user)
             return HttpResponseRedirect(self.get_redirect_url() or default_landing(user))
-        request.session.cycle_key()  # a new session key for the half-logged-in visitor
+        if request.user.is_authenticated:
+            request.session.flush()  # someone else's login ends here, not when the second step succeeds
+        else:
+            request.session.cycle_key()  # a new session key for the half-logged-in visitor
         request.session[PENDING] = {
             "user": user.pk,
             "hash": user.get_session_auth_hash(),

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='apitoken',
             name='fingerprint',
-            field=models.CharField(blank=True, help_text='Mã truy cập hết hiệu lực khi mật khẩu hoặc dấu phiên bảo mật đổi.', max_length=64, verbose_name='dấu mật khẩu lúc cấp'),
+            field=models.CharField(blank=True, editable=False, help_text='Mã truy cập hết hiệu lực khi mật khẩu hoặc dấu phiên bảo mật đổi.', max_length=64, verbose_name='dấu mật khẩu lúc cấp'),
         ),
         migrations.AddField(
             model_name='apitoken',
