@@ -38,6 +38,7 @@ from accounts import services, totp
 from accounts.login_guard import LoginRefused, LoginThrottled
 from accounts.models import User
 from accounts.passwords import password_help_texts
+from accounts.selectors import DEMO_OTP_SECRET, second_factor_of
 from accounts.services import PasswordChecked, SecondStep
 from motcua.access import public
 from motcua.errors import DomainError
@@ -177,10 +178,19 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             status = exc.status if isinstance(exc, LoginThrottled) else 200
         else:
             return redirect(_finish(request, user, pending))
+    factor = second_factor_of(user)
     return render(
         request,
         "registration/login_verify.html",
-        {"form": form, "pending_user": user, "cancel": _cancel_link()},
+        {
+            "form": form,
+            "pending_user": user,
+            "cancel": _cancel_link(),
+            # The demo's staff share a published secret (README): say where their code comes from.
+            "demo_secret": totp.grouped(DEMO_OTP_SECRET)
+            if factor is not None and factor.secret == DEMO_OTP_SECRET
+            else "",
+        },
         status=status,
     )
 

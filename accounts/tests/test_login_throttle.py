@@ -17,11 +17,13 @@ from django.test import Client, override_settings
 
 from accounts import login_guard
 from accounts.login_guard import LoginThrottled
+from accounts.models import User
 from demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 WRONG = "khong-dung-mat-khau"
+GOOD = "Mot-mat-khau-dung-2026"
 
 
 def _web(client: Client, username: str, password: str, **extra: Any):
@@ -181,15 +183,19 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 from django.test import Client
 client = Client(REMOTE_ADDR="192.0.2.50")
-print([client.post("/dang-nhap/", {"username": "congdan", "password": f"sai-{i}"}).status_code for i in range(6)])
+print([client.post("/dang-nhap/", {"username": "hai.may.chu", "password": f"sai-{i}"}).status_code for i in range(6)])
 """
 
 
-@pytest.mark.usefixtures("reference_data_after_flush")
+@pytest.mark.usefixtures("reference_data_kept")
 @pytest.mark.django_db(transaction=True)
 def test_another_app_server_process_shares_the_count(backend):
+    """Another process — a second app server on the same database (or Redis) — makes six failures;
+    this one sees them. Transactional, so that the other process sees the committed account; the
+    account is the test's own, as an earlier transactional test may have emptied the database."""
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(":memory"):
         pytest.skip("needs a file database")
+    User.objects.create_user(username="hai.may.chu", password=GOOD)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "motcua.settings",
@@ -209,6 +215,7 @@ def test_another_app_server_process_shares_the_count(backend):
     assert other.stdout.strip().splitlines()[-1] == "[200, 200, 200, 200, 200, 200]"
     # This process sees the six failures of the other one: four more lock the account.
     client = Client(REMOTE_ADDR="192.0.2.51")
-    statuses = [_web(client, "congdan", f"{WRONG}-{i}").status_code for i in range(4)]
+    statuses = [_web(client, "hai.may.chu", f"{WRONG}-{i}").status_code for i in range(4)]
     assert statuses == [200, 200, 200, 429]
-    assert _web(client, "congdan", DEMO_PASSWORD).status_code == 429
+    assert _web(client, "hai.may.chu", GOOD).status_code == 429
+    assert client.get("/tai-khoan/").status_code == 302

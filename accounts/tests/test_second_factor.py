@@ -52,6 +52,8 @@ def test_staff_are_not_logged_in_until_the_code(client, officer_a):
     assert client.get("/can-bo/ho-so/").status_code == 302
     page = client.get("/dang-nhap/ma-xac-thuc/").content.decode()
     assert "Mã xác thực" in page and "mã khôi phục" in page
+    # A demo login says where its code comes from (the secret is public in the README).
+    assert f"manage.py demo_otp {officer_a.username}" in page and totp.grouped(DEMO_OTP_SECRET) in page
     response = client.post(
         "/dang-nhap/ma-xac-thuc/", {"code": "000000" if current_otp(officer_a) != "000000" else "111111"}
     )
@@ -153,8 +155,10 @@ def test_enrolment_on_first_login_then_recovery_codes_once(client):
     assert len(digests) == 10 and not any(code.replace("-", "") in digests for code in codes)
     assert SecondFactor.objects.get(user=user).secret == secret
     assert AccountEvent.objects.filter(user=user, kind="second_factor_enrolled", actor=user).exists()
-    # The next login asks for a code.
-    assert _password_step(Client(), user.username, NEW_PASSWORD)["Location"] == "/dang-nhap/ma-xac-thuc/"
+    # The next login asks for a code (and, the secret being the person's own, gives no demo hint).
+    again = Client()
+    assert _password_step(again, user.username, NEW_PASSWORD)["Location"] == "/dang-nhap/ma-xac-thuc/"
+    assert "demo_otp" not in again.get("/dang-nhap/ma-xac-thuc/").content.decode()
 
 
 def test_a_recovery_code_works_once(officer_a):
