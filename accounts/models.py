@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,14 +20,20 @@ tax_code_validator = RegexValidator(
 )
 
 
+# Saved alone, these fields add no row to the history: Django saves ``last_login`` alone at every login,
+# and a password change (``accounts.services.password_set``) is recorded as an ``AccountEvent``.
+_NOT_HISTORY = frozenset({"last_login", "password"})
+
+
 class UserHistory(HistoricalRecords):
-    """The history of accounts, without the password hash and without a row at every login: Django saves
-    ``last_login`` alone when someone logs in, which is not an administrator's edit."""
+    """The history of accounts, without the password hash and without a row at every login or password
+    change: those are the person's doing (or recorded in ``AccountEvent``), not an administrator's edit."""
 
     def post_save(
         self, instance: models.Model, created: bool, using: str | None = None, **kwargs: object
     ) -> None:
-        if kwargs.get("update_fields") == frozenset({"last_login"}):
+        update_fields = kwargs.get("update_fields")
+        if isinstance(update_fields, frozenset) and update_fields and update_fields <= _NOT_HISTORY:
             return
         super().post_save(instance, created, using=using, **kwargs)
 
@@ -39,8 +48,15 @@ class User(AbstractUser):
     uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    security_stamp = models.CharField(
+        _("dấu phiên bảo mật"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("Đổi giá trị này làm mọi phiên đăng nhập và mã truy cập API đã cấp hết hiệu lực."),
+    )
     history = UserHistory(
-        excluded_fields=["password", "last_login"],
+        excluded_fields=["password", "last_login", "security_stamp"],
         verbose_name=_("lịch sử tài khoản"),
         verbose_name_plural=_("lịch sử tài khoản"),
     )
@@ -55,6 +71,26 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    # Django checks this hash on every request of a session (and we on every API token, see
+    # ``ApiToken.fingerprint``): it covers the password hash, so a new password set by any path —
+    # the person, an administrator, ``manage.py changepassword`` — ends every other session and
+    # token; and the security stamp, which ``accounts.services.credentials_revoke`` renews to end
+    # them without a password change (deactivation, a second-factor reset).
+    def get_session_auth_hash(self) -> str:
+        return self._credentials_hash(None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback in settings.SECRET_KEY_FALLBACKS:
+            yield self._credentials_hash(fallback)
+
+    def _credentials_hash(self, secret: str | bytes | None) -> str:
+        return salted_hmac(
+            "motcua.accounts.User.credentials",
+            f"{self.password}\n{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Applicant(models.Model):
@@ -140,13 +176,30 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 is stored; the raw token is shown once."""
+def credentials_fingerprint(credentials_hash: str) -> str:
+    return hashlib.sha256(credentials_hash.encode()).hexdigest()
 
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 is stored; the raw token is shown once.
+
+    ``fingerprint`` binds the token to the password and security stamp it was issued under (a hash
+    of ``User.get_session_auth_hash()``): a token issued before a password change or a revocation of
+    every credential no longer works, whichever path changed them. The public identifier is ``uuid``.
+    """
+
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="api_tokens"
     )
     digest = models.CharField(_("mã băm SHA-256"), max_length=64, unique=True)
+    fingerprint = models.CharField(
+        _("dấu mật khẩu lúc cấp"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Mã truy cập hết hiệu lực khi mật khẩu hoặc dấu phiên bảo mật đổi."),
+    )
     prefix = models.CharField(
         _("đầu mã"), max_length=8, help_text=_("Đầu mã để nhận biết, không đủ để đăng nhập.")
     )
@@ -177,3 +230,90 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class SecondFactor(models.Model):
+    """A person's second factor: the secret of a TOTP authenticator app (RFC 6238), set when the person
+    confirmed a first code. ``last_step`` is the time step of the last code accepted, so that a code
+    seen over someone's shoulder cannot be used again within its 90-second validity.
+
+    The secret is stored as is (as django-otp does): the server must compute codes from it. Protect
+    database backups like the password hashes next to it.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="second_factor"
+    )
+    secret = models.CharField(_("khóa bí mật (base32)"), max_length=64)
+    enrolled_at = models.DateTimeField(_("đăng ký lúc"))
+    last_step = models.BigIntegerField(_("bước thời gian đã dùng gần nhất"), default=0)
+
+    class Meta:
+        verbose_name = _("xác thực hai bước")
+        verbose_name_plural = _("xác thực hai bước")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code, for when the authenticator app is not at hand. Only its SHA-256 is
+    stored (the codes are 80 random bits, so a fast hash is enough); each works once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(_("mã băm SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã khôi phục")
+        verbose_name_plural = _("mã khôi phục")
+        indexes = [models.Index(fields=["user", "digest"], name="recoverycode_user_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class AccountEvent(models.Model):
+    """What happened to a login's credentials, who did it and when: second-factor enrolments and
+    resets, recovery codes, password changes, deactivations, unlocks. Shown to the person on their
+    account page; append-only."""
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Đăng ký xác thực hai bước")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("Đặt lại xác thực hai bước")
+        RECOVERY_CODES_GENERATED = "recovery_codes_generated", _("Tạo mã khôi phục mới")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Đăng nhập bằng mã khôi phục")
+        PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
+        PASSWORD_SET = "password_set", _("Quản trị đặt mật khẩu")
+        DEACTIVATED = "deactivated", _("Khóa tài khoản")
+        UNLOCKED = "unlocked", _("Mở khóa đăng nhập")
+        TOKENS_REVOKED = "tokens_revoked", _("Thu hồi mọi phiên và mã truy cập")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="account_events"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Trống: lệnh quản trị chạy trên máy chủ."),
+    )
+    kind = models.CharField(_("sự việc"), max_length=40, choices=Kind.choices)
+    at = models.DateTimeField(_("lúc"))
+    address = models.CharField(_("địa chỉ IP"), max_length=64, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sự việc bảo mật của tài khoản")
+        verbose_name_plural = _("sự việc bảo mật của tài khoản")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="accountevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} — {self.at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.models import Applicant, User
+from accounts import services as account_services
+from accounts.models import Applicant, SecondFactor, User
+from accounts.selectors import DEMO_OTP_SECRET
 from catalog import services as catalog_services
 from catalog.importer import ProcedureImporter
 from catalog.models import Procedure, ProcedureVersion, PublicationDecision, PublicationItem, Workflow
@@ -27,7 +29,8 @@ from organization.services import agency_upsert, membership_grant
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 PROVINCE_CODE = "33"
 PROVINCE_E_ID = "H31"  # illustrative level-1 code; see data/README.md
-DEMO_PASSWORD = "Motcua@2026"
+# Meets the staff password rules (accounts/passwords.py): 18 characters, not common, not like a username.
+DEMO_PASSWORD = "MotCua@HungYen2026"
 COMMUNE_A = "11953"  # Phường Phố Hiến
 COMMUNE_B = "11977"  # Xã Tân Hưng
 DEMO_DECISION = "01/QĐ-UBND-DEMO"
@@ -216,6 +219,7 @@ def create_logins() -> list[DemoLogin]:
             user.groups.add(group)
         membership_grant(actor=None, agency=agency, user=user, role=role)
         logins.append(DemoLogin(username, str(Role(role).label), agency.name))
+    _enrol_demo_staff([login.username for login in logins])
     citizen = _user("congdan", "Nguyễn Thị Dân")
     Applicant.objects.get_or_create(
         national_id="033190001234",
@@ -243,6 +247,18 @@ def create_logins() -> list[DemoLogin]:
     )
     logins.append(DemoLogin("doanhnghiep", "Doanh nghiệp (MST 0901234567)", commune_b.name))
     return logins
+
+
+def _enrol_demo_staff(usernames: list[str]) -> None:
+    """In demo mode the demo's staff share one published second-factor secret (README, ``manage.py
+    demo_otp``), so that anyone can try them; someone who already enrolled keeps their own secret."""
+    if not settings.MOTCUA_DEMO:
+        return
+    enrolled = set(
+        SecondFactor.objects.filter(user__username__in=usernames).values_list("user_id", flat=True)
+    )
+    for user in User.objects.filter(username__in=usernames).exclude(pk__in=enrolled):
+        account_services.second_factor_enrol(actor=None, user=user, secret=DEMO_OTP_SECRET)
 
 
 def load_demo(*, say: Say = print, reimport: bool = False) -> DemoResult:

@@ -20,19 +20,21 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
-from accounts.services import token_user
+from accounts.services import token_authenticate
 from motcua.api_errors import ErrorOut
-from motcua.errors import DomainError
+from motcua.errors import DomainError, TooManyRequests
 
 logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]  # for POST /auth/logout, GET /auth/tokens
+        return found.user
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):
@@ -168,7 +170,10 @@ def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def _on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

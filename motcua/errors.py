@@ -38,3 +38,11 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     def __init__(self, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
         super().__init__("forbidden", message, status=403)
+
+
+class TooManyRequests(DomainError):
+    """Refused for now, not for good: the API answers 429 with ``Retry-After: retry_after`` seconds."""
+
+    def __init__(self, code: str, message: str, *, retry_after: int) -> None:
+        super().__init__(code, message, status=429)
+        self.retry_after = max(1, int(retry_after))

@@ -143,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff and administrators: at least 12 characters (accounts/passwords.py).
+    {"NAME": "accounts.passwords.StaffMinimumLengthValidator", "OPTIONS": {"min_length": 12}},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -278,8 +280,13 @@ MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "Cổng dịch vụ công"
 MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))
 MOTCUA_UPLOAD_MAX_PAGES = int(os.environ.get("MOTCUA_UPLOAD_MAX_PAGES", "300"))
 MOTCUA_UPLOAD_MAX_MEGAPIXELS = int(os.environ.get("MOTCUA_UPLOAD_MAX_MEGAPIXELS", "40"))
-# Token logins allowed per client address (django-ninja throttle syntax).
-MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "20/m")
+# Logins (accounts/login_guard.py), web and API together. Failed attempts (a wrong password or code)
+# allowed per client address: "N/s", "N/m", "N/h", "N/d" or "N/<seconds>".
+MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "60/h")
+# After this many attempts on one account without a success, the account refuses every login, the right
+# password included, for MOTCUA_LOGIN_LOCKOUT_MINUTES.
+MOTCUA_LOGIN_LOCKOUT_FAILURES = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_FAILURES", "10"))
+MOTCUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_MINUTES", "15"))
 # How many reverse proxies in front of the app servers append the client's address to
 # X-Forwarded-For; 0 (default) trusts only the socket's address.
 MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
@@ -293,6 +300,9 @@ if MOTCUA_TRUSTED_PROXIES > 0:
 # certificate on first need. Turn off in production and import the agencies' real PKCS#12 files
 # (manage.py import_signing_credential); the demo CA is then no longer trusted either.
 MOTCUA_DEMO_PKI = env_bool("MOTCUA_DEMO_PKI", True)
+# Demo mode: the demo staff's published second-factor secret is accepted and ``manage.py demo_otp``
+# prints their codes. Off with MOTCUA_DEMO=0 — and by default whenever MOTCUA_DEMO_PKI=0 (production).
+MOTCUA_DEMO = env_bool("MOTCUA_DEMO", MOTCUA_DEMO_PKI)
 # PEM files (comma-separated paths) with the CA certificates whose signatures verification trusts,
 # e.g. the Government CA (Ban Cơ yếu Chính phủ) root and intermediates.
 MOTCUA_TRUSTED_CA_PEM = env_list("MOTCUA_TRUSTED_CA_PEM", "")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest, JsonResponse
-from django.urls import include, path, re_path
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.urls import include, path, re_path, reverse
+from django.utils.http import urlencode
 from django.views.i18n import set_language
 
 from motcua.access import public
@@ -25,7 +26,23 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     )
 
 
+@public
+def admin_login(request: HttpRequest) -> HttpResponseRedirect:
+    """The admin logs in through the site's login — throttled, with the second factor — never its own."""
+    query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
+    return HttpResponseRedirect(f"{reverse('web:login')}?{query}")
+
+
+@public
+def admin_password_change(request: HttpRequest) -> HttpResponseRedirect:
+    """One page to change one's password, which ends one's other sessions and API tokens."""
+    return HttpResponseRedirect(reverse("web:password_change"))
+
+
 urlpatterns = [
+    # Before the admin's own URLs, which they replace.
+    path("quan-tri/login/", admin_login, name="admin_login"),
+    path("quan-tri/password_change/", admin_password_change, name="admin_password_change"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from accounts.passwords import password_problems
 from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.text import fold, nfc
 from organization.codes import agency_code_error
@@ -92,13 +91,9 @@ def staff_user_create(
             fields={"username": ["Đã tồn tại."]},
         )
     user = User(username=username, full_name=nfc(full_name), email=email, is_staff=False)
-    if validate:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise DomainError(
-                "weak_password", "Mật khẩu chưa đủ mạnh.", fields={"password": list(exc.messages)}
-            ) from exc
+    # The account is about to hold a role: the staff rules apply although it has none yet.
+    if validate and (problems := password_problems(user=user, password=password, staff=True)):
+        raise DomainError("weak_password", "Mật khẩu chưa đủ mạnh.", fields={"password": problems})
     user.set_password(password)
     user.save()
     membership_grant(actor=actor, agency=agency, user=user, role=role)

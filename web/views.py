@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,7 +17,6 @@ from motcua.access import public
 from motcua.errors import NotFound
 from motcua.features import feature_report
 from organization.models import Agency
-from organization.selectors import user_roles
 from web.portal_filing import takes_online_filing
 from web.portal_home import popular_procedures
 from worktime.api import MAX_YEAR, MIN_YEAR
@@ -88,23 +82,6 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class SiteLoginView(auth_views.LoginView):
-    """Login; without a ``next`` address officers land on their inbox, everyone else on the home page."""
-
-    template_name = "registration/login.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["site_name"] = settings.MOTCUA_SITE_NAME  # not the host name LoginView puts there
-        return context
-
-    def get_default_redirect_url(self) -> str:
-        user = self.request.user
-        if user.is_superuser or user.memberships.filter(is_active=True).exists():  # type: ignore[union-attr]
-            return reverse("web:workspace_inbox")
-        return reverse("web:home")
-
-
 @public
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version_param = request.GET.get("phien-ban")
@@ -156,10 +133,6 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
             "holidays": calendar.holidays(year),
         },
     )
-
-
-def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/account.html", {"roles": user_roles(request.user)})  # type: ignore[arg-type]
 
 
 @public

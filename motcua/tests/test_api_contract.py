@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from accounts.models import ApiToken
 from accounts.services import token_create
+from conftest import current_otp
+from demo.loader import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,10 @@ def test_openapi_and_docs_are_served(client):
 
 
 def test_token_login_then_bearer(api, officer_a):
-    status, body = api().post("auth/token", {"username": "motcua.phohien", "password": "Motcua@2026"})
+    status, body = api().post(
+        "auth/token",
+        {"username": "motcua.phohien", "password": DEMO_PASSWORD, "otp": current_otp(officer_a)},
+    )
     assert status == 200
     token = body["token"]
     me = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()

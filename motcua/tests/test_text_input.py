@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import User
+from conftest import current_otp
+from demo.loader import DEMO_PASSWORD
 from motcua.text import fold, nfc, slugify_vi
 
 NFD: Final = "NFD"
@@ -49,6 +51,7 @@ def test_json_bodies_are_stored_in_nfc(api, agency_admin_a):
 @pytest.mark.django_db
 def test_form_posts_are_nfc(client, officer_a):
     client.post(
-        "/dang-nhap/", {"username": unicodedata.normalize(NFD, "motcua.phohien"), "password": "Motcua@2026"}
+        "/dang-nhap/", {"username": unicodedata.normalize(NFD, "motcua.phohien"), "password": DEMO_PASSWORD}
     )
+    client.post("/dang-nhap/ma-xac-thuc/", {"code": unicodedata.normalize(NFD, current_otp(officer_a))})
     assert client.get("/tai-khoan/").status_code == 200

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import web_login
+from demo.loader import DEMO_PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -67,14 +70,15 @@ def test_login_page_and_login(client, officer_a, citizen):
     page = client.get("/dang-nhap/")
     assert page.status_code == 200
     assert "Cổng dịch vụ công" in page.content.decode() and "testserver" not in page.content.decode()
-    response = client.post("/dang-nhap/", {"username": "motcua.phohien", "password": "Motcua@2026"})
-    # Officers land on their inbox, citizens on the home page, a "next" address wins.
+    response = web_login(client, officer_a)
+    # Officers land on their inbox (after the second factor), citizens on the home page, a "next"
+    # address wins.
     assert response.status_code == 302 and response["Location"] == "/can-bo/ho-so/"
     citizen_client = type(client)()
-    response = citizen_client.post("/dang-nhap/", {"username": citizen.username, "password": "Motcua@2026"})
+    response = citizen_client.post("/dang-nhap/", {"username": citizen.username, "password": DEMO_PASSWORD})
     assert response["Location"] == "/"
     response = citizen_client.post(
-        "/dang-nhap/?next=/ho-so-cua-toi/", {"username": citizen.username, "password": "Motcua@2026"}
+        "/dang-nhap/?next=/ho-so-cua-toi/", {"username": citizen.username, "password": DEMO_PASSWORD}
     )
     assert response["Location"] == "/ho-so-cua-toi/"
     assert "Cán bộ một cửa" in client.get("/tai-khoan/").content.decode()

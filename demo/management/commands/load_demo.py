@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts.selectors import DEMO_OTP_SECRET
+from accounts.totp import grouped
 from demo.history import load_history, publish_index
 from demo.loader import DEMO_PASSWORD, load_demo
 
@@ -36,3 +39,12 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in result.logins)
         for login in result.logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.where}")
+        if settings.MOTCUA_DEMO:
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.MIGRATE_HEADING(
+                    "Xác thực hai bước của cán bộ demo (mọi tài khoản trừ congdan, doanhnghiep)"
+                )
+            )
+            self.stdout.write(f"  Khóa bí mật chung (thêm vào ứng dụng xác thực): {grouped(DEMO_OTP_SECRET)}")
+            self.stdout.write("  Hoặc lấy mã hiện tại: .venv/bin/python manage.py demo_otp <tên đăng nhập>")

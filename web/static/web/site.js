@@ -9,6 +9,12 @@
     if (select.matches && select.matches("select[data-autosubmit]") && select.form) select.form.submit();
   });
 
+  // A button marked data-print prints the page (the recovery codes).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
   // A region marked data-swap-4xx shows a 4xx answer of its htmx request in place: the answer
   // carries the message to show (a lookup's "not found", a refused input).
   document.addEventListener("htmx:beforeSwap", function (event) {

@@ -13,7 +13,9 @@ Fixtures
   ``base_url=live_url`` (so ``page.goto("/tra-cuu/")`` works). ``phone_page``: the same at 360×740, mobile,
   touch. An uncaught JavaScript error or a Content-Security-Policy violation in either fails the test.
 - ``new_page(phone=False)``: one more page in a context of its own (a second person in the journey).
-- ``login(page, user, password=DEMO_PASSWORD, next=None)``: logs in through the real ``/dang-nhap/`` page.
+- ``login(page, user, password=DEMO_PASSWORD, next=None)``: logs in through the real ``/dang-nhap/`` page,
+  then for staff enters their second-factor code (the demo staff share ``DEMO_OTP_SECRET``; a staff
+  account made in the test enrols on the way, reading the secret from the page).
 - ``shot(page, name)``: saves a full-page PNG to ``var/screenshots/<name>.png`` (the CI artifacts folder
   named in the README) and returns its path. A failing browser test also leaves ``failed-<test>.png`` there.
 
@@ -32,6 +34,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from asyncio import events
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -370,8 +373,13 @@ def new_page(browser: Any, live_url: str, request: pytest.FixtureRequest) -> Ite
 
 @pytest.fixture
 def login() -> Callable[..., None]:
-    """``login(page, user)`` logs ``user`` in through the real login page (demo password by default)."""
+    """``login(page, user)`` logs ``user`` in through the real login pages (demo password by default):
+    the password, then for staff the second step — the code of their authenticator app, or, if they
+    have none yet, the enrolment page (the secret read from the page) and the recovery codes page."""
     from playwright.sync_api import expect
+
+    from accounts import totp
+    from conftest import current_otp
 
     def do_login(page: Any, user: Any, password: str = DEMO_PASSWORD, next: str | None = None) -> None:
         page.goto("/dang-nhap/" + (f"?next={next}" if next else ""))
@@ -379,6 +387,16 @@ def login() -> Callable[..., None]:
         form.get_by_label("Tên đăng nhập").fill(user.username)
         form.get_by_label("Mật khẩu").fill(password)
         form.get_by_role("button", name="Đăng nhập").click()
+        expect(page).not_to_have_url(re.compile(r"/dang-nhap/(\?.*)?$"))
+        if "/dang-nhap/dang-ky-xac-thuc/" in page.url:
+            secret = page.locator("#otp-secret").inner_text().replace(" ", "")
+            page.get_by_label("Mã xác thực").fill(totp.totp(secret, time.time()))
+            page.get_by_role("button", name="Xác nhận và đăng nhập").click()
+            expect(page.locator("#recovery-codes li")).to_have_count(10)
+            page.get_by_role("link", name="Tôi đã lưu các mã, tiếp tục").click()
+        elif "/dang-nhap/ma-xac-thuc/" in page.url:
+            page.get_by_label("Mã xác thực").fill(current_otp(user))
+            page.get_by_role("button", name="Xác nhận", exact=True).click()
         expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
 
     return do_login
