@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -54,11 +55,15 @@ class MotcuaAdminSite(admin.AdminSite):
 
     def refused(self, request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
         title = gettext("Không tìm thấy") if status == 404 else gettext("Không thực hiện được")
+        referer = request.headers.get("Referer", "")
+        came_from_here = url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
         context = {
             **self.each_context(request),
             "title": title,
             "message": message,
-            "back_url": request.get_full_path() if request.method == "POST" else "",
+            "back_url": referer if came_from_here and referer != request.build_absolute_uri() else "",
         }
         request.current_app = self.name
         return TemplateResponse(request, "admin/refused.html", context, status=status)

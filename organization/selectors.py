@@ -263,18 +263,6 @@ def account_rank(user: User) -> Authority:
     return max((role_rank(role) for role in roles), default=Authority.NONE)
 
 
-def account_authority(reach: AdminReach, user: User) -> Authority:
-    """The authority ``reach`` holds over ``user``'s account: the least it holds over any agency the
-    user has a role in (active or not). Accounts without a role, superusers and citizens' accounts are
-    for superusers only."""
-    if reach.superuser:
-        return Authority.SYSTEM
-    if user.is_superuser or Applicant.objects.filter(user_id=user.pk).exists():
-        return Authority.NONE
-    agency_ids = set(Membership.objects.filter(user_id=user.pk).values_list("agency_id", flat=True))
-    return min((reach.at(agency_id) for agency_id in agency_ids), default=Authority.NONE)
-
-
 def account_refusal(reach: AdminReach, user: User) -> str | None:
     """Why ``reach`` may not manage another person's account (profile, activity, roles), or None."""
     if reach.superuser:
