@@ -21,13 +21,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from accounts.models import ApiToken, Applicant, User
-from motcua.admin_policy import PolicyAdmin, adopt_saved, request_reach, show_refusal, with_actor
+from motcua.admin_policy import (
+    PolicyAdmin,
+    adopt_saved,
+    not_found_message,
+    request_reach,
+    show_refusal,
+    with_actor,
+)
 from motcua.history_admin import HistoryAdmin
 from organization.admin import MembershipInlineBase, save_membership_formset
 from organization.models import Agency, Role
@@ -51,8 +59,10 @@ class StaffCreationForm(UserCreationForm):
 
     actor: User
 
-    agency = forms.ModelChoiceField(label=_("cơ quan"), queryset=Agency.objects.none(), required=False)
-    role = forms.ChoiceField(label=_("vai trò"), choices=[("", "---------")], required=False)
+    agency = forms.ModelChoiceField(
+        label=capfirst(_("cơ quan")), queryset=Agency.objects.none(), required=False
+    )
+    role = forms.ChoiceField(label=capfirst(_("vai trò")), choices=[("", "---------")], required=False)
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -218,7 +228,7 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
         """Set another person's password through ``user_set_password``, where the rules are."""
         user = self.get_object(request, unquote(id))
         if user is None:
-            raise Http404(gettext("Không tìm thấy."))
+            raise Http404(not_found_message(self.opts))
         if why := password_refusal(request_reach(request), user):
             raise PermissionDenied(why)
         if request.method == "POST":

@@ -157,6 +157,11 @@ def with_actor(form_class: type[forms.BaseForm], request: HttpRequest) -> Any:
     )
 
 
+def not_found_message(opts: Any) -> str:
+    """The same words whether the object does not exist or is outside the actor's reach."""
+    return gettext("Không tìm thấy %(name)s này.") % {"name": opts.verbose_name}
+
+
 def show_refusal(form: forms.BaseForm, error: DomainError) -> None:
     """Put a service's refusal on a form: on the fields it names, else on the whole form."""
     named = [name for name in error.fields if name in form.fields]
@@ -217,7 +222,7 @@ class PolicyAdmin(admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
         # Django redirects to the index with "perhaps it was deleted"; an object outside the actor's
         # reach is missing from his queryset, and both answer 404 like everywhere else in motcua.
-        raise Http404(gettext("Không tìm thấy."))
+        raise Http404(not_found_message(opts))
 
 
 class PolicyInline(InlineModelAdmin):

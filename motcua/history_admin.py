@@ -22,7 +22,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from motcua.admin_policy import PolicyAdmin, request_reach
+from motcua.admin_policy import PolicyAdmin, not_found_message, request_reach
 
 
 class HistoryAdmin(PolicyAdmin, SimpleHistoryAdmin):
@@ -45,7 +45,7 @@ class HistoryAdmin(PolicyAdmin, SimpleHistoryAdmin):
         if request_reach(request).superuser:
             return
         if self.get_object(request, unquote(object_id)) is None:
-            raise Http404(gettext("Không tìm thấy."))
+            raise Http404(not_found_message(self.opts))
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         self._require_current(request, object_id)

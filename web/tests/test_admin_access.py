@@ -101,9 +101,12 @@ MODEL_PAGES: dict[str, tuple[str, str, str]] = {
 # "view": it opens read-only. A row whose object does not exist in the data ("missing") probes an id
 # that exists nowhere.
 OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
+    # One's own password is changed on the "change password" page, with the current one.
     "accounts.User admin": ("edit 200 200 200 403", "404 403 404 404 404", "404 403 404 404 404"),
     "accounts.User qt.tinh": ("edit 200 200 200 200", "edit 403 200 200 403", "404 403 404 404 404"),
+    # The monitor reads the whole province: the province admin's to manage, not an agency admin's.
     "accounts.User kiemsoat": ("edit 200 200 200 200", "edit 403 200 200 200", "404 403 404 404 404"),
+    # An administrator: the province admin manages his account, only the superuser sets his password.
     "accounts.User qt.phohien": ("edit 200 200 200 200", "edit 403 200 200 403", "edit 403 200 200 403"),
     "accounts.User chuyenvien.phohien": (
         "edit 200 200 200 200",
@@ -116,6 +119,7 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
         "edit 403 200 200 200",
         "404 403 404 404 404",
     ),
+    # Citizens' accounts are the superuser's.
     "accounts.User congdan": ("edit 200 200 200 200", "404 403 404 404 404", "404 403 404 404 404"),
     "accounts.Applicant congdan": ("edit 200 200", "403 403 403", "403 403 403"),
     "accounts.ApiToken motcua.phohien": ("edit 200 200", "403 403 403", "403 403 403"),
@@ -127,6 +131,7 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
     "organization.Agency committee A": ("edit 200 200 200", "edit 403 200 200", "view 403 200 200"),
     "organization.Agency centre A": ("edit 200 200 200", "edit 403 200 200", "view 403 200 200"),
     "organization.Agency committee B": ("edit 200 200 200", "edit 403 200 200", "404 403 404 404"),
+    # Nobody changes his own roles; only the superuser appoints or removes a province admin.
     "organization.Membership qt.tinh": ("edit 200 200 200", "view 403 200 200", "404 404 404 404"),
     "organization.Membership kiemsoat": ("edit 200 200 200", "edit 200 200 200", "404 404 404 404"),
     "organization.Membership qt.phohien": ("edit 200 200 200", "edit 200 200 200", "view 403 200 200"),
@@ -140,6 +145,7 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
     "worktime.CalendarOverride first": ("edit 200 200 200", "edit 200 200 200", "403 403 403 403"),
     "catalog.ProcedureField first": ("edit 200 200 200", "edit 200 200 200", "403 403 403 403"),
     "catalog.Procedure 1.001193": ("edit 200 200", "edit 200 200", "403 403 403"),
+    # A version in force is read-only for everyone (a draft is edited instead).
     "catalog.ProcedureVersion 1.001193 in force": ("view 403 200 200", "view 403 200 200", "403 403 403 403"),
     "catalog.PublicationDecision first": ("view 200 200 200", "view 200 200 200", "403 403 403 403"),
     "catalog.ProcedureCase first": ("edit 200 200", "edit 200 200", "403 403 403"),
@@ -386,3 +392,17 @@ def walk_site(client: Client) -> dict[str, str]:
         + "?app_label=organization&model_name=membership&field_name=user&term=a",
     }
     return {name: _token(client.get(url), name) for name, url in urls.items()}
+
+
+def test_a_model_registered_without_a_rule_fails_the_system_check():
+    from django.contrib.auth.models import Group
+
+    from motcua.admin_policy import every_admin_has_a_rule
+
+    assert every_admin_has_a_rule(None) == []
+    admin.site.register(Group)  # a plain ModelAdmin, and no rule in POLICY
+    try:
+        found = {error.id for error in every_admin_has_a_rule(None)}
+    finally:
+        admin.site.unregister(Group)
+    assert found == {"motcua.E010", "motcua.E011"}
