@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
@@ -38,10 +38,16 @@ class HistoryAdmin(PolicyAdmin, SimpleHistoryAdmin):
     def history_form_view_title(self, request: HttpRequest, obj: Any) -> str:
         return gettext("Xem phiên bản: %s") % force_str(obj)
 
-    def _require_current(self, request: HttpRequest, object_id: str) -> None:
+    def _require_current(self, request: HttpRequest, object_id: str, version_id: str | None = None) -> None:
         # A superuser may read the history of a deleted object; others only of what they see now.
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        try:  # simple_history looks ids up unchecked: "abc" would be a server error
+            self.opts.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError as exc:
+            raise Http404(not_found_message(self.opts)) from exc
         if request_reach(request).superuser:
             return
         if self.get_object(request, unquote(object_id)) is None:
@@ -58,5 +64,5 @@ class HistoryAdmin(PolicyAdmin, SimpleHistoryAdmin):
             raise PermissionDenied(
                 gettext("Không khôi phục phiên bản cũ từ trang này: hãy sửa trực tiếp đối tượng.")
             )
-        self._require_current(request, object_id)
+        self._require_current(request, object_id, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)

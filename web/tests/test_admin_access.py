@@ -406,3 +406,19 @@ def test_a_model_registered_without_a_rule_fails_the_system_check():
     finally:
         admin.site.unregister(Group)
     assert found == {"motcua.E010", "motcua.E011"}
+
+
+def test_malformed_ids_answer_not_found(client: Client) -> None:
+    client.force_login(_user("admin"))
+    for url in (
+        "/quan-tri/accounts/user/abc/change/",
+        "/quan-tri/accounts/user/abc/history/",
+        "/quan-tri/accounts/user/abc/history/xyz/",
+        "/quan-tri/accounts/user/1/history/xyz/",
+        "/quan-tri/accounts/user/abc/password/",
+        "/quan-tri/organization/membership/abc/delete/",
+        "/quan-tri/dossiers/dossier/abc/history/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Không tìm thấy" in response.content.decode(), url
