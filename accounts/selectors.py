@@ -11,14 +11,13 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import AccountEvent, ApiToken, RecoveryCode, SecondFactor, User, credentials_fingerprint
 from motcua.errors import NotFound
-from organization.models import Membership, Role
-from organization.selectors import user_scope
+from organization.models import Membership
+from organization.selectors import ADMIN_ROLES, account_refusal, admin_reach
 
 # The secret printed by ``load_demo`` and README for the demo's staff: public, so accepted only in demo
 # mode (``MOTCUA_DEMO``); anywhere else a factor with it counts as no factor and the person enrols anew.
 DEMO_OTP_SECRET = "MOTCUADEMOHUNGYENMOTCUADEMOHUNGY"
 
-ADMIN_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN})
 
 
 def is_privileged(user: User | AnonymousUser) -> bool:
@@ -85,27 +84,13 @@ def administers_logins(actor: User | AnonymousUser) -> bool:
 
 
 def can_administer_login(actor: User, target: User) -> bool:
-    """A higher administrator of ``target``: a superuser over everyone else; a province administrator
-    over the staff of his province (agency administrators included, other province administrators
-    not); an agency administrator over the ordinary staff of his agency and its divisions. Every active
-    role of the target must be within the actor's reach, since a reset opens all of the person's roles;
-    people with Django admin access (``is_staff``) answer to a superuser only."""
+    """A higher administrator of ``target``: the one rule of who manages whose account
+    (``organization.selectors.account_refusal``: a superuser over everyone else, a province
+    administrator over the staff of his province below his rank, an agency administrator over the
+    ordinary staff of his agency). Nobody administers his own login."""
     if not actor.is_active or actor.pk == target.pk:
         return False
-    if actor.is_superuser:
-        return True
-    if target.is_superuser or target.is_staff:
-        return False
-    roles = list(Membership.objects.filter(user=target, is_active=True).values_list("role", "agency_id"))
-    if not roles:
-        return False
-    province_scope = user_scope(actor, [Role.PROVINCE_ADMIN])
-    agency_scope = user_scope(actor, [Role.AGENCY_ADMIN])
-    return all(
-        (province_scope.allows(agency) and role != Role.PROVINCE_ADMIN)
-        or (agency_scope.allows(agency) and role not in ADMIN_ROLES)
-        for role, agency in roles
-    )
+    return account_refusal(admin_reach(actor), target) is None
 
 
 def administered_login(*, actor: User, username: str) -> User:

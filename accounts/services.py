@@ -1,9 +1,12 @@
-"""Writes for accounts: logins (password, second factor), passwords, API tokens, recovery codes, and the
-revocation of every credential a person holds.
+"""Writes for accounts: logins (password, second factor), passwords, API tokens, recovery codes, the
+revocation of every credential a person holds, and accounts' own fields.
 
 Logins are throttled by ``accounts.login_guard`` (per account and per client address, shared by every
 app server). Staff and administrators (``selectors.is_privileged``) complete a login with a second
 factor: a TOTP code (``accounts.totp``) or a one-time recovery code.
+
+Who may change whose account is decided in ``organization.selectors`` (``account_refusal``,
+``password_refusal``): rights come from roles, and nobody manages an account of his own rank or above.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -35,8 +40,10 @@ from accounts.models import (
 )
 from accounts.passwords import password_problems
 from accounts.selectors import can_administer_login, is_privileged, second_factor_of, token_is_active
-from motcua.errors import DomainError, NotFound
+from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.ratelimit import client_address
+from motcua.text import nfc
+from organization.selectors import account_refusal, admin_reach, password_refusal
 
 TOKEN_PREFIX = "mc_"
 RECOVERY_CODE_COUNT = 10
@@ -306,23 +313,28 @@ def password_change(*, request: HttpRequest | None, user: User, old_password: st
 
 
 @transaction.atomic
-def password_set(*, actor: User | None, user: User, password: str, address: str = "") -> None:
-    """Set ``user``'s password: by the person (``actor`` is ``user``; their current password checked by
-    the caller), a higher administrator, or ``manage.py`` (None). The rules of ``accounts.passwords``
-    apply; every session and API token of the person ends."""
-    if actor is not None and actor.pk != user.pk and not can_administer_login(actor, user):
-        raise NotFound(NOT_ADMINISTERED)
-    if user.check_password(password):
-        raise DomainError(
-            "same_password",
-            gettext_noop("Mật khẩu mới phải khác mật khẩu hiện tại."),
-            fields={"new_password": [gettext_noop("Phải khác mật khẩu hiện tại.")]},
-        )
-    if problems := password_problems(user=user, password=password):
-        raise DomainError(
-            "weak_password", gettext_noop("Mật khẩu chưa đạt yêu cầu."), fields={"new_password": problems}
-        )
-    user.set_password(password)
+def password_set(*, actor: User | None, user: User, password: str | None, address: str = "") -> None:
+    """Set ``user``'s password — the one place a password changes after the account is created: by the
+    person (``actor`` is ``user``; their current password checked by ``password_change``), by whoever
+    ``organization.selectors.password_refusal`` allows (another administrator's: a superuser only), or by
+    ``manage.py`` (None). ``None`` turns password logins off. The rules of ``accounts.passwords`` apply;
+    every session and API token of the person ends."""
+    if actor is not None and actor.pk != user.pk and (why := password_refusal(admin_reach(actor), user)):
+        raise Forbidden(why)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if user.check_password(password):
+            raise DomainError(
+                "same_password",
+                gettext_noop("Mật khẩu mới phải khác mật khẩu hiện tại."),
+                fields={"new_password": [gettext_noop("Phải khác mật khẩu hiện tại.")]},
+            )
+        if problems := password_problems(user=user, password=password):
+            raise DomainError(
+                "weak_password", gettext_noop("Mật khẩu chưa đạt yêu cầu."), fields={"new_password": problems}
+            )
+        user.set_password(password)
     user.save(update_fields=["password"])
     _revoke_credentials(user)
     kind = AccountEvent.Kind.PASSWORD_CHANGED if actor == user else AccountEvent.Kind.PASSWORD_SET
@@ -426,3 +438,139 @@ def token_revoke_own(*, user: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def _password_errors(password: str, user: User) -> DomainError | None:
+    if problems := password_problems(user=user, password=password):
+        return DomainError(
+            "weak_password", gettext_noop("Mật khẩu chưa đạt yêu cầu."), fields={"password": problems}
+        )
+    return None
+
+
+def _username_taken(username: str, user: User | None = None) -> DomainError | None:
+    taken = User.objects.filter(username__iexact=username)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        return DomainError(
+            "username_taken",
+            "Tên đăng nhập đã được sử dụng.",
+            status=409,
+            fields={"username": ["Đã tồn tại."]},
+        )
+    return None
+
+
+@transaction.atomic
+def user_create(*, actor: User, username: str, password: str, full_name: str = "", email: str = "") -> User:
+    """An account without any role (for a superuser to make an administrator of, or a citizen's).
+    Administrators create staff accounts with ``organization.services.staff_user_create``, which gives
+    the first role in the same step."""
+    if not actor.is_superuser:
+        raise Forbidden("Chỉ quản trị hệ thống mới tạo được tài khoản không thuộc cơ quan nào.")
+    username = username.strip()
+    if not username:
+        raise DomainError("username_required", "Cần tên đăng nhập.", fields={"username": ["Bắt buộc nhập."]})
+    if error := _username_taken(username):
+        raise error
+    user = User(username=username, full_name=nfc(full_name).strip(), email=email.strip())
+    if error := _password_errors(password, user):
+        raise error
+    user.set_password(password)
+    user.save()
+    return user
+
+
+# What an account's owner may change himself; the rest of the account is managed by others.
+OWN_FIELDS = frozenset({"full_name", "first_name", "last_name", "email", "phone"})
+SUPERUSER_FIELDS = frozenset({"username", "is_superuser"})
+
+
+def user_update_refusal(*, actor: User, user: User, fields: set[str]) -> str | None:
+    """Why ``actor`` may not change these ``fields`` of ``user``'s account, or None."""
+    if not fields:
+        return None
+    if user.pk == actor.pk:
+        if fields <= OWN_FIELDS or (actor.is_superuser and fields <= OWN_FIELDS | {"username"}):
+            return None
+        return "Bạn không thể tự cấp, bỏ quyền hay khóa tài khoản của chính mình."
+    if fields & SUPERUSER_FIELDS and not actor.is_superuser:
+        return "Chỉ quản trị hệ thống mới được đổi tên đăng nhập hoặc cấp, bỏ quyền quản trị hệ thống."
+    return account_refusal(admin_reach(actor), user)
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    username: str | None = None,
+    full_name: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    is_active: bool | None = None,
+    is_superuser: bool | None = None,
+) -> User:
+    """Change an account's own fields (None: unchanged). Roles are changed with the membership services,
+    the password with ``password_set`` / ``password_change``."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    wanted: dict[str, object] = {
+        "username": username.strip() if username is not None else None,
+        "full_name": nfc(full_name).strip() if full_name is not None else None,
+        "first_name": nfc(first_name).strip() if first_name is not None else None,
+        "last_name": nfc(last_name).strip() if last_name is not None else None,
+        "email": email.strip() if email is not None else None,
+        "phone": phone.strip() if phone is not None else None,
+        "is_active": is_active,
+        "is_superuser": is_superuser,
+    }
+    changes = {
+        name: value for name, value in wanted.items() if value is not None and value != getattr(user, name)
+    }
+    if why := user_update_refusal(actor=actor, user=user, fields=set(changes)):
+        raise Forbidden(why)
+    if "username" in changes:
+        if not changes["username"]:
+            raise DomainError(
+                "username_required", "Cần tên đăng nhập.", fields={"username": ["Bắt buộc nhập."]}
+            )
+        if error := _username_taken(str(changes["username"]), user):
+            raise error
+    if changes.get("email"):
+        try:
+            validate_email(str(changes["email"]))
+        except ValidationError as exc:
+            raise DomainError(
+                "invalid_email", "Thư điện tử không hợp lệ.", fields={"email": list(exc.messages)}
+            ) from exc
+    if not changes:
+        return user
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(changes))
+    if changes.get("is_active") is False:
+        # A deactivated person's sessions and tokens end for good (reactivating does not revive them).
+        _revoke_credentials(user)
+        _event(user=user, kind=AccountEvent.Kind.DEACTIVATED, actor=actor)
+    return user
+
+
+def user_set_password(
+    *,
+    actor: User | None,
+    user: User,
+    password: str | None,
+    old_password: str | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """The admin's way to a password: one's own with the current one (``password_change``), another
+    person's by the authority ``password_set`` checks; ``None`` turns password logins off."""
+    if actor is not None and actor.pk == user.pk:
+        if password is None:
+            raise Forbidden(gettext_noop("Bạn không thể tắt đăng nhập bằng mật khẩu của chính mình."))
+        password_change(request=request, user=user, old_password=old_password or "", new_password=password)
+    else:
+        password_set(actor=actor, user=user, password=password, address=_address(request))

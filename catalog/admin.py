@@ -28,6 +28,7 @@ from catalog.models import (
     Workflow,
     WorkflowStep,
 )
+from motcua.admin_policy import PolicyAdmin, PolicyStackedInline, PolicyTabularInline
 from motcua.errors import DomainError
 from motcua.history_admin import HistoryAdmin
 
@@ -38,7 +39,7 @@ class ProcedureFieldAdmin(HistoryAdmin):
     search_fields = ("name", "code")
 
 
-class VersionLinkInline(admin.TabularInline):
+class VersionLinkInline(PolicyTabularInline):
     model = ProcedureVersion
     fields = ("link", "status", "effective_from", "effective_to", "source", "change_note", "created_at")
     readonly_fields = fields
@@ -57,7 +58,7 @@ class VersionLinkInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(PolicyAdmin):
     list_display = ("code", "shown_name", "in_force", "latest_number")
     search_fields = ("code", "search_text")
     list_select_related = ("current_version", "latest_version")
@@ -77,9 +78,6 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.display(description=_("phiên bản mới nhất"))
     def latest_number(self, obj: Procedure) -> int | None:
         return obj.latest_version.number if obj.latest_version else None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("catalog.add_procedure")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return (
@@ -106,7 +104,7 @@ class ProcedureAdmin(admin.ModelAdmin):
                 )
 
 
-class DraftOnlyInline(admin.StackedInline):
+class DraftOnlyInline(PolicyStackedInline):
     extra = 0
 
     def _editable(self, obj: ProcedureVersion | None) -> bool:
@@ -289,7 +287,7 @@ class ProcedureVersionAdmin(HistoryAdmin):
         services.procedure_refresh_search(obj.procedure)
 
 
-class PublicationItemInline(admin.TabularInline):
+class PublicationItemInline(PolicyTabularInline):
     model = PublicationItem
     extra = 1
     autocomplete_fields = ["procedure", "version", "replaces"]
@@ -340,14 +338,14 @@ class PublicationDecisionAdmin(HistoryAdmin):
 
 
 @admin.register(ProcedureCase)
-class ProcedureCaseAdmin(admin.ModelAdmin):
+class ProcedureCaseAdmin(PolicyAdmin):
     search_fields = ("name", "version__procedure__code")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return False
 
 
-class StepInline(admin.TabularInline):
+class StepInline(PolicyTabularInline):
     model = WorkflowStep
     extra = 0
     fields = (

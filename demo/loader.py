@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts import services as account_services
@@ -165,10 +165,10 @@ def create_workflows() -> int:
     return created
 
 
-def _user(username: str, full_name: str, *, staff: bool = False, superuser: bool = False) -> User:
+def _user(username: str, full_name: str, *, superuser: bool = False) -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"full_name": full_name, "is_staff": staff or superuser, "is_superuser": superuser},
+        defaults={"full_name": full_name, "is_staff": superuser, "is_superuser": superuser},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -176,13 +176,9 @@ def _user(username: str, full_name: str, *, staff: bool = False, superuser: bool
     return user
 
 
-def _province_admin_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Quản trị cấp tỉnh")
-    perms = Permission.objects.filter(
-        content_type__app_label__in=["catalog", "organization", "worktime", "accounts"]
-    )
-    group.permissions.set(perms)
-    return group
+# Earlier demos gave the province administrator this group of Django permissions; rights in the admin
+# now come from roles (motcua/admin_policy.py), and the group would only mislead.
+LEGACY_DEMO_GROUP = "Quản trị cấp tỉnh"
 
 
 def create_logins() -> list[DemoLogin]:
@@ -199,24 +195,25 @@ def create_logins() -> list[DemoLogin]:
     b_committee = Agency.objects.get(code=commune_committee_code(COMMUNE_B))
     b_centre = Agency.objects.get(code=commune_centre_code(COMMUNE_B))
     staff = [
-        ("qt.tinh", "Nguyễn Văn Quản", office, Role.PROVINCE_ADMIN, True),
-        ("kiemsoat", "Trần Thị Kiểm", office, Role.MONITOR, False),
-        ("motcua.tinh", "Lê Thị Tiếp", centre, Role.ONE_STOP_OFFICER, False),
-        ("chuyenvien.stp", "Phạm Văn Thẩm", justice, Role.SPECIALIST, False),
-        ("lanhdao.stp", "Hoàng Văn Duyệt", justice, Role.LEADER, False),
-        ("motcua.phohien", "Đỗ Thị Nhận", a_centre, Role.ONE_STOP_OFFICER, False),
-        ("chuyenvien.phohien", "Vũ Văn Xử", a_committee, Role.SPECIALIST, False),
-        ("lanhdao.phohien", "Bùi Văn Ký", a_committee, Role.LEADER, False),
-        ("vanthu.phohien", "Ngô Thị Sổ", a_committee, Role.CLERK, False),
-        ("qt.phohien", "Đinh Văn Trị", a_committee, Role.AGENCY_ADMIN, False),
-        ("motcua.tanhung", "Lý Thị Hưng", b_centre, Role.ONE_STOP_OFFICER, False),
-        ("chuyenvien.tanhung", "Mai Văn Tân", b_committee, Role.SPECIALIST, False),
+        ("qt.tinh", "Nguyễn Văn Quản", office, Role.PROVINCE_ADMIN),
+        ("kiemsoat", "Trần Thị Kiểm", office, Role.MONITOR),
+        ("motcua.tinh", "Lê Thị Tiếp", centre, Role.ONE_STOP_OFFICER),
+        ("chuyenvien.stp", "Phạm Văn Thẩm", justice, Role.SPECIALIST),
+        ("lanhdao.stp", "Hoàng Văn Duyệt", justice, Role.LEADER),
+        ("motcua.phohien", "Đỗ Thị Nhận", a_centre, Role.ONE_STOP_OFFICER),
+        ("chuyenvien.phohien", "Vũ Văn Xử", a_committee, Role.SPECIALIST),
+        ("lanhdao.phohien", "Bùi Văn Ký", a_committee, Role.LEADER),
+        ("vanthu.phohien", "Ngô Thị Sổ", a_committee, Role.CLERK),
+        ("qt.phohien", "Đinh Văn Trị", a_committee, Role.AGENCY_ADMIN),
+        ("motcua.tanhung", "Lý Thị Hưng", b_centre, Role.ONE_STOP_OFFICER),
+        ("chuyenvien.tanhung", "Mai Văn Tân", b_committee, Role.SPECIALIST),
     ]
-    group = _province_admin_group()
-    for username, full_name, agency, role, is_staff in staff:
-        user = _user(username, full_name, staff=is_staff)
-        if is_staff:
-            user.groups.add(group)
+    Group.objects.filter(name=LEGACY_DEMO_GROUP).delete()
+    # Their admin rights come from their roles alone (qt.tinh: province admin, qt.phohien: agency
+    # admin); a database of an earlier demo had qt.tinh marked staff, which now means nothing.
+    User.objects.filter(username__in=[row[0] for row in staff]).update(is_staff=False)
+    for username, full_name, agency, role in staff:
+        user = _user(username, full_name)
         membership_grant(actor=None, agency=agency, user=user, role=role)
         logins.append(DemoLogin(username, str(Role(role).label), agency.name))
     _enrol_demo_staff([login.username for login in logins])

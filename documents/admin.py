@@ -16,9 +16,10 @@ from documents.models import (
     StoredFile,
     VaultItem,
 )
+from motcua.admin_policy import PolicyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PolicyAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -67,7 +68,7 @@ class CertifiedCopyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SigningCredential)
-class SigningCredentialAdmin(admin.ModelAdmin):
+class SigningCredentialAdmin(PolicyAdmin):
     list_display = ("agency", "subject", "serial", "not_after", "demo")
     list_filter = ("demo",)
     readonly_fields = ("subject", "serial", "not_after", "created_at")

@@ -8,9 +8,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from dossiers.models import Consultation, Dossier, DossierEvent, DossierStep, Handover
+from motcua.admin_policy import PolicyAdmin, PolicyTabularInline
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PolicyTabularInline):
     extra = 0
     can_delete = False
 
@@ -53,7 +54,7 @@ class ConsultationInline(ReadOnlyInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(PolicyAdmin):
     list_display = (
         "code",
         "procedure",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from kiosk.models import Counter, QueueTicket
+from motcua.admin_policy import PolicyAdmin
 from motcua.history_admin import HistoryAdmin
 
 
@@ -16,7 +17,7 @@ class CounterAdmin(HistoryAdmin):
 
 
 @admin.register(QueueTicket)
-class QueueTicketAdmin(admin.ModelAdmin):
+class QueueTicketAdmin(PolicyAdmin):
     """Tickets are issued and called only through the kiosk; the admin shows them."""
 
     list_display = ("day", "centre", "line_name", "number", "status", "issued_at", "counter", "finished_at")

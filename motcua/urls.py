@@ -11,10 +11,6 @@ from django.views.i18n import set_language
 from motcua.access import public
 from motcua.api import api
 
-admin.site.site_header = "Quản trị hệ thống giải quyết thủ tục hành chính"
-admin.site.site_title = "Quản trị motcua"
-admin.site.index_title = "Danh mục và cấu hình"
-
 
 @public
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
-from motcua.errors import NotFound
+from accounts.models import Applicant, User
+from motcua.errors import DomainError, Forbidden, NotFound
 from motcua.text import fold
 from organization.models import Agency, Membership, Role
 
@@ -50,8 +51,22 @@ class Scope:
     def filter(self, queryset: QuerySet, field: str = "pk") -> QuerySet:
         return queryset if self.everything else queryset.filter(**{f"{field}__in": self.agency_ids})
 
+    def __or__(self, other: Scope) -> Scope:
+        if self.everything or other.everything:
+            return Scope(everything=True, agency_ids=frozenset())
+        agency_ids = self.agency_ids | other.agency_ids
+        province_ids = self.province_ids | other.province_ids
+        whole = (self.agency_ids - self.local_ids) | (other.agency_ids - other.local_ids)
+        return Scope(
+            everything=False,
+            agency_ids=agency_ids,
+            province_ids=province_ids,
+            local_ids=frozenset(agency_ids - whole),
+        )
+
 
 NOTHING = Scope(everything=False, agency_ids=frozenset())
+EVERYTHING = Scope(everything=True, agency_ids=frozenset())
 
 
 def agency_subtree(root_ids: Iterable[int]) -> set[int]:
@@ -139,3 +154,179 @@ def agency_members(*, user: User, agency_code: str) -> QuerySet[Membership]:
         .select_related("user", "agency")
         .order_by("user__username", "role")
     )
+
+
+# --- Administrative authority: who may manage which accounts and roles (docs/adr/0007) ---------------
+
+
+class Authority(IntEnum):
+    """How far someone's administrative roles reach over an agency or over another person's account."""
+
+    NONE = 0
+    AGENCY = 1  # agency administrator: his agency and the agencies below it
+    PROVINCE = 2  # province administrator: every agency of his province
+    SYSTEM = 3  # superuser
+
+
+# The authority a role gives its holder over the province: nobody manages a holder of a rank equal to
+# or above his own, and granting or revoking a role needs one level above its rank, so nobody appoints
+# a peer. The monitor is no administrator but reads every dossier of the province: an agency
+# administrator who could reset a monitor's password would read the whole province through him.
+ROLE_RANK: dict[str, Authority] = {
+    Role.PROVINCE_ADMIN: Authority.PROVINCE,
+    Role.AGENCY_ADMIN: Authority.AGENCY,
+    Role.MONITOR: Authority.AGENCY,
+}
+# Roles that make their holder an administrator (the admin site opens for them).
+ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.AGENCY_ADMIN})
+
+_GRANT_REFUSALS = {
+    Authority.PROVINCE: "Chỉ quản trị hệ thống mới được giao hoặc thu hồi vai trò Quản trị tỉnh.",
+    Authority.AGENCY: "Chỉ quản trị cấp tỉnh mới được giao hoặc thu hồi vai trò này.",
+}
+
+
+def role_rank(role: str) -> Authority:
+    return ROLE_RANK.get(role, Authority.NONE)
+
+
+@dataclass(frozen=True)
+class AdminReach:
+    """Where a person's administrative roles reach: computed once per request by the admin."""
+
+    user_id: int | None
+    superuser: bool
+    province: Scope  # through active province-admin memberships
+    agency: Scope  # through active agency-admin memberships
+
+    @property
+    def top(self) -> Authority:
+        """The highest authority held anywhere: what the admin offers at all."""
+        if self.superuser:
+            return Authority.SYSTEM
+        if self.province.agency_ids:
+            return Authority.PROVINCE
+        if self.agency.agency_ids:
+            return Authority.AGENCY
+        return Authority.NONE
+
+    def at(self, agency: Agency | int) -> Authority:
+        """The authority held over one agency."""
+        if self.superuser:
+            return Authority.SYSTEM
+        if self.province.allows(agency):
+            return Authority.PROVINCE
+        if self.agency.allows(agency):
+            return Authority.AGENCY
+        return Authority.NONE
+
+    def scope(self, at_least: Authority) -> Scope:
+        """The agencies over which this person holds at least ``at_least``."""
+        if self.superuser:
+            return EVERYTHING
+        if at_least >= Authority.SYSTEM:
+            return NOTHING
+        if at_least == Authority.PROVINCE:
+            return self.province
+        return self.province | self.agency
+
+
+# System loaders (``actor=None`` in the services) act with every authority.
+SYSTEM_REACH = AdminReach(user_id=None, superuser=True, province=EVERYTHING, agency=EVERYTHING)
+
+
+def admin_reach(user: User | AnonymousUser) -> AdminReach:
+    if not user.is_authenticated or not user.is_active:
+        return AdminReach(user_id=None, superuser=False, province=NOTHING, agency=NOTHING)
+    if user.is_superuser:
+        return AdminReach(user_id=user.pk, superuser=True, province=EVERYTHING, agency=EVERYTHING)
+    held = set(
+        Membership.objects.filter(
+            user=user, is_active=True, agency__is_active=True, role__in=list(ADMIN_ROLES)
+        ).values_list("role", flat=True)
+    )
+    # Most people hold no administrator role: one query says so, the admin and its link stay shut.
+    return AdminReach(
+        user_id=user.pk,
+        superuser=False,
+        province=user_scope(user, [Role.PROVINCE_ADMIN]) if Role.PROVINCE_ADMIN in held else NOTHING,
+        agency=user_scope(user, [Role.AGENCY_ADMIN]) if Role.AGENCY_ADMIN in held else NOTHING,
+    )
+
+
+def account_rank(user: User) -> Authority:
+    """What managing this account takes: the rank of its highest role, active or not (a revoked
+    role can be restored by its own administrator, so it still counts), SYSTEM for a superuser."""
+    if user.is_superuser:
+        return Authority.SYSTEM
+    roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    return max((role_rank(role) for role in roles), default=Authority.NONE)
+
+
+def account_refusal(reach: AdminReach, user: User) -> str | None:
+    """Why ``reach`` may not manage another person's account (profile, activity, roles), or None."""
+    if reach.superuser:
+        return None
+    if user.is_superuser:
+        return "Chỉ quản trị hệ thống mới quản lý được tài khoản quản trị hệ thống."
+    if Applicant.objects.filter(user_id=user.pk).exists():
+        return "Đây là tài khoản của người nộp hồ sơ: chỉ quản trị hệ thống mới quản lý được."
+    agency_ids = set(Membership.objects.filter(user_id=user.pk).values_list("agency_id", flat=True))
+    if not agency_ids:
+        return "Tài khoản này chưa có vai trò ở cơ quan nào: chỉ quản trị hệ thống mới quản lý được."
+    authority = min(reach.at(agency_id) for agency_id in agency_ids)
+    if authority == Authority.NONE:
+        return "Người này còn có vai trò ở cơ quan ngoài phạm vi quản lý của bạn."
+    if account_rank(user) >= authority:
+        return "Người này giữ vai trò quản trị hoặc kiểm soát ngang hoặc cao hơn quyền của bạn."
+    return None
+
+
+def password_refusal(reach: AdminReach, user: User) -> str | None:
+    """Why ``reach`` may not set ``user``'s password, or None. One's own password is changed with the
+    current one (the admin's "change password" page), never set by this route."""
+    if user.pk == reach.user_id:
+        return "Hãy đổi mật khẩu của chính bạn ở trang “Đổi mật khẩu” (cần mật khẩu hiện tại)."
+    if reach.superuser:
+        return None
+    if why := account_refusal(reach, user):
+        return why
+    if Membership.objects.filter(user_id=user.pk, role__in=list(ADMIN_ROLES)).exists():
+        return "Chỉ quản trị hệ thống mới được đặt mật khẩu của người quản trị khác."
+    return None
+
+
+def membership_refusal(
+    reach: AdminReach, *, user: User, agency: Agency, role: str, new_account: bool = False
+) -> DomainError | None:
+    """Why ``reach`` may not give ``user`` the ``role`` in ``agency`` or take it away, or None.
+
+    The same rule for both directions: the agency within reach, the role below the actor's authority
+    there, the account his to manage (a brand-new account created in the same action is).
+    """
+    if role not in Role.values:
+        return DomainError(
+            "invalid_role", f"Vai trò không hợp lệ: {role}.", fields={"role": ["Không hợp lệ."]}
+        )
+    if reach.superuser:
+        return None
+    authority = reach.at(agency)
+    if authority == Authority.NONE:
+        return NotFound("Không tìm thấy cơ quan.")
+    if user.pk is not None and user.pk == reach.user_id:
+        return Forbidden("Bạn không thể tự giao hoặc thu hồi vai trò của chính mình.")
+    if authority <= role_rank(role):
+        return Forbidden(_GRANT_REFUSALS[role_rank(role)])
+    if not new_account and (why := account_refusal(reach, user)):
+        return Forbidden(why)
+    return None
+
+
+def visible_users(reach: AdminReach) -> QuerySet[User]:
+    """The accounts an administrator sees: the people with a role in an agency within his reach."""
+    users = User.objects.all()
+    if reach.superuser:
+        return users
+    scope = reach.scope(Authority.AGENCY)
+    members = Membership.objects.filter(agency_id__in=scope.agency_ids).values("user_id")
+    return users.filter(pk__in=members)

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from motcua.admin_policy import PolicyAdmin
 from outbox.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(PolicyAdmin):
     list_display = ("topic", "dossier_code", "created_at", "attempts", "delivered_at")
     list_filter = ("topic", ("delivered_at", admin.EmptyFieldListFilter))
     search_fields = ("dossier_code", "key")

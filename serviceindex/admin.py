@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from motcua.admin_policy import PolicyAdmin, PolicyTabularInline
 from motcua.history_admin import HistoryAdmin
 from serviceindex.models import IndexPublication, Indicator, Methodology
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(PolicyTabularInline):
     model = Indicator
     fields = (
         "position",
@@ -45,7 +46,7 @@ class IndicatorAdmin(HistoryAdmin):
 
 
 @admin.register(IndexPublication)
-class IndexPublicationAdmin(admin.ModelAdmin):
+class IndexPublicationAdmin(PolicyAdmin):
     """Published months are never edited: the frozen table is what the public saw."""
 
     list_display = ("month", "methodology", "frozen_at", "frozen_by")

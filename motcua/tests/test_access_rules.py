@@ -37,7 +37,7 @@ def test_every_web_view_declares_its_access():
     undeclared = []
     for route, callback in _walk(get_resolver().url_patterns):
         if route.startswith(("quan-tri/", "api/v1/")):
-            continue  # the admin checks staff itself; the API is checked below
+            continue  # the admin applies motcua/admin_policy.py itself; the API is checked below
         view = getattr(callback, "view_class", None) or callback
         if getattr(callback, "access", None) is None and getattr(view, "access", None) is None:
             undeclared.append(route)
@@ -55,7 +55,12 @@ def test_every_api_operation_needs_login_unless_listed_public():
     assert found_public == PUBLIC_API
 
 
-def test_admin_requires_staff(client, officer_a):
-    assert client.get("/quan-tri/").status_code == 302
+def test_admin_requires_an_administrator_role(client, officer_a):
+    """Anonymous visitors go to the site's login; an officer without an administrator role is refused
+    (the persona-by-persona walk is web/tests/test_admin_access.py)."""
+    response = client.get("/quan-tri/")
+    assert response.status_code == 302 and response["Location"] == "/dang-nhap/?next=/quan-tri/"
     client.force_login(officer_a)
-    assert client.get("/quan-tri/").status_code == 302
+    response = client.get("/quan-tri/")
+    assert response.status_code == 403
+    assert "Tài khoản của bạn không có vai trò quản trị." in response.content.decode()

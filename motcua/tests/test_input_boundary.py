@@ -15,6 +15,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo.loader import DEMO_PASSWORD
 from motcua.input_text import MAX_JSON_DEPTH, BadText, check_json, form_pairs, parse_json
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_invalid_utf8_body_is_refused(client):
 
 
 def test_form_posts_are_checked_before_any_view(client):
-    response = client.post("/dang-nhap/", {"username": "congdan\x00", "password": "Motcua@2026"})
+    response = client.post("/dang-nhap/", {"username": "congdan\x00", "password": DEMO_PASSWORD})
     assert response.status_code == 400 and "username" in response.content.decode()
     response = client.post(
         "/dang-nhap/", "username=congdan%FF&password=x", content_type="application/x-www-form-urlencoded"
@@ -217,7 +218,7 @@ def test_line_breaks_in_a_redirect_target_are_no_server_error(client, citizen):
     # A line break is text in a query value, but never reaches a Location header.
     response = client.post(
         "/dang-nhap/?next=/thu-tuc/%0D%0ASet-Cookie:%20x=1",
-        {"username": "congdan", "password": "Motcua@2026"},
+        {"username": "congdan", "password": DEMO_PASSWORD},
     )
     assert response.status_code == 302 and "\n" not in response["Location"]
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/thu-tuc/\r\nX: y"})
