@@ -19,7 +19,6 @@ from organization.selectors import ADMIN_ROLES, account_refusal, admin_reach
 DEMO_OTP_SECRET = "MOTCUADEMOHUNGYENMOTCUADEMOHUNGY"
 
 
-
 def is_privileged(user: User | AnonymousUser) -> bool:
     """Staff and administrators: anyone with an active role in an agency, Django staff, superusers.
     They log in with a second factor and need the stronger password (``accounts.passwords``)."""

@@ -565,12 +565,14 @@ def user_set_password(
     password: str | None,
     old_password: str | None = None,
     request: HttpRequest | None = None,
-) -> None:
+) -> User:
     """The admin's way to a password: one's own with the current one (``password_change``), another
-    person's by the authority ``password_set`` checks; ``None`` turns password logins off."""
+    person's by the authority ``password_set`` checks; ``None`` turns password logins off. Returns the
+    account as saved (new password hash and security stamp, for the session to keep up)."""
     if actor is not None and actor.pk == user.pk:
         if password is None:
             raise Forbidden(gettext_noop("Bạn không thể tắt đăng nhập bằng mật khẩu của chính mình."))
         password_change(request=request, user=user, old_password=old_password or "", new_password=password)
     else:
         password_set(actor=actor, user=user, password=password, address=_address(request))
+    return user
