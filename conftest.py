@@ -44,6 +44,19 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         load_reference_data()
 
 
+@pytest.fixture(scope="module")
+def reference_data_kept(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Put the shared reference data back after the flush that ends a transactional test of the module,
+    if it was there before (a module fixture is torn down after the test's flush; a function-scoped one
+    could reload before it)."""
+    with django_db_blocker.unblock():
+        present = User.objects.filter(username="admin").exists()
+    yield
+    if present:
+        with django_db_blocker.unblock():
+            load_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()

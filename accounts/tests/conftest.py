@@ -46,20 +46,3 @@ def backend(request: pytest.FixtureRequest) -> Any:
         if request.param:
             ratelimit._redis().flushdb()
         ratelimit._redis_client = None
-
-
-@pytest.fixture(scope="module")
-def reference_data_kept(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """Put the shared reference data back after the flush that ends a transactional test of the module,
-    if it was there before (a module fixture is torn down after the test's flush; a function-scoped one
-    would reload before it)."""
-    from accounts.models import User
-
-    with django_db_blocker.unblock():
-        present = User.objects.filter(username="admin").exists()
-    yield
-    if present:
-        from conftest import load_reference_data
-
-        with django_db_blocker.unblock():
-            load_reference_data()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,17 +23,7 @@ PER_THREAD = 5
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-@pytest.fixture
-def reference_data_after_flush(django_db_blocker: Any) -> Any:
-    """A transactional test empties the database when it ends; put the shared reference data back."""
-    yield
-    from conftest import load_reference_data
-
-    with django_db_blocker.unblock():
-        load_reference_data()
-
-
-@pytest.mark.usefixtures("reference_data_after_flush")
+@pytest.mark.usefixtures("reference_data_kept")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_receptions_get_consecutive_unique_codes() -> None:
     centre = Agency.objects.get(code="001.00.11953.H31")

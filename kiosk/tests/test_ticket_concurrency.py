@@ -26,21 +26,6 @@ PER_THREAD = 5
 AT = vn(2026, 3, 2, 8, 0)
 
 
-@pytest.fixture(scope="module")
-def reference_data_kept(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """Put the shared reference data back after the flush that ends this module's transactional test,
-    if it was there before. (A module fixture is torn down after the test's flush; a function-scoped
-    one would reload before it.)"""
-    with django_db_blocker.unblock():
-        present = Agency.objects.filter(code="001.00.11953.H31").exists()
-    yield
-    if present:
-        from conftest import load_reference_data
-
-        with django_db_blocker.unblock():
-            load_reference_data()
-
-
 @pytest.fixture
 def own_centre(transactional_db: Any) -> tuple[Agency, User]:
     """A centre and an officer of the test's own: transactional tests run after all others, and an

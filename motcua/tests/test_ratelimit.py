@@ -71,6 +71,7 @@ def test_retry_after_is_the_rest_of_the_window(backend, clock):
     assert 1 <= count.retry_after() <= 60
 
 
+@pytest.mark.usefixtures("reference_data_kept")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_hits_lose_no_increment():
     """Twenty guesses at once from several connections count twenty (the per-process cache or a
