@@ -12,7 +12,6 @@ from functools import update_wrapper
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,25 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from accounts.services import user_set_password
 from motcua.admin_policy import request_reach
 from motcua.errors import DomainError
 from organization.selectors import Authority
-
-
-class OwnPasswordChangeForm(AdminPasswordChangeForm):
-    """The administrator's own password, changed with the current one through the one service that
-    sets passwords."""
-
-    def save(self, commit: bool = True) -> Any:
-        saved = user_set_password(
-            actor=self.user,
-            user=self.user,
-            password=self.cleaned_data["new_password1"],
-            old_password=self.cleaned_data["old_password"],
-        )
-        self.user.password = saved.password  # the session's hash is recomputed from it
-        return saved
 
 
 class MotcuaAdminSite(admin.AdminSite):
@@ -103,12 +86,7 @@ class MotcuaAdminSite(admin.AdminSite):
             return self.refused(request, gettext("Tài khoản của bạn không có vai trò quản trị."))
         return redirect_to_login(request.GET.get("next") or reverse("admin:index", current_app=self.name))
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        from django.contrib.auth.views import PasswordChangeView
-
-        request.current_app = self.name
-        return PasswordChangeView.as_view(
-            form_class=OwnPasswordChangeForm,
-            success_url=reverse("admin:password_change_done", current_app=self.name),
-            extra_context={**self.each_context(request), **(extra_context or {})},
-        )(request)
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One page changes one's own password (``web:password_change``): it checks the current one under
+        the login's throttle and ends one's other sessions and API tokens."""
+        return HttpResponseRedirect(reverse("web:password_change"))

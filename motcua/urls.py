@@ -29,16 +29,9 @@ def admin_login(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse('web:login')}?{query}")
 
 
-@public
-def admin_password_change(request: HttpRequest) -> HttpResponseRedirect:
-    """One page to change one's password, which ends one's other sessions and API tokens."""
-    return HttpResponseRedirect(reverse("web:password_change"))
-
-
 urlpatterns = [
-    # Before the admin's own URLs, which they replace.
+    # Before the admin's own URLs, which it replaces.
     path("quan-tri/login/", admin_login, name="admin_login"),
-    path("quan-tri/password_change/", admin_password_change, name="admin_password_change"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -282,13 +282,13 @@ def test_account_updates():
 
 def test_passwords_are_set_in_one_place():
     tinh, tri = user("qt.tinh"), user("qt.phohien")
-    with pytest.raises(Forbidden, match="Mật khẩu hiện tại không đúng"):
+    with pytest.raises(DomainError, match="Mật khẩu hiện tại không đúng"):
         user_set_password(actor=tri, user=tri, password="Mot-mat-khau-dai-9")
     with pytest.raises(Forbidden, match="người quản trị khác"):
         user_set_password(actor=tinh, user=tri, password="Mot-mat-khau-dai-9")
     with pytest.raises(Forbidden):
         user_set_password(actor=tri, user=user("kiemsoat"), password="Mot-mat-khau-dai-9")
-    with pytest.raises(DomainError, match="chưa đủ mạnh"):
+    with pytest.raises(DomainError, match="Mật khẩu chưa đạt yêu cầu"):
         user_set_password(actor=tinh, user=user("kiemsoat"), password="123")
     assert user("kiemsoat").check_password(DEMO_PASSWORD)
     user_set_password(actor=tri, user=tri, password="Mot-mat-khau-dai-9", old_password=DEMO_PASSWORD)
