@@ -86,7 +86,7 @@ class MotcuaAdminSite(admin.AdminSite):
             return self.refused(request, gettext("Tài khoản của bạn không có vai trò quản trị."))
         return redirect_to_login(request.GET.get("next") or reverse("admin:index", current_app=self.name))
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
         """One page changes one's own password (``web:password_change``): it checks the current one under
         the login's throttle and ends one's other sessions and API tokens."""
         return HttpResponseRedirect(reverse("web:password_change"))
