@@ -64,6 +64,7 @@ class World:
     centre_a: str
     committee_a: str
     ticket: str  # a queue ticket of centre A (uuid)
+    line: str  # the kiosk line it was taken on
     counter: int  # a counter number of centre A
     month: str  # a month of the service index (YYYY-MM)
     indicator: str
@@ -200,6 +201,7 @@ def build_world() -> World:
         centre_a=CENTRE_A,
         committee_a=COMMITTEE_A,
         ticket=str(ticket.uuid),
+        line=line.key,
         counter=counter.number,
         month=month,
         indicator=indicator,
