@@ -4,15 +4,15 @@
 Each row names a route (the resolver's pattern, or the OpenAPI operation) and a real URL of it, made
 from a small world of real objects (motcua/tests/access_world.py); each column is a persona:
 
-    AN  anonymous                 OA  motcua.phohien  one-stop officer, commune A
-    SU  admin (superuser)         SA  chuyenvien.phohien  specialist, commune A
-    PA  qt.tinh  province admin   LA  lanhdao.phohien  leader, commune A
-    MO  kiemsoat  monitor         CA  vanthu.phohien  clerk, commune A
-    PO  motcua.tinh  one-stop officer, provincial centre
-    DS  chuyenvien.stp  specialist, Sở Tư pháp       AA  qt.phohien  agency admin, commune A
-    DL  lanhdao.stp  leader, Sở Tư pháp              OB  motcua.tanhung  one-stop officer, commune B
-    CI  congdan  citizen                             SB  chuyenvien.tanhung  specialist, commune B
-    BU  doanhnghiep  business
+    AN  anonymous                                 OA  motcua.phohien      one-stop officer, commune A
+    SU  admin            superuser                SA  chuyenvien.phohien  specialist, commune A
+    PA  qt.tinh          province admin           LA  lanhdao.phohien     leader, commune A
+    MO  kiemsoat         monitor (province)       CA  vanthu.phohien      clerk, commune A
+    PO  motcua.tinh      one-stop officer,        AA  qt.phohien          agency admin, commune A
+                         provincial centre        OB  motcua.tanhung      one-stop officer, commune B
+    DS  chuyenvien.stp   specialist, Sở Tư pháp   SB  chuyenvien.tanhung  specialist, commune B
+    DL  lanhdao.stp      leader, Sở Tư pháp       CI  congdan             citizen (owns commune A's dossiers)
+                                                  BU  doanhnghiep         business
 
 A cell is what the persona gets:
 
@@ -636,6 +636,8 @@ def test_no_stale_rows() -> None:
         assert re.fullmatch(pattern, _url(url, fake).split("?")[0]), (method, url)
     keys = [(m, u) for m, _r, u, _c in [*PAGES, *API]]
     assert len(keys) == len(set(keys))
+    assert set(BODIES) - set(keys) == set()
+    assert {(m, u) for m, u, _code in KNOWN_GAPS} - set(keys) == set()
 
 
 def _field_types() -> dict[str, type]:
