@@ -607,6 +607,40 @@ def test_api(world: World, column: int) -> None:
     assert {k: f"{v} (table: {expected[k]})" for k, v in found.items() if expected[k] != v} == {}
 
 
+# Which of the world's dossiers each persona finds in his list (GET /api/v1/dossiers): the statuses
+# above say who opens one dossier, this says that lists and searches keep to the same rule.
+# d draft (the citizen's), s submitted online, r received, u awaiting a supplement, x resolved — all
+# the citizen's, at commune A — and b a stranger's at commune B.
+LISTED = dict(
+    zip(
+        CODES,
+        # AN SU        PA  MO       PO  DS  DL  OA      SA      LA      CA      AA  OB   SB   CI       BU
+        ("", "dsruxb", "", "sruxb", "", "", "", "srux", "srux", "srux", "srux", "", "b", "b", "dsrux", ""),
+        strict=True,
+    )
+)
+
+
+@pytest.mark.django_db
+def test_lists_keep_to_the_same_rule(world: World) -> None:
+    letters = {
+        world.draft: "d",
+        world.submitted: "s",
+        world.received: "r",
+        world.supplement: "u",
+        world.resolved: "x",
+        world.dossier_b: "b",
+    }
+    found = {}
+    for code, username in zip(CODES[1:], PERSONAS[1:], strict=True):
+        visitor = Visitor(username)
+        response = visitor.client.get("/api/v1/dossiers", {"page_size": 100}, headers=visitor.headers)
+        assert response.status_code == 200, (code, response.content)
+        references = {item["reference"] for item in response.json()["items"]}
+        found[code] = "".join(letter for reference, letter in letters.items() if reference in references)
+    assert found == {code: LISTED[code] for code in CODES[1:]}
+
+
 @pytest.mark.xfail(strict=True, reason="issue 11: the applicant's API view is changed on sec-privacy")
 @pytest.mark.django_db
 def test_known_gaps_are_closed(world: World) -> None:
