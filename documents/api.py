@@ -23,8 +23,8 @@ from motcua.api_errors import errors
 from motcua.errors import DomainError, NotFound
 from motcua.pagination import Page, PageParams, paginate
 from motcua.text import fold
-from organization.models import Agency, Role
-from organization.selectors import user_scope
+from organization.models import Agency
+from organization.selectors import DOSSIER_ROLES, user_scope
 
 router = Router(tags=["Tệp hồ sơ"])
 
@@ -356,7 +356,10 @@ def document_search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
 
 def _reaches(user: User, agency: Agency) -> bool:
     """The agency is in the user's scope, or the user works in a unit inside it (a commune's centre)."""
-    return user_scope(user).allows(agency) or acting_membership(user, agency, set(Role)) is not None
+    # The register names the requesters: the roles that work on dossiers, not the administrators.
+    return user_scope(user, DOSSIER_ROLES).allows(agency) or (
+        acting_membership(user, agency, DOSSIER_ROLES) is not None
+    )
 
 
 class CertifiedCopyOut(Schema):

@@ -12,7 +12,7 @@ from dossiers import forms, selectors
 from motcua.api_errors import errors
 from motcua.errors import DomainError, Forbidden, NotFound
 from organization.models import Agency
-from organization.selectors import user_scope
+from organization.selectors import DOSSIER_ROLES, user_scope
 
 router = Router(tags=["Biểu mẫu"])
 
@@ -66,7 +66,7 @@ class LedgerParams(Schema):
     openapi_extra=_PDF_RESPONSE,
 )
 def ledger(request: HttpRequest, params: Query[LedgerParams]) -> HttpResponse:
-    scope = user_scope(request.user)
+    scope = user_scope(request.user, DOSSIER_ROLES)  # the ledger lists applicants: no administrator
     if not scope.everything and not scope.agency_ids:
         raise Forbidden("Chỉ cán bộ, công chức được xem sổ theo dõi hồ sơ.")
     agency = Agency.objects.select_related("unit", "parent").filter(code=params.agency.strip()).first()

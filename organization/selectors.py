@@ -29,7 +29,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "catalog.manage": frozenset({Role.PROVINCE_ADMIN}),
     "calendar.manage": frozenset({Role.PROVINCE_ADMIN}),
     "staff.view": frozenset(Role),
+    # Administrators manage accounts, roles and settings, not dossiers: their roles open none, nor the
+    # applicants' files and data (ADR 0003). The monitor reads every dossier of the province.
+    "dossiers.view": frozenset(
+        {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.MONITOR}
+    ),
 }
+DOSSIER_ROLES = CAPABILITIES["dossiers.view"]
 
 
 @dataclass(frozen=True)

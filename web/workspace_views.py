@@ -39,7 +39,7 @@ from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
 from motcua.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
-from organization.selectors import PROVINCE_WIDE_ROLES, user_scope
+from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, user_scope
 from web.workspace_actions import Situation, available_actions, component_actions
 from web.workspace_common import acting_user, ancestors, deadline_of, error_page, is_htmx, officer_view
 from web.workspace_forms import InboxFilterForm
@@ -338,7 +338,7 @@ LEDGER_LIMIT = 500
 
 
 def _ledger_agencies(user: User) -> QuerySet[Agency]:
-    scope = user_scope(user)
+    scope = user_scope(user, DOSSIER_ROLES)  # the ledger lists applicants: no administrator
     agencies = Agency.objects.filter(is_active=True)
     if not scope.everything:
         agencies = agencies.filter(pk__in=scope.agency_ids)
