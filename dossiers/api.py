@@ -17,6 +17,7 @@ from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import PROGRESS_LABELS, InboxFilters, progress_at
 from dossiers.transitions import PORTAL_STATUS, Action, allowed_actions
 from dossiers.transitions import Status as DossierStatus
+from motcua import ratelimit
 from motcua.api_errors import errors
 from motcua.errors import DomainError
 from motcua.pagination import Page, PageParams, paginate
@@ -591,10 +592,15 @@ class PublicDossierOut(Schema):
 @public_router.get(
     "/public/dossiers/{code}",
     auth=None,
-    response={200: PublicDossierOut, **errors(404)},
+    response={200: PublicDossierOut, **errors(404, 429)},
     summary="Tra cứu hồ sơ theo mã (không cần đăng nhập, không có thông tin cá nhân)",
 )
 def public_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    ratelimit.throttle_address(
+        ratelimit.PUBLIC_LOOKUP,
+        request,
+        message="Tra cứu quá nhiều lần trong thời gian ngắn từ địa chỉ mạng này. Vui lòng thử lại sau.",
+    )
     dossier = selectors.public_lookup(code)
     return {
         "code": dossier.code,
