@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.models import User
+from audit.services import Kind, record_access
 from documents import certification, digitization, services
 from documents.models import CertifiedCopy, ComponentFile, Digitization, StoredFile, VaultItem
 from dossiers.models import Dossier, DossierComponent
@@ -121,7 +122,8 @@ def component_files(request: HttpRequest, code: str, component_id: int) -> list[
 
 
 def accessible_file(user: User, file_uuid: str) -> StoredFile:
-    """A file the user may download: used by a dossier they may see, or in their own data store."""
+    """A file the user may download: used by a dossier they may see, in their own data store, or a
+    certified copy they issued themselves."""
     try:
         stored = StoredFile.objects.filter(uuid=uuid.UUID(file_uuid)).first()
     except ValueError:
@@ -132,10 +134,37 @@ def accessible_file(user: User, file_uuid: str) -> StoredFile:
     used = (
         dossiers.filter(Q(components__files__file=stored) | Q(results__file=stored)).exists()
         or VaultItem.objects.filter(file=stored, owner__user=user).exists()
+        or CertifiedCopy.objects.filter(file=stored, certified_by=user).exists()
     )
     if not used and not user.is_superuser:
         raise NotFound("Không tìm thấy tệp.")
     return stored
+
+
+def record_file_read(request: HttpRequest, user: User, stored: StoredFile) -> None:
+    """Log a download of someone else's file (audit): a dossier's paper or result, or a certified copy.
+    The owner downloading his own paper is not logged."""
+    if VaultItem.objects.filter(file=stored, owner__user=user).exists():
+        return
+    copy = CertifiedCopy.objects.filter(file=stored).select_related("requester").first()
+    if copy is not None:
+        record_access(
+            actor=user,
+            kind=Kind.CERTIFIED_COPY,
+            request=request,
+            subject=copy.requester.national_id or copy.requester.tax_code,
+            object_ref=str(stored.uuid),
+        )
+        return
+    dossier = (
+        visible_dossiers(user)
+        .filter(Q(components__files__file=stored) | Q(results__file=stored))
+        .select_related("applicant")
+        .first()
+    )
+    record_access(
+        actor=user, kind=Kind.FILE_DOWNLOAD, request=request, dossier=dossier, object_ref=str(stored.uuid)
+    )
 
 
 @router.get("/files/{file_uuid}", summary="Tải tệp", response={200: None, **errors(404)})
@@ -143,6 +172,7 @@ def file_download(request: HttpRequest, file_uuid: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     stored = accessible_file(user, file_uuid)
+    record_file_read(request, user, stored)
     response = HttpResponse(services.file_read(stored), content_type=stored.content_type)
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(stored.name)}"
     response["Cache-Control"] = "private, no-store"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import User
+from audit.services import Kind, record_access
 from catalog.models import Channel
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierStep
@@ -448,7 +449,11 @@ def dossier_list(
 
 @router.get("/dossiers/{code}", response={200: DossierOut, **errors(404)}, summary="Chi tiết hồ sơ")
 def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    return dossier_payload(selectors.dossier_get(user=request.user, reference=code))
+    user = request.user
+    assert isinstance(user, User)
+    dossier = selectors.dossier_get(user=user, reference=code)
+    record_access(actor=user, kind=Kind.DOSSIER_VIEW, request=request, dossier=dossier)
+    return dossier_payload(dossier)
 
 
 class ConsultIn(Schema):

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from accounts.models import User
+from audit.services import Kind, record_access
 from catalog.models import ProcedureField
 from dossiers import forms, selectors
 from motcua.api_errors import errors
@@ -49,8 +51,12 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     if form not in forms.FORMS:
         raise NotFound(f"Không có biểu mẫu «{form}».")
-    dossier = selectors.dossier_get(user=request.user, reference=code)
-    return _pdf_response(forms.render_form(dossier, form), f"{dossier.reference}-{form}.pdf")
+    user = request.user
+    assert isinstance(user, User)
+    dossier = selectors.dossier_get(user=user, reference=code)
+    content = forms.render_form(dossier, form)
+    record_access(actor=user, kind=Kind.FORM_PRINT, request=request, dossier=dossier, object_ref=form)
+    return _pdf_response(content, f"{dossier.reference}-{form}.pdf")
 
 
 class LedgerParams(Schema):

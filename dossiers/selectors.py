@@ -13,11 +13,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Applicant, User
 from dossiers.models import Consultation, Dossier, DossierStep
 from dossiers.transitions import CLOCK_RUNNING, PENDING, Status
 from motcua.errors import NotFound
 from motcua.text import fold
+from organization.models import Agency
 from organization.selectors import user_scope
 
 
@@ -200,3 +201,21 @@ def public_lookup(reference: str) -> Dossier:
     if dossier is None or dossier.status == Status.DRAFT:
         raise NotFound("Không tìm thấy hồ sơ với mã này.")
     return dossier
+
+
+def applicant_for_reception(*, number: str, points: list[Agency]) -> Applicant | None:
+    """The applicant whose CCCD (12 digits) or tax code is exactly ``number``, for a one-stop officer
+    receiving at ``points`` — only someone the counter may already know (docs/adr/0010): a citizen or
+    organisation with a portal account (their own declared particulars, meant to prefill filings), or
+    one who has filed a dossier received at one of these points. Anyone else is "not in the system",
+    so the look-up cannot be used to find a stranger's address and phone from his CCCD."""
+    number = "".join(number.split())
+    if not number or not points:
+        return None
+    matches = Applicant.objects.filter(Q(national_id=number) | Q(tax_code=number))
+    known = Q(user__isnull=False, user__is_active=True) | Q(
+        pk__in=Dossier.objects.filter(receiving_agency__in=points)
+        .exclude(status=Status.DRAFT)
+        .values("applicant_id")
+    )
+    return matches.filter(known).order_by("pk").first()

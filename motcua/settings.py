@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "kiosk",
+    "audit",
     "serviceindex",
     "targets",
     "web",
@@ -294,6 +295,9 @@ MOTCUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_MINUTES"
 MOTCUA_LOOKUP_RATE = os.environ.get("MOTCUA_LOOKUP_RATE", "30/m")
 MOTCUA_KIOSK_TICKET_RATE = os.environ.get("MOTCUA_KIOSK_TICKET_RATE", "30/m")
 MOTCUA_APPLICANT_LOOKUP_RATE = os.environ.get("MOTCUA_APPLICANT_LOOKUP_RATE", "60/h")
+# Reads of personal data by staff are logged (audit/services.py); the same read by the same person within
+# this many seconds is logged once, so reloading a page does not flood the log. 0 logs every read.
+MOTCUA_ACCESS_LOG_WINDOW_SECONDS = int(os.environ.get("MOTCUA_ACCESS_LOG_WINDOW_SECONDS", "300"))
 # How many reverse proxies in front of the app servers append the client's address to
 # X-Forwarded-For; 0 (default) trusts only the socket's address.
 MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
