@@ -42,10 +42,10 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     description=(
         "form: receipt (Giấy tiếp nhận và hẹn trả), supplement-request (Phiếu yêu cầu bổ sung), "
         "refusal (Phiếu từ chối), apology (Phiếu xin lỗi và hẹn lại), stop-notice (Thông báo dừng "
-        "giải quyết), process-control (Phiếu kiểm soát quá trình). 409 khi biểu mẫu không áp dụng "
-        "cho trạng thái của hồ sơ."
+        "giải quyết), process-control (Phiếu kiểm soát quá trình: chỉ cán bộ, người nộp nhận 403). "
+        "409 khi biểu mẫu không áp dụng cho trạng thái của hồ sơ."
     ),
-    response=errors(404, 409, 503),
+    response=errors(403, 404, 409, 503),
     openapi_extra=_PDF_RESPONSE,
 )
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
@@ -54,6 +54,8 @@ def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     dossier = selectors.dossier_get(user=user, reference=code)
+    if form not in forms.APPLICANT_FORMS and selectors.is_applicant_of(user, dossier):
+        raise Forbidden(f"Biểu mẫu «{form}» là giấy tờ nội bộ của cơ quan, không cấp cho người nộp hồ sơ.")
     content = forms.render_form(dossier, form)
     record_access(actor=user, kind=Kind.FORM_PRINT, request=request, dossier=dossier, object_ref=form)
     return _pdf_response(content, f"{dossier.reference}-{form}.pdf")

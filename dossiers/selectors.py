@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Applicant, User
 from dossiers.models import Consultation, Dossier, DossierStep
-from dossiers.transitions import CLOCK_RUNNING, PENDING, Status
+from dossiers.transitions import CLOCK_RUNNING, PENDING, Action, Status
 from motcua.errors import NotFound
 from motcua.text import fold
 from organization.models import Agency
@@ -219,3 +219,15 @@ def applicant_for_reception(*, number: str, points: list[Agency]) -> Applicant |
         .values("applicant_id")
     )
     return matches.filter(known).order_by("pk").first()
+
+
+# Events whose reason is a note officers leave each other (hand-overs, consultations): shown in the
+# workspace, never to the applicant (portal and API alike).
+INTERNAL_NOTE_ACTIONS = frozenset(
+    {Action.FORWARD.value, Action.SEND_BACK.value, Action.CONSULT.value, Action.CONSULT_REPLY.value}
+)
+
+
+def is_applicant_of(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """The user filed ``dossier``: he gets the applicant's view of it (what the portal shows)."""
+    return bool(user.is_authenticated and dossier.applicant.user_id == user.pk and not user.is_superuser)

@@ -63,7 +63,7 @@ GROUPS: dict[str, tuple[StrOrPromise, frozenset[Status]]] = {
 }
 # The forms of TT 03/2025 an applicant receives (the process-control sheet is the agencies' own).
 ACCESS_PAGE_SIZE = 50
-APPLICANT_FORMS = ("receipt", "supplement-request", "refusal", "apology", "stop-notice")
+APPLICANT_FORMS = dossier_forms.APPLICANT_FORMS
 STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
 SUPPLEMENT_STATES = frozenset({Status.RETURNED, Status.AWAITING_SUPPLEMENT})
 # While the clock is stopped (supplement, pause) the appointment will move: not announced then.
@@ -256,9 +256,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
 
 
-INTERNAL_NOTES = frozenset(
-    {Action.FORWARD.value, Action.SEND_BACK.value, Action.CONSULT.value, Action.CONSULT_REPLY.value}
-)
+INTERNAL_NOTES = selectors.INTERNAL_NOTE_ACTIONS
 
 
 def _detail_context(
