@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from documents.digitization import type_key
-from documents.models import ResultDocument, StoredFile, VaultItem
+from documents.models import Blob, ResultDocument, VaultItem
 from documents.services import file_store, upload_limits
 from documents.signing import Verification, sign_pdf, verify_pdf
 from documents.validation import PDF, FileRejected, inspect, sniff
@@ -217,7 +217,7 @@ def result_issue(
 def _discard_unreferenced(storage_names: list[str]) -> None:
     """Bytes written by a transaction that rolled back: delete those no stored-file row points to."""
     for storage_name in storage_names:
-        if not StoredFile.objects.filter(storage_name=storage_name).exists():
+        if not Blob.objects.filter(storage_name=storage_name).exists():
             default_storage.delete(storage_name)
 
 
@@ -256,7 +256,7 @@ def result_check(data: bytes) -> FileCheck:
     check_bytes(data)
     sha256 = hashlib.sha256(data).hexdigest()
     issued = (
-        ResultDocument.objects.filter(file__sha256=sha256)
+        ResultDocument.objects.filter(file__blob__sha256=sha256)
         .select_related("dossier", "agency", "file")
         .order_by("pk")
         .first()
