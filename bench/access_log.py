@@ -118,7 +118,7 @@ def bench_detail(raw: str, dossier: Dossier, count: int) -> None:
         return None
 
     rows: list[tuple[str, list[float]]] = []
-    dossiers.api.record_access = off  # type: ignore[assignment]
+    dossiers.api.record_access = off
     try:
         rows.append(("log off", timed()))
     finally:
