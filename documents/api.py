@@ -117,7 +117,8 @@ def component_files(request: HttpRequest, code: str, component_id: int) -> list[
     assert isinstance(request.user, User)
     _dossier, component = dossier_component(request.user, code, component_id)
     return [
-        component_file_payload(item) for item in component.files.select_related("file").order_by("version")
+        component_file_payload(item)
+        for item in component.files.select_related("file__blob").order_by("version")
     ]
 
 
@@ -125,7 +126,7 @@ def accessible_file(user: User, file_uuid: str) -> StoredFile:
     """A file the user may download: used by a dossier they may see, in their own data store, or a
     certified copy they issued themselves."""
     try:
-        stored = StoredFile.objects.filter(uuid=uuid.UUID(file_uuid)).first()
+        stored = StoredFile.objects.select_related("blob").filter(uuid=uuid.UUID(file_uuid)).first()
     except ValueError:
         stored = None
     if stored is None:
@@ -266,7 +267,9 @@ def component_reuse(
     assert isinstance(user, User)
     dossier, component = dossier_component(user, code, component_id)
     item = (
-        VaultItem.objects.filter(pk=data.vault_item, owner=dossier.applicant).select_related("file").first()
+        VaultItem.objects.filter(pk=data.vault_item, owner=dossier.applicant)
+        .select_related("file__blob")
+        .first()
     )
     if item is None:
         raise NotFound("Không tìm thấy giấy tờ trong kho dữ liệu của người nộp hồ sơ.")
@@ -317,7 +320,9 @@ def vault_list(request: HttpRequest) -> list[dict[str, Any]]:
         raise DomainError("no_vault", "Tài khoản này không có kho dữ liệu cá nhân, tổ chức.", status=404)
     today = timezone.localdate()
     items = (
-        VaultItem.objects.filter(owner=applicant).select_related("file", "dossier").order_by("-created_at")
+        VaultItem.objects.filter(owner=applicant)
+        .select_related("file__blob", "dossier")
+        .order_by("-created_at")
     )
     return [vault_payload(item, today) for item in items]
 
@@ -335,7 +340,7 @@ def dossier_vault(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     dossier = dossier_get(user=user, reference=code)
     today = timezone.localdate()
     wanted = [digitization.type_key(c.name) for c in dossier.components.all()]
-    items = VaultItem.objects.filter(owner=dossier.applicant).select_related("file", "dossier")
+    items = VaultItem.objects.filter(owner=dossier.applicant).select_related("file__blob", "dossier")
     matching = [
         item
         for item in items
@@ -478,7 +483,7 @@ def certified_copy_register(
         raise NotFound("Không tìm thấy cơ quan.")
     copies = (
         CertifiedCopy.objects.filter(agency=place, year=year)
-        .select_related("agency", "requester", "certified_by", "file")
+        .select_related("agency", "requester", "certified_by", "file__blob")
         .order_by("number")
     )
     page = paginate(copies, paging)

@@ -222,7 +222,7 @@ def _discard_unreferenced(storage_names: list[str]) -> None:
 
 
 def dossier_results(dossier: Dossier) -> list[ResultDocument]:
-    return list(dossier.results.select_related("file", "agency").order_by("signed_at", "pk"))
+    return list(dossier.results.select_related("file__blob", "agency").order_by("signed_at", "pk"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def result_check(data: bytes) -> FileCheck:
     sha256 = hashlib.sha256(data).hexdigest()
     issued = (
         ResultDocument.objects.filter(file__blob__sha256=sha256)
-        .select_related("dossier", "agency", "file")
+        .select_related("dossier", "agency", "file__blob")
         .order_by("pk")
         .first()
     )
@@ -272,7 +272,7 @@ def result_public(verification_id: str | uuid.UUID) -> ResultDocument:
         key = None
     result = (
         ResultDocument.objects.filter(verification_id=key)
-        .select_related("dossier__procedure", "dossier__version", "agency", "file")
+        .select_related("dossier__procedure", "dossier__version", "agency", "file__blob")
         .first()
         if key
         else None

@@ -381,7 +381,7 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
                 component__dossier=dossier,
                 supplement=True,
                 created_at__gte=supplement.requested_at if supplement else dossier.created_at,
-            ).select_related("component", "file")
+            ).select_related("component", "file__blob")
         )
         if not new_files:
             form.add_error(None, gettext("Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi."))
@@ -493,7 +493,9 @@ def vault(request: HttpRequest) -> HttpResponse:
         raise NotFound(gettext("Tài khoản này không có kho dữ liệu cá nhân, tổ chức."))
     today = timezone.localdate()
     items = list(
-        VaultItem.objects.filter(owner=applicant).select_related("file", "dossier").order_by("-created_at")
+        VaultItem.objects.filter(owner=applicant)
+        .select_related("file__blob", "dossier")
+        .order_by("-created_at")
     )
     reuses = dict(
         ComponentFile.objects.filter(

@@ -278,7 +278,7 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
     situation = Situation.of(dossier)
     components = list(
         dossier.components.select_related("digitization").prefetch_related(
-            Prefetch("files", queryset=ComponentFile.objects.select_related("file").order_by("version"))
+            Prefetch("files", queryset=ComponentFile.objects.select_related("file__blob").order_by("version"))
         )
     )
     events = _timeline(dossier)
