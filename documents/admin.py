@@ -33,8 +33,9 @@ class ReadOnlyAdmin(PolicyAdmin):
 @admin.register(StoredFile)
 class StoredFileAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "size", "pages", "sha256", "created_at")
-    list_filter = ("kind",)
-    search_fields = ("name", "sha256")
+    list_filter = ("blob__kind",)
+    list_select_related = ("blob",)
+    search_fields = ("name", "blob__sha256")
 
 
 @admin.register(ComponentFile)

@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.models import User
+from audit.services import Kind, record_access
 from documents import certification, digitization, services
 from documents.models import CertifiedCopy, ComponentFile, Digitization, StoredFile, VaultItem
 from dossiers.models import Dossier, DossierComponent
@@ -116,14 +117,16 @@ def component_files(request: HttpRequest, code: str, component_id: int) -> list[
     assert isinstance(request.user, User)
     _dossier, component = dossier_component(request.user, code, component_id)
     return [
-        component_file_payload(item) for item in component.files.select_related("file").order_by("version")
+        component_file_payload(item)
+        for item in component.files.select_related("file__blob").order_by("version")
     ]
 
 
 def accessible_file(user: User, file_uuid: str) -> StoredFile:
-    """A file the user may download: used by a dossier they may see, or in their own data store."""
+    """A file the user may download: used by a dossier they may see, in their own data store, or a
+    certified copy they issued themselves."""
     try:
-        stored = StoredFile.objects.filter(uuid=uuid.UUID(file_uuid)).first()
+        stored = StoredFile.objects.select_related("blob").filter(uuid=uuid.UUID(file_uuid)).first()
     except ValueError:
         stored = None
     if stored is None:
@@ -132,10 +135,37 @@ def accessible_file(user: User, file_uuid: str) -> StoredFile:
     used = (
         dossiers.filter(Q(components__files__file=stored) | Q(results__file=stored)).exists()
         or VaultItem.objects.filter(file=stored, owner__user=user).exists()
+        or CertifiedCopy.objects.filter(file=stored, certified_by=user).exists()
     )
     if not used and not user.is_superuser:
         raise NotFound("Không tìm thấy tệp.")
     return stored
+
+
+def record_file_read(request: HttpRequest, user: User, stored: StoredFile) -> None:
+    """Log a download of someone else's file (audit): a dossier's paper or result, or a certified copy.
+    The owner downloading his own paper is not logged."""
+    if VaultItem.objects.filter(file=stored, owner__user=user).exists():
+        return
+    copy = CertifiedCopy.objects.filter(file=stored).select_related("requester").first()
+    if copy is not None:
+        record_access(
+            actor=user,
+            kind=Kind.CERTIFIED_COPY,
+            request=request,
+            subject=copy.requester.national_id or copy.requester.tax_code,
+            object_ref=str(stored.uuid),
+        )
+        return
+    dossier = (
+        visible_dossiers(user)
+        .filter(Q(components__files__file=stored) | Q(results__file=stored))
+        .select_related("applicant")
+        .first()
+    )
+    record_access(
+        actor=user, kind=Kind.FILE_DOWNLOAD, request=request, dossier=dossier, object_ref=str(stored.uuid)
+    )
 
 
 @router.get("/files/{file_uuid}", summary="Tải tệp", response={200: None, **errors(404)})
@@ -143,6 +173,7 @@ def file_download(request: HttpRequest, file_uuid: str) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     stored = accessible_file(user, file_uuid)
+    record_file_read(request, user, stored)
     response = HttpResponse(services.file_read(stored), content_type=stored.content_type)
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(stored.name)}"
     response["Cache-Control"] = "private, no-store"
@@ -236,7 +267,9 @@ def component_reuse(
     assert isinstance(user, User)
     dossier, component = dossier_component(user, code, component_id)
     item = (
-        VaultItem.objects.filter(pk=data.vault_item, owner=dossier.applicant).select_related("file").first()
+        VaultItem.objects.filter(pk=data.vault_item, owner=dossier.applicant)
+        .select_related("file__blob")
+        .first()
     )
     if item is None:
         raise NotFound("Không tìm thấy giấy tờ trong kho dữ liệu của người nộp hồ sơ.")
@@ -287,7 +320,9 @@ def vault_list(request: HttpRequest) -> list[dict[str, Any]]:
         raise DomainError("no_vault", "Tài khoản này không có kho dữ liệu cá nhân, tổ chức.", status=404)
     today = timezone.localdate()
     items = (
-        VaultItem.objects.filter(owner=applicant).select_related("file", "dossier").order_by("-created_at")
+        VaultItem.objects.filter(owner=applicant)
+        .select_related("file__blob", "dossier")
+        .order_by("-created_at")
     )
     return [vault_payload(item, today) for item in items]
 
@@ -305,7 +340,7 @@ def dossier_vault(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     dossier = dossier_get(user=user, reference=code)
     today = timezone.localdate()
     wanted = [digitization.type_key(c.name) for c in dossier.components.all()]
-    items = VaultItem.objects.filter(owner=dossier.applicant).select_related("file", "dossier")
+    items = VaultItem.objects.filter(owner=dossier.applicant).select_related("file__blob", "dossier")
     matching = [
         item
         for item in items
@@ -451,7 +486,7 @@ def certified_copy_register(
         raise NotFound("Không tìm thấy cơ quan.")
     copies = (
         CertifiedCopy.objects.filter(agency=place, year=year)
-        .select_related("agency", "requester", "certified_by", "file")
+        .select_related("agency", "requester", "certified_by", "file__blob")
         .order_by("number")
     )
     page = paginate(copies, paging)

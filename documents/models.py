@@ -17,18 +17,37 @@ from dossiers.models import Dossier, DossierComponent
 from organization.models import Agency
 
 
-class StoredFile(models.Model):
-    """One immutable file in storage (local folder or S3), identified by its SHA-256. ``kind`` was read
-    from the bytes; ``name`` is the sanitised display name; ``text`` holds the OCR text when any."""
+class Blob(models.Model):
+    """The bytes of a file, stored once (local folder or S3) under a name made of their SHA-256. Two
+    people uploading the same bytes share the blob — never the upload record (``StoredFile``), which
+    carries the file name and who uploaded it (docs/adr/0010). ``kind`` was read from the bytes."""
 
-    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, db_index=True)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, unique=True)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     kind = models.CharField(_("loại tệp"), max_length=10)
     content_type = models.CharField(_("kiểu nội dung (MIME)"), max_length=120)
-    name = models.CharField(_("tên tệp"), max_length=150)
     storage_name = models.CharField(_("tên lưu trữ"), max_length=300, unique=True)
     pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nội dung tệp lưu trữ")
+        verbose_name_plural = _("nội dung tệp lưu trữ")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.size} B)"
+
+
+class StoredFile(models.Model):
+    """One upload (or generated file) as its owner knows it: his file name, who stored it, the OCR text,
+    pointing to the shared immutable bytes (``blob``). Every upload is its own row, so a person sees
+    only the names he gave; the bytes' properties (``sha256``, ``size``, ``kind``...) are the blob's."""
+
+    uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
+    blob = models.ForeignKey(
+        Blob, verbose_name=_("nội dung"), on_delete=models.PROTECT, related_name="uploads"
+    )
+    name = models.CharField(_("tên tệp"), max_length=150)
     text = models.TextField(_("nội dung văn bản (OCR)"), blank=True)
     text_folded = models.TextField(_("nội dung không dấu"), blank=True, editable=False)
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
@@ -47,6 +66,30 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sha256[:12]})"
+
+    @property
+    def sha256(self) -> str:
+        return self.blob.sha256
+
+    @property
+    def size(self) -> int:
+        return self.blob.size
+
+    @property
+    def kind(self) -> str:
+        return self.blob.kind
+
+    @property
+    def content_type(self) -> str:
+        return self.blob.content_type
+
+    @property
+    def storage_name(self) -> str:
+        return self.blob.storage_name
+
+    @property
+    def pages(self) -> int | None:
+        return self.blob.pages
 
 
 class ComponentFile(models.Model):

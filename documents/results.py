@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from documents.digitization import type_key
-from documents.models import ResultDocument, StoredFile, VaultItem
+from documents.models import Blob, ResultDocument, VaultItem
 from documents.services import file_store, upload_limits
 from documents.signing import Verification, sign_pdf, verify_pdf
 from documents.validation import PDF, FileRejected, inspect, sniff
@@ -217,12 +217,12 @@ def result_issue(
 def _discard_unreferenced(storage_names: list[str]) -> None:
     """Bytes written by a transaction that rolled back: delete those no stored-file row points to."""
     for storage_name in storage_names:
-        if not StoredFile.objects.filter(storage_name=storage_name).exists():
+        if not Blob.objects.filter(storage_name=storage_name).exists():
             default_storage.delete(storage_name)
 
 
 def dossier_results(dossier: Dossier) -> list[ResultDocument]:
-    return list(dossier.results.select_related("file", "agency").order_by("signed_at", "pk"))
+    return list(dossier.results.select_related("file__blob", "agency").order_by("signed_at", "pk"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,8 +256,8 @@ def result_check(data: bytes) -> FileCheck:
     check_bytes(data)
     sha256 = hashlib.sha256(data).hexdigest()
     issued = (
-        ResultDocument.objects.filter(file__sha256=sha256)
-        .select_related("dossier", "agency", "file")
+        ResultDocument.objects.filter(file__blob__sha256=sha256)
+        .select_related("dossier", "agency", "file__blob")
         .order_by("pk")
         .first()
     )
@@ -272,7 +272,7 @@ def result_public(verification_id: str | uuid.UUID) -> ResultDocument:
         key = None
     result = (
         ResultDocument.objects.filter(verification_id=key)
-        .select_related("dossier__procedure", "dossier__version", "agency", "file")
+        .select_related("dossier__procedure", "dossier__version", "agency", "file__blob")
         .first()
         if key
         else None

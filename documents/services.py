@@ -13,12 +13,12 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from accounts.models import User
-from documents.models import ComponentFile, StoredFile
-from documents.validation import FileRejected, Limits, inspect, safe_name
+from documents.models import Blob, ComponentFile, StoredFile
+from documents.validation import FileRejected, Inspected, Limits, inspect, safe_name
 from dossiers.models import Dossier, DossierComponent
 from dossiers.services import acting_membership
 from dossiers.transitions import Status
@@ -45,39 +45,61 @@ def storage_name_for(sha256: str, extension: str) -> str:
 def file_store(
     *, data: bytes, name: str, actor: User | None, text: str = "", limits: Limits | None = None
 ) -> StoredFile:
-    """Check and store ``data``; the existing row when the same bytes were stored before."""
+    """Check and store ``data``: a new upload record (its own name, uploader and text) every time; the
+    bytes are written once per content and shared (``Blob``), so identical uploads by two people share
+    storage but neither sees the other's file name (docs/adr/0010)."""
     try:
         inspected = inspect(data, limits or upload_limits())
     except FileRejected as exc:
         raise DomainError(f"file_{exc.code}", exc.message, fields={"file": [exc.message]}) from exc
+    kind = inspected.kind
+    blob = _blob_store(data, inspected)
+    text = nfc(text)
+    return StoredFile.objects.create(
+        blob=blob,
+        name=safe_name(name, kind),
+        text=text,
+        text_folded=fold(text),
+        created_by=actor,
+    )
+
+
+def _blob_store(data: bytes, inspected: Inspected) -> Blob:
+    """The blob of these bytes: the existing one, or written now."""
     sha256 = hashlib.sha256(data).hexdigest()
-    existing = StoredFile.objects.filter(sha256=sha256).order_by("pk").first()
+    existing = Blob.objects.filter(sha256=sha256).first()
     if existing is not None:
         return existing
     kind = inspected.kind
     target = storage_name_for(sha256, kind.extension)
     exists = default_storage.exists(target)
     saved = target if exists else default_storage.save(target, ContentFile(data))
-    text = nfc(text)
     try:
         with transaction.atomic():
-            return StoredFile.objects.create(
+            return Blob.objects.create(
                 sha256=sha256,
                 size=inspected.size,
                 kind=kind.code,
                 content_type=kind.content_type,
-                name=safe_name(name, kind),
                 storage_name=saved,
                 pages=inspected.pages,
-                text=text,
-                text_folded=fold(text),
-                created_by=actor,
             )
-    except Exception:
-        # The row did not make it: do not leave the bytes behind (unless another row already owns them).
-        if saved != target or not StoredFile.objects.filter(storage_name=saved).exists():
-            default_storage.delete(saved)
+    except IntegrityError:
+        # Another request stored the same bytes at the same moment: share its blob.
+        raced = Blob.objects.filter(sha256=sha256).first()
+        if raced is not None:
+            return raced
+        _discard(saved, target)
         raise
+    except Exception:
+        _discard(saved, target)
+        raise
+
+
+def _discard(saved: str, target: str) -> None:
+    """The blob row did not make it: do not leave the bytes behind (unless another blob owns them)."""
+    if saved != target or not Blob.objects.filter(storage_name=saved).exists():
+        default_storage.delete(saved)
 
 
 def file_read(stored: StoredFile) -> bytes:

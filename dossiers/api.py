@@ -11,12 +11,20 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import User
+from audit.services import Kind, record_access
 from catalog.models import Channel
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierStep
-from dossiers.selectors import PROGRESS_LABELS, InboxFilters, progress_at
+from dossiers.selectors import (
+    INTERNAL_NOTE_ACTIONS,
+    PROGRESS_LABELS,
+    InboxFilters,
+    is_applicant_of,
+    progress_at,
+)
 from dossiers.transitions import PORTAL_STATUS, Action, allowed_actions
 from dossiers.transitions import Status as DossierStatus
+from motcua import ratelimit
 from motcua.api_errors import errors
 from motcua.errors import DomainError
 from motcua.pagination import Page, PageParams, paginate
@@ -181,10 +189,19 @@ def _step(step: DossierStep) -> dict[str, Any]:
     }
 
 
-def dossier_payload(dossier: Dossier, at: datetime | None = None) -> dict[str, Any]:
-    """The full view of a dossier for those allowed to see it."""
+def dossier_payload(
+    dossier: Dossier, at: datetime | None = None, *, applicant: bool = False
+) -> dict[str, Any]:
+    """The full view of a dossier for those allowed to see it. ``applicant``: the view of the person who
+    filed it — what the portal shows him: no processing steps with their assignees, no consultations,
+    no notes officers leave each other."""
     at = at or timezone.now()
-    steps = [_step(s) for s in dossier.steps.select_related("agency", "assignee").order_by("position")]
+    steps = (
+        []
+        if applicant
+        else [_step(s) for s in dossier.steps.select_related("agency", "assignee").order_by("position")]
+    )
+    events = dossier.events.select_related("actor_agency").order_by("seq")
     progress = progress_at(dossier, at)
     if dossier.resolution_timing:
         classification: str | None = dossier.resolution_timing
@@ -220,6 +237,7 @@ def dossier_payload(dossier: Dossier, at: datetime | None = None) -> dict[str, A
         ),
         "components": [
             {
+                "id": c.pk,
                 "requirement": c.requirement_id,
                 "name": c.name,
                 "originals": c.originals,
@@ -262,7 +280,7 @@ def dossier_payload(dossier: Dossier, at: datetime | None = None) -> dict[str, A
                 "answer": c.answer,
                 "timing": c.timing,
             }
-            for c in dossier.consultations.select_related("agency")
+            for c in ([] if applicant else dossier.consultations.select_related("agency"))
         ],
         "events": [
             {
@@ -273,14 +291,14 @@ def dossier_payload(dossier: Dossier, at: datetime | None = None) -> dict[str, A
                 "agency": e.actor_agency.code if e.actor_agency else None,
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "reason": e.reason,
+                "reason": "" if applicant and e.action in INTERNAL_NOTE_ACTIONS else e.reason,
                 "due_before": e.due_before,
                 "due_after": e.due_after,
                 "appointment_before": e.appointment_before,
                 "appointment_after": e.appointment_after,
-                "data": e.data,
+                "data": {} if applicant and e.action in INTERNAL_NOTE_ACTIONS else e.data,
             }
-            for e in dossier.events.select_related("actor_agency").order_by("seq")
+            for e in events
         ],
         "allowed_actions": [a.value for a in allowed_actions(DossierStatus(dossier.status))],
     }
@@ -368,7 +386,7 @@ def dossier_create(request: HttpRequest, data: DossierIn) -> Status[dict[str, An
             fields={"draft": ["Không áp dụng."]},
         )
     dossier = services.dossier_create(data=payload, actor=user, draft=data.draft)
-    return Status(201, dossier_payload(dossier))
+    return Status(201, dossier_payload(dossier, applicant=is_applicant_of(user, dossier)))
 
 
 class InboxParams(Schema):
@@ -447,7 +465,11 @@ def dossier_list(
 
 @router.get("/dossiers/{code}", response={200: DossierOut, **errors(404)}, summary="Chi tiết hồ sơ")
 def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    return dossier_payload(selectors.dossier_get(user=request.user, reference=code))
+    user = request.user
+    assert isinstance(user, User)
+    dossier = selectors.dossier_get(user=user, reference=code)
+    record_access(actor=user, kind=Kind.DOSSIER_VIEW, request=request, dossier=dossier)
+    return dossier_payload(dossier, applicant=is_applicant_of(user, dossier))
 
 
 class ConsultIn(Schema):
@@ -574,7 +596,8 @@ def dossier_action(request: HttpRequest, code: str, action: Action, data: Action
     # Not visible answers like not found; visible but not allowed is refused by the service (403).
     dossier = selectors.dossier_get(user=actor, reference=code)
     dossier = run_action(dossier, action, data, actor)
-    return dossier_payload(selectors.dossier_get(user=actor, reference=dossier.reference))
+    dossier = selectors.dossier_get(user=actor, reference=dossier.reference)
+    return dossier_payload(dossier, applicant=is_applicant_of(actor, dossier))
 
 
 class PublicDossierOut(Schema):
@@ -591,10 +614,15 @@ class PublicDossierOut(Schema):
 @public_router.get(
     "/public/dossiers/{code}",
     auth=None,
-    response={200: PublicDossierOut, **errors(404)},
+    response={200: PublicDossierOut, **errors(404, 429)},
     summary="Tra cứu hồ sơ theo mã (không cần đăng nhập, không có thông tin cá nhân)",
 )
 def public_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    ratelimit.throttle_address(
+        ratelimit.PUBLIC_LOOKUP,
+        request,
+        message="Tra cứu quá nhiều lần trong thời gian ngắn từ địa chỉ mạng này. Vui lòng thử lại sau.",
+    )
     dossier = selectors.public_lookup(code)
     return {
         "code": dossier.code,

@@ -496,6 +496,10 @@ class FormSpec:
     context: Callable[[Dossier], dict[str, Any]]
 
 
+# The forms addressed to the applicant; the process-control sheet (form 06) is the agencies' internal
+# record of who held the dossier when, not the applicant's to read (portal and API alike).
+APPLICANT_FORMS = ("receipt", "supplement-request", "refusal", "apology", "stop-notice")
+
 FORMS: dict[str, FormSpec] = {
     "receipt": FormSpec(
         1,

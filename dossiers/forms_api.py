@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from accounts.models import User
+from audit.services import Kind, record_access
 from catalog.models import ProcedureField
 from dossiers import forms, selectors
 from motcua.api_errors import errors
@@ -40,17 +42,23 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     description=(
         "form: receipt (Giấy tiếp nhận và hẹn trả), supplement-request (Phiếu yêu cầu bổ sung), "
         "refusal (Phiếu từ chối), apology (Phiếu xin lỗi và hẹn lại), stop-notice (Thông báo dừng "
-        "giải quyết), process-control (Phiếu kiểm soát quá trình). 409 khi biểu mẫu không áp dụng "
-        "cho trạng thái của hồ sơ."
+        "giải quyết), process-control (Phiếu kiểm soát quá trình: chỉ cán bộ, người nộp nhận 403). "
+        "409 khi biểu mẫu không áp dụng cho trạng thái của hồ sơ."
     ),
-    response=errors(404, 409, 503),
+    response=errors(403, 404, 409, 503),
     openapi_extra=_PDF_RESPONSE,
 )
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     if form not in forms.FORMS:
         raise NotFound(f"Không có biểu mẫu «{form}».")
-    dossier = selectors.dossier_get(user=request.user, reference=code)
-    return _pdf_response(forms.render_form(dossier, form), f"{dossier.reference}-{form}.pdf")
+    user = request.user
+    assert isinstance(user, User)
+    dossier = selectors.dossier_get(user=user, reference=code)
+    if form not in forms.APPLICANT_FORMS and selectors.is_applicant_of(user, dossier):
+        raise Forbidden(f"Biểu mẫu «{form}» là giấy tờ nội bộ của cơ quan, không cấp cho người nộp hồ sơ.")
+    content = forms.render_form(dossier, form)
+    record_access(actor=user, kind=Kind.FORM_PRINT, request=request, dossier=dossier, object_ref=form)
+    return _pdf_response(content, f"{dossier.reference}-{form}.pdf")
 
 
 class LedgerParams(Schema):

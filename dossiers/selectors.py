@@ -13,11 +13,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Applicant, User
 from dossiers.models import Consultation, Dossier, DossierStep
-from dossiers.transitions import CLOCK_RUNNING, PENDING, Status
+from dossiers.transitions import CLOCK_RUNNING, PENDING, Action, Status
 from motcua.errors import NotFound
 from motcua.text import fold
+from organization.models import Agency
 from organization.selectors import DOSSIER_ROLES, user_scope
 
 
@@ -203,3 +204,33 @@ def public_lookup(reference: str) -> Dossier:
     if dossier is None or dossier.status == Status.DRAFT:
         raise NotFound("Không tìm thấy hồ sơ với mã này.")
     return dossier
+
+
+def applicant_for_reception(*, number: str, points: list[Agency]) -> Applicant | None:
+    """The applicant whose CCCD (12 digits) or tax code is exactly ``number``, for a one-stop officer
+    receiving at ``points`` — only someone the counter may already know (docs/adr/0010): a citizen or
+    organisation with a portal account (their own declared particulars, meant to prefill filings), or
+    one who has filed a dossier received at one of these points. Anyone else is "not in the system",
+    so the look-up cannot be used to find a stranger's address and phone from his CCCD."""
+    number = "".join(number.split())
+    if not number or not points:
+        return None
+    matches = Applicant.objects.filter(Q(national_id=number) | Q(tax_code=number))
+    known = Q(user__isnull=False, user__is_active=True) | Q(
+        pk__in=Dossier.objects.filter(receiving_agency__in=points)
+        .exclude(status=Status.DRAFT)
+        .values("applicant_id")
+    )
+    return matches.filter(known).order_by("pk").first()
+
+
+# Events whose reason is a note officers leave each other (hand-overs, consultations): shown in the
+# workspace, never to the applicant (portal and API alike).
+INTERNAL_NOTE_ACTIONS = frozenset(
+    {Action.FORWARD.value, Action.SEND_BACK.value, Action.CONSULT.value, Action.CONSULT_REPLY.value}
+)
+
+
+def is_applicant_of(user: User | AnonymousUser, dossier: Dossier) -> bool:
+    """The user filed ``dossier``: he gets the applicant's view of it (what the portal shows)."""
+    return bool(user.is_authenticated and dossier.applicant.user_id == user.pk and not user.is_superuser)

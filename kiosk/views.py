@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -24,8 +25,9 @@ from dossiers.forms import qr_data_uri, render_pdf
 from dossiers.services import local_date
 from kiosk import selectors, services
 from kiosk.models import QueueTicket
+from motcua import ratelimit
 from motcua.access import public
-from motcua.errors import DomainError, NotFound
+from motcua.errors import DomainError, NotFound, TooManyRequests
 from organization.models import Agency
 from web.lookup_views import lookup_context
 
@@ -40,7 +42,12 @@ LOOKUP_PAGE_SIZE = 8
 
 
 def _error(request: HttpRequest, exc: DomainError, centre: Agency | None = None) -> HttpResponse:
-    return render(request, "kiosk/error.html", {"message": exc.message, "centre": centre}, status=exc.status)
+    response = render(
+        request, "kiosk/error.html", {"message": exc.message, "centre": centre}, status=exc.status
+    )
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _centre(code: str) -> Agency:
@@ -77,6 +84,13 @@ def kiosk_home(request: HttpRequest, centre: str) -> HttpResponse:
 def ticket_take(request: HttpRequest, centre: str) -> HttpResponseBase:
     try:
         agency = _centre(centre)
+        ratelimit.throttle_address(
+            ratelimit.KIOSK_TICKET,
+            request,
+            message=gettext(
+                "Đã lấy quá nhiều số thứ tự trong thời gian ngắn. Vui lòng chờ một lát rồi thử lại."
+            ),
+        )
         ticket = services.ticket_issue(
             centre=agency, line_key=request.POST.get("line", ""), at=timezone.now()
         )
@@ -239,7 +253,7 @@ def lookup(request: HttpRequest, centre: str) -> HttpResponse:
         procedures = catalog_selectors.procedure_search(catalog_selectors.CatalogFilters(q=q, level=level))
         context["procedures"] = Paginator(procedures, LOOKUP_PAGE_SIZE).get_page(request.GET.get("trang"))
     if "ma" in request.GET:
-        found, status = lookup_context(request.GET["ma"])
+        found, status = lookup_context(request.GET["ma"], request)
         context.update(found)
     part = request.GET.get("phan")
     if request.headers.get("HX-Request") and part in ("thu-tuc", "ho-so"):

@@ -234,6 +234,7 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from accounts.api import router as accounts_router
+    from audit.api import router as audit_router
     from catalog.api import router as catalog_router
     from documents.api import router as documents_router
     from documents.results_api import router as results_router
@@ -254,6 +255,7 @@ def _mount() -> None:
     api.add_router("/", dossier_router)
     api.add_router("/", dossier_public_router)
     api.add_router("/", forms_router)
+    api.add_router("/", audit_router)
     api.add_router("/", documents_router)
     api.add_router("/", results_router)
     api.add_router("/", reports_router)

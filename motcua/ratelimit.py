@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 
+from motcua.errors import TooManyRequests
+
 # Expired rows are swept now and then by the request that happens to count, not by a separate job.
 _SWEEP_PROBABILITY = 0.001
 _TABLE = "accounts_ratecounter"
@@ -122,6 +124,17 @@ def exceeded(limit: Limit, ident: str) -> bool:
     return peek(limit, ident).value >= limit.count
 
 
+def throttle(limit: Limit, ident: str, *, message: str) -> Count:
+    """Count one event for ``ident``; past the limit raise ``TooManyRequests`` (429, ``Retry-After``)
+    with ``message``. The refused events count too: hammering does not shorten the wait."""
+    count = hit(limit, ident)
+    if count.value > limit.count:
+        raise TooManyRequests(
+            f"rate_limited_{limit.name}".replace("-", "_"), message, retry_after=count.retry_after()
+        )
+    return count
+
+
 def reset(limit: Limit, ident: str) -> None:
     """Forget ``ident``'s count (after a successful login, or an administrator's unlock)."""
     key = _key(limit, ident)
@@ -152,3 +165,19 @@ def _redis_hit(key: str, seconds: int, now: int) -> Count:
     pipe.ttl(key)
     _created, value, ttl = pipe.execute()
     return Count(int(value), now + max(int(ttl), 0) if ttl and ttl > 0 else now + math.ceil(seconds))
+
+
+# The limits of this installation, read from the settings at each use (tests override them).
+PUBLIC_LOOKUP = ("public-lookup", "MOTCUA_LOOKUP_RATE")
+KIOSK_TICKET = ("kiosk-ticket", "MOTCUA_KIOSK_TICKET_RATE")
+APPLICANT_LOOKUP = ("applicant-lookup", "MOTCUA_APPLICANT_LOOKUP_RATE")
+
+
+def configured(kind: tuple[str, str]) -> Limit:
+    name, setting = kind
+    return Limit.parse(name, getattr(settings, setting))
+
+
+def throttle_address(kind: tuple[str, str], request: HttpRequest, *, message: str) -> Count:
+    """``throttle`` keyed by the client's address (``client_address``)."""
+    return throttle(configured(kind), client_address(request), message=message)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "kiosk",
+    "audit",
     "serviceindex",
     "targets",
     "web",
@@ -287,6 +288,16 @@ MOTCUA_LOGIN_RATE = os.environ.get("MOTCUA_LOGIN_RATE", "60/h")
 # password included, for MOTCUA_LOGIN_LOCKOUT_MINUTES.
 MOTCUA_LOGIN_LOCKOUT_FAILURES = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_FAILURES", "10"))
 MOTCUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCKOUT_MINUTES", "15"))
+# Look-ups that are public or reveal personal data, same format as MOTCUA_LOGIN_RATE. Per client
+# address: the public dossier look-up (/tra-cuu/, GET /api/v1/public/dossiers/{code}, the kiosk's
+# look-up screen) and the kiosk's tickets — a kiosk is one address, so its rate must stay above a
+# centre's busiest minute. Per officer: the counter's look-up of an applicant by CCCD or tax code.
+MOTCUA_LOOKUP_RATE = os.environ.get("MOTCUA_LOOKUP_RATE", "30/m")
+MOTCUA_KIOSK_TICKET_RATE = os.environ.get("MOTCUA_KIOSK_TICKET_RATE", "30/m")
+MOTCUA_APPLICANT_LOOKUP_RATE = os.environ.get("MOTCUA_APPLICANT_LOOKUP_RATE", "60/h")
+# Reads of personal data by staff are logged (audit/services.py); the same read by the same person within
+# this many seconds is logged once, so reloading a page does not flood the log. 0 logs every read.
+MOTCUA_ACCESS_LOG_WINDOW_SECONDS = int(os.environ.get("MOTCUA_ACCESS_LOG_WINDOW_SECONDS", "300"))
 # How many reverse proxies in front of the app servers append the client's address to
 # X-Forwarded-For; 0 (default) trusts only the socket's address.
 MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from dossiers import selectors
 from dossiers.models import Dossier
 from dossiers.transitions import STATUS_LABELS, Status
+from motcua import ratelimit
 from motcua.access import public
-from motcua.errors import NotFound
+from motcua.errors import NotFound, TooManyRequests
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -42,12 +43,37 @@ NEXT_STEP: dict[Status, StrOrPromise] = {
 }
 
 
-def lookup_context(reference: str) -> tuple[dict[str, Any], int]:
-    """The template context of a lookup of ``reference`` and the HTTP status to answer with."""
+LOOKUP_THROTTLED = _(
+    "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau %(seconds)d giây."
+)
+
+
+def throttle_lookup(request: HttpRequest) -> None:
+    """Count one public look-up from this client address; too many raise ``TooManyRequests`` (429).
+    Codes are guessable, so an unthrottled look-up lets anyone walk the province's dossiers."""
+    limit = ratelimit.configured(ratelimit.PUBLIC_LOOKUP)
+    count = ratelimit.hit(limit, ratelimit.client_address(request))
+    if count.value > limit.count:
+        seconds = count.retry_after()
+        raise TooManyRequests(
+            "lookup_throttled", str(LOOKUP_THROTTLED) % {"seconds": seconds}, retry_after=seconds
+        )
+
+
+def lookup_context(reference: str, request: HttpRequest | None = None) -> tuple[dict[str, Any], int]:
+    """The template context of a lookup of ``reference`` and the HTTP status to answer with; with
+    ``request`` the look-up counts against the client's allowance (``MOTCUA_LOOKUP_RATE``)."""
     code = reference.strip()
     context: dict[str, Any] = {"code": code}
     if not code:
         return context, 200
+    if request is not None:
+        try:
+            throttle_lookup(request)
+        except TooManyRequests as exc:
+            context["error"] = exc.message
+            context["retry_after"] = exc.retry_after
+            return context, 429
     if len(code) > MAX_CODE_LENGTH:
         context["error"] = gettext("Mã hồ sơ không hợp lệ.")
         return context, 400
@@ -73,9 +99,12 @@ def lookup_context(reference: str) -> tuple[dict[str, Any], int]:
 
 
 def _render(request: HttpRequest, reference: str) -> HttpResponse:
-    context, status = lookup_context(reference)
+    context, status = lookup_context(reference, request)
     template = "web/lookup_result.html" if request.headers.get("HX-Request") else "web/lookup.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(context["retry_after"])
+    return response
 
 
 @public

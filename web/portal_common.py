@@ -175,7 +175,9 @@ def component_rows(
     components = list(dossier.components.select_related("requirement").order_by("position"))
     files: dict[int, list[ComponentFile]] = {}
     for item in (
-        ComponentFile.objects.filter(component__dossier=dossier).select_related("file").order_by("version")
+        ComponentFile.objects.filter(component__dossier=dossier)
+        .select_related("file__blob")
+        .order_by("version")
     ):
         files.setdefault(item.component_id, []).append(item)
     today = timezone.localdate()

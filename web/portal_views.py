@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit import selectors as audit_selectors
 from documents import results as results_service
 from documents import services as documents
-from documents.api import accessible_file
+from documents.api import accessible_file, record_file_read
 from documents.models import ComponentFile, ResultDocument, VaultItem
 from dossiers import forms as dossier_forms
 from dossiers import selectors, services
@@ -61,7 +62,8 @@ GROUPS: dict[str, tuple[StrOrPromise, frozenset[Status]]] = {
     "da-ket-thuc": (_("Đã kết thúc"), frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})),
 }
 # The forms of TT 03/2025 an applicant receives (the process-control sheet is the agencies' own).
-APPLICANT_FORMS = ("receipt", "supplement-request", "refusal", "apology", "stop-notice")
+ACCESS_PAGE_SIZE = 50
+APPLICANT_FORMS = dossier_forms.APPLICANT_FORMS
 STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
 SUPPLEMENT_STATES = frozenset({Status.RETURNED, Status.AWAITING_SUPPLEMENT})
 # While the clock is stopped (supplement, pause) the appointment will move: not announced then.
@@ -254,9 +256,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     )
 
 
-INTERNAL_NOTES = frozenset(
-    {Action.FORWARD.value, Action.SEND_BACK.value, Action.CONSULT.value, Action.CONSULT_REPLY.value}
-)
+INTERNAL_NOTES = selectors.INTERNAL_NOTE_ACTIONS
 
 
 def _detail_context(
@@ -319,6 +319,16 @@ def dossier_detail(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "web/portal/dossier.html", _detail_context(request, dossier))
 
 
+@handles_refusals
+def dossier_accesses(request: HttpRequest, ref: str) -> HttpResponse:
+    """Who among staff has opened the applicant's dossier, its files or its forms (Decree 13/2023:
+    the data subject is told who processes his data): name, unit, role, what and when."""
+    dossier = own_dossier(request.user, ref)
+    accesses = audit_selectors.dossier_accesses(user=_user(request), dossier=dossier)
+    page = Paginator(accesses, ACCESS_PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(request, "web/portal/dossier_accesses.html", {"dossier": dossier, "page": page})
+
+
 def _supplementable(request: HttpRequest, ref: str) -> Dossier:
     dossier = own_dossier(request.user, ref)
     if dossier.status not in SUPPLEMENT_STATES:
@@ -371,7 +381,7 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
                 component__dossier=dossier,
                 supplement=True,
                 created_at__gte=supplement.requested_at if supplement else dossier.created_at,
-            ).select_related("component", "file")
+            ).select_related("component", "file__blob")
         )
         if not new_files:
             form.add_error(None, gettext("Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi."))
@@ -457,7 +467,9 @@ def _file_response(data: bytes, content_type: str, name: str) -> HttpResponse:
 @handles_refusals
 def file_download(request: HttpRequest, file_uuid: str) -> HttpResponse:
     """A file of one of the user's dossiers, a result, or a paper of their data store (the API's rule)."""
-    stored = accessible_file(_user(request), str(file_uuid))
+    user = _user(request)
+    stored = accessible_file(user, str(file_uuid))
+    record_file_read(request, user, stored)
     return _file_response(documents.file_read(stored), stored.content_type, stored.name)
 
 
@@ -481,7 +493,9 @@ def vault(request: HttpRequest) -> HttpResponse:
         raise NotFound(gettext("Tài khoản này không có kho dữ liệu cá nhân, tổ chức."))
     today = timezone.localdate()
     items = list(
-        VaultItem.objects.filter(owner=applicant).select_related("file", "dossier").order_by("-created_at")
+        VaultItem.objects.filter(owner=applicant)
+        .select_related("file__blob", "dossier")
+        .order_by("-created_at")
     )
     reuses = dict(
         ComponentFile.objects.filter(

@@ -54,6 +54,11 @@ urlpatterns += [
     ),
     path("ho-so-cua-toi/<str:ref>/", login_required_view(portal_views.dossier_detail), name="portal_dossier"),
     path(
+        "ho-so-cua-toi/<str:ref>/ai-da-xem/",
+        login_required_view(portal_views.dossier_accesses),
+        name="portal_dossier_accesses",
+    ),
+    path(
         "ho-so-cua-toi/<str:ref>/bo-sung/<int:component_id>/",
         login_required_view(portal_views.supplement_attach),
         name="portal_supplement_attach",

@@ -18,15 +18,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Applicant
+from audit.services import Kind, record_access
 from catalog.models import ComponentRequirement, Procedure, ProcedureVersion
 from catalog.selectors import CatalogFilters, procedure_search
 from documents import digitization
 from documents.services import upload_limits
 from dossiers import selectors, services
 from dossiers.models import Dossier
-from motcua.errors import DomainError, NotFound
+from motcua import ratelimit
+from motcua.errors import DomainError, NotFound, TooManyRequests
 from motcua.text import fold
 from organization.models import Agency
 from web.workspace_common import acting_user, error_page, is_htmx, officer_view, reception_points
@@ -313,16 +316,41 @@ def reception_components(request: HttpRequest) -> HttpResponse:
 
 @officer_view
 def applicant_lookup(request: HttpRequest) -> HttpResponse:
-    """Who has this CCCD or tax code: the particulars fill the form (htmx out-of-band swaps)."""
-    if not reception_points(acting_user(request)):
+    """Who has this CCCD or tax code: the particulars fill the form (htmx out-of-band swaps). Only for a
+    one-stop officer, only an exact number, only someone the counter may know
+    (``selectors.applicant_for_reception``); counted per officer (``MOTCUA_APPLICANT_LOOKUP_RATE``) and
+    logged (audit), found or not."""
+    user = acting_user(request)
+    points = reception_points(user)
+    if not points:
         return error_page(request, "Chỉ cán bộ một cửa tra cứu người nộp hồ sơ.", status=403)
     number = "".join(request.GET.get("id_number", "").split())
-    applicant = None
-    if NATIONAL_ID.match(number):
-        applicant = Applicant.objects.filter(national_id=number).first()
-    elif TAX_CODE.match(number):
-        applicant = Applicant.objects.filter(tax_code=number).first()
     complete = bool(NATIONAL_ID.match(number) or TAX_CODE.match(number))
+    applicant = None
+    if complete:
+        try:
+            ratelimit.throttle(
+                ratelimit.configured(ratelimit.APPLICANT_LOOKUP),
+                f"user:{user.pk}",
+                message=gettext(
+                    "Bạn đã tra cứu quá nhiều người nộp trong thời gian ngắn. Vui lòng nhập thông tin "
+                    "người nộp theo giấy tờ, hoặc thử lại sau."
+                ),
+            )
+        except TooManyRequests as exc:
+            response = render(
+                request, "web/workspace/_applicant_lookup.html", {"throttled": exc.message}, status=429
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        applicant = selectors.applicant_for_reception(number=number, points=points)
+        record_access(
+            actor=user,
+            kind=Kind.APPLICANT_LOOKUP,
+            request=request,
+            subject=number,
+            found=applicant is not None,
+        )
     form = None
     if applicant is not None:
         form = ReceptionForm(

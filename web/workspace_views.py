@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.models import User
+from audit.services import Kind, record_access
 from catalog.models import Channel, ProcedureField
 from documents.models import ComponentFile
 from documents.results import ISSUE_ACTION, dossier_results
@@ -272,11 +273,12 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         return found
     dossier = found
     user = acting_user(request)
+    record_access(actor=user, kind=Kind.DOSSIER_VIEW, request=request, dossier=dossier)
     now = timezone.now()
     situation = Situation.of(dossier)
     components = list(
         dossier.components.select_related("digitization").prefetch_related(
-            Prefetch("files", queryset=ComponentFile.objects.select_related("file").order_by("version"))
+            Prefetch("files", queryset=ComponentFile.objects.select_related("file__blob").order_by("version"))
         )
     )
     events = _timeline(dossier)
@@ -325,6 +327,9 @@ def dossier_form_pdf(request: HttpRequest, reference: str, form: str) -> HttpRes
         content = dossier_forms.render_form(found, form)
     except DomainError as exc:
         return error_page(request, exc.message, status=exc.status)
+    record_access(
+        actor=acting_user(request), kind=Kind.FORM_PRINT, request=request, dossier=found, object_ref=form
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{found.reference}-{form}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -152,9 +152,15 @@ def test_components_are_recorded_for_the_receipt(api, officer_a):
         "dossiers", counter_body(components=[{"requirement": requirement.pk, "originals": 1}])
     )
     assert status == 201, body
-    assert body["components"] == [
-        {"requirement": requirement.pk, "name": requirement.name, "originals": 1, "copies": 0, "note": ""}
-    ]
+    (component,) = body["components"]
+    assert component == {
+        "id": component["id"],  # what a client uploads the paper's file to
+        "requirement": requirement.pk,
+        "name": requirement.name,
+        "originals": 1,
+        "copies": 0,
+        "note": "",
+    }
 
 
 def test_another_commune_cannot_receive_a_non_boundary_free_procedure(api, officer_b):

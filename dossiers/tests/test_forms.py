@@ -227,7 +227,9 @@ def test_online_dossier_returned_then_another_refused_at_reception(api, officer_
     clock(vn(2026, 3, 2, 20, 15))
     reference = api(citizen).post("dossiers", ONLINE)[1]["reference"]
     assert api(citizen).get(f"dossiers/{reference}/forms/receipt.pdf")[0] == 409  # not received yet
-    assert api(citizen).get(f"dossiers/{reference}/forms/process-control.pdf")[0] == 409
+    # The process-control sheet is the agencies' internal record: never the applicant's (403).
+    assert api(citizen).get(f"dossiers/{reference}/forms/process-control.pdf")[0] == 403
+    assert api(officer_a).get(f"dossiers/{reference}/forms/process-control.pdf")[0] == 409
     clock(vn(2026, 3, 3, 8, 10))
     status, body = api(officer_a).post(
         f"dossiers/{reference}/actions/return_for_completion",

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from catalog.models import ComponentRequirement
 from documents.digitization import type_key
-from documents.models import ComponentFile, StoredFile, VaultItem
+from documents.models import Blob, ComponentFile, StoredFile, VaultItem
 from documents.tests.conftest import files_in, media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
 from dossiers.models import Dossier
 from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, COMMUNE_B_CENTRE
@@ -247,10 +247,11 @@ def test_reuse_a_paper_of_the_data_store(citizen):
     client = logged_in(citizen)
     dossier = start_draft(client)
     birth = next(c for c in required_components(dossier) if c.name.startswith("Giấy chứng sinh"))
-    stored = StoredFile.objects.create(
-        sha256="a" * 64, size=10, kind="pdf", content_type="application/pdf", name="chung-sinh.pdf",
+    blob = Blob.objects.create(
+        sha256="a" * 64, size=10, kind="pdf", content_type="application/pdf",
         storage_name="files/aa/aa/chung-sinh.pdf", pages=1,
     )  # fmt: skip
+    stored = StoredFile.objects.create(blob=blob, name="chung-sinh.pdf")
     item = VaultItem.objects.create(
         owner=citizen.applicant,
         doc_type=birth.name,

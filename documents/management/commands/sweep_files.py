@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from documents.models import StoredFile
+from documents.models import Blob
 
 
 def _walk(path: str) -> list[str]:
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             return
         minutes = options["older_than_minutes"]
         cutoff = timezone.now() - timedelta(minutes=minutes) if minutes > 0 else None
-        owned = set(StoredFile.objects.values_list("storage_name", flat=True))
+        owned = set(Blob.objects.values_list("storage_name", flat=True))
         removed = 0
         for name in _walk("files"):
             if name in owned:
