@@ -175,6 +175,10 @@ PAGES: list[Row] = [
      "L   404 404 404 404 404 404 404 404 404 404 404 404 404 200 404"),
     ("GET", "ho-so-cua-toi/<str:ref>/", "/ho-so-cua-toi/{w.dossier_b}/",
      "L   404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
+    ("GET", "ho-so-cua-toi/<str:ref>/ai-da-xem/", "/ho-so-cua-toi/{w.received}/ai-da-xem/",
+     "L   404 404 404 404 404 404 404 404 404 404 404 404 404 200 404"),
+    ("GET", "ho-so-cua-toi/<str:ref>/ai-da-xem/", "/ho-so-cua-toi/{w.dossier_b}/ai-da-xem/",
+     "L   404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
     ("GET", "ho-so-cua-toi/<str:ref>/bieu-mau/<slug:form>.pdf", "/ho-so-cua-toi/{w.received}/bieu-mau/receipt.pdf",
      "L   404 404 404 404 404 404 404 404 404 404 404 404 404 200 404"),
     ("GET", "ho-so-cua-toi/<str:ref>/bieu-mau/<slug:form>.pdf", "/ho-so-cua-toi/{w.received}/bieu-mau/process-control.pdf",
@@ -311,6 +315,8 @@ API: list[Row] = [
      "401 ok  403 403 403 403 403 ok  403 403 403 403 403 403 403 403"),
     ("GET", "/dossiers", "/api/v1/dossiers",
      "401 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/dossiers/{code}/accesses", "/api/v1/dossiers/{w.received}/accesses",
+     "401 404 404 404 404 404 404 404 404 404 404 404 404 404 200 404"),
     ("GET", "/dossiers/{code}", "/api/v1/dossiers/{w.received}",
      "401 200 404 200 404 404 404 200 200 200 200 404 404 404 200 404"),
     ("GET", "/dossiers/{code}", "/api/v1/dossiers/{w.draft}",
@@ -329,9 +335,9 @@ API: list[Row] = [
      "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ("GET", "/dossiers/{code}/forms/{form}.pdf", "/api/v1/dossiers/{w.received}/forms/receipt.pdf",
      "401 200 404 200 404 404 404 200 200 200 200 404 404 404 200 404"),
-    # TODO(issue 11, sec-privacy): CI should get 404 (the portal does): see KNOWN_GAPS.
+    # The internal process-control sheet (who held which step, with notes) is not the applicant's.
     ("GET", "/dossiers/{code}/forms/{form}.pdf", "/api/v1/dossiers/{w.received}/forms/process-control.pdf",
-     "401 200 404 200 404 404 404 200 200 200 200 404 404 404 200 404"),
+     "401 200 404 200 404 404 404 200 200 200 200 404 404 404 403 404"),
     ("GET", "/dossiers/{code}/forms/{form}.pdf", "/api/v1/dossiers/{w.dossier_b}/forms/receipt.pdf",
      "401 200 404 200 404 404 404 404 404 404 404 404 200 200 404 404"),
     ("GET", "/ledger.pdf", "/api/v1/ledger.pdf?agency={w.committee_a}&field=ho-tich&year={w.year}",
@@ -431,16 +437,6 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("POST", "/api/v1/dossiers/{w.resolved}/results"): lambda w: {
         "data": {"file": _pdf_upload("ket-qua.pdf"), "title": "Giấy khai sinh"}
     },
-}
-
-
-# Cells where the table records today's answer, not the right one, because another branch
-# (sec-privacy) is changing the applicant's view: (method, URL, persona) → the secure answer. When it
-# lands, test_api fails on the cell: write the secure answer in the table and remove the entry here
-# (``test_known_gaps_are_closed`` is a strict xfail: it fails too once they are all closed).
-KNOWN_GAPS: dict[tuple[str, str, str], str] = {
-    # The internal process-control sheet (who held which step, with notes) is not the applicant's.
-    ("GET", "/api/v1/dossiers/{w.received}/forms/process-control.pdf", "CI"): "404",
 }
 
 
@@ -641,13 +637,6 @@ def test_lists_keep_to_the_same_rule(world: World) -> None:
     assert found == {code: LISTED[code] for code in CODES[1:]}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the applicant's API view is changed on sec-privacy")
-@pytest.mark.django_db
-def test_known_gaps_are_closed(world: World) -> None:
-    found = {key: Visitor(PERSONAS[CODES.index(key[2])]).api(key[0], key[1], world) for key in KNOWN_GAPS}
-    assert found == KNOWN_GAPS
-
-
 def test_every_route_has_a_row() -> None:
     assert page_routes() - {route for _m, route, _u, _c in PAGES} == set()
     assert api_operations() - {(m, route) for m, route, _u, _c in API} == set()
@@ -671,7 +660,6 @@ def test_no_stale_rows() -> None:
     keys = [(m, u) for m, _r, u, _c in [*PAGES, *API]]
     assert len(keys) == len(set(keys))
     assert set(BODIES) - set(keys) == set()
-    assert {(m, u) for m, u, _code in KNOWN_GAPS} - set(keys) == set()
 
 
 def _field_types() -> dict[str, type]:
