@@ -33,6 +33,7 @@ from catalog.models import (
     Workflow,
 )
 from catalog.services import to_minutes
+from dossiers import chain
 from dossiers.models import (
     Consultation,
     DeliveryMethod,
@@ -208,12 +209,18 @@ def _record(
     data: dict[str, Any] | None = None,
     announce: bool = True,
 ) -> DossierEvent:
-    seq = (dossier.events.aggregate(n=Max("seq"))["n"] or 0) + 1
-    event = DossierEvent.objects.create(
+    # The one place a dossier event is written (ADR 0009). The dossier's row lock (held already by
+    # every caller's transaction; taken again here, a no-op then) orders concurrent events of one
+    # dossier, so each links to the hash of the one really before it.
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+    last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    event = DossierEvent(
         dossier=dossier,
         seq=seq,
         action=action,
         at=at,
+        recorded_at=timezone.now(),
         actor=actor,
         actor_name=actor.display_name if actor else "Hệ thống",
         actor_agency=agency,
@@ -225,7 +232,10 @@ def _record(
         appointment_before=appointment_before,
         appointment_after=dossier.appointment_at,
         data=data or {},
+        prev_hash=prev_hash,
     )
+    event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
+    event.save(force_insert=True)
     facts.apply_event(dossier, action=action, at=at, from_status=from_status, due_before=due_before)
     if announce:
         _announce(dossier, event)
