@@ -281,6 +281,8 @@ class DossierEvent(AppendOnly):
         verbose_name_plural = _("nhật ký hồ sơ")
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_unique_seq")]
+        # A day's anchor reads the events recorded that day (dossiers/history.py).
+        indexes = [models.Index(fields=["recorded_at"], name="dossier_event_recorded_idx")]
 
     def __str__(self) -> str:
         return f"{self.dossier} #{self.seq} {self.action}"
