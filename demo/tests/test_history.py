@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from demo.history import load_history, publish_index
-from dossiers.models import Dossier
+from demo.history import anchor_history, load_history, publish_index
+from dossiers.history import verify
+from dossiers.models import Dossier, HistoryAnchor
 from reports.summary import summary, summary_naive
 from serviceindex import selectors as index_selectors
 
@@ -39,11 +40,6 @@ def test_the_demo_publishes_the_index_of_its_finished_months(monitor) -> None:
 
 
 def test_the_demo_anchors_the_closed_days_of_its_history(time_machine) -> None:
-    from dossiers.history import verify
-    from dossiers.models import HistoryAnchor
-
-    from demo.history import anchor_history
-
     load_history(20, say=lambda line: None)
     assert anchor_history(say=lambda line: None) == 0  # recorded today: the day is not over
     time_machine.move_to(timezone.now() + timedelta(days=1))
