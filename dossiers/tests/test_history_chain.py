@@ -15,10 +15,11 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
 from dossiers import chain
 from dossiers.guard import history_purge
-from dossiers.models import DossierEvent, HistoryAnchor
+from dossiers.models import Dossier, DossierEvent, HistoryAnchor
 from dossiers.services import history_anchor, history_anchor_closed_days
 from dossiers.tests.conftest import counter_body, vn
 from motcua.errors import DomainError
@@ -206,6 +207,17 @@ def test_the_database_refuses_to_rewrite_the_history(history):
             events.update(reason="Sửa lén")  # the purge deletes, it never updates
         events.delete()
     assert not events.exists()
+
+
+def test_a_dossier_with_a_history_cannot_be_deleted(history):
+    dossier = Dossier.objects.get(code=history[0])
+    with pytest.raises(ProtectedError), transaction.atomic():
+        dossier.delete()
+    # In SQL: the foreign keys (deferred) refuse it when the transaction commits.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Dossier._meta.db_table} WHERE id = %s", [dossier.pk])
+        connection.check_constraints(table_names=[EVENTS])
 
 
 def test_the_anchors_are_public(history, api):
