@@ -38,6 +38,25 @@ def load_reference_data() -> None:
     create_logins()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_purges_history() -> Iterator[None]:
+    """The flush that ends a transactional test empties the dossier history, which the database
+    refuses unless the purge switch is on (dossiers/guard.py, ADR 0009): the flush alone gets it."""
+    from django.core.management.commands import flush
+
+    from dossiers.guard import history_purge
+
+    handle = flush.Command.handle
+
+    def purging_handle(self: Any, **options: Any) -> None:
+        with history_purge(options.get("database") or "default"):
+            handle(self, **options)
+
+    flush.Command.handle = purging_handle  # type: ignore[method-assign]
+    yield
+    flush.Command.handle = handle  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

@@ -68,6 +68,7 @@ from catalog.importer import ProcedureImporter  # noqa: E402
 from catalog.models import Procedure, ProcedureVersion  # noqa: E402
 from catalog.services import statutory_option  # noqa: E402
 from demo.loader import load_agencies, publish_catalog  # noqa: E402
+from dossiers.guard import history_purge  # noqa: E402
 from dossiers.models import Dossier, DossierEvent, DossierSequence, SupplementRequest  # noqa: E402
 from motcua.text import fold  # noqa: E402
 from organization.loaders import load_units  # noqa: E402
@@ -1019,11 +1020,13 @@ def session(settings: dict[str, str] | None) -> None:
 
 
 def purge() -> None:
-    """Empty the dossier tables (only benchmark dossiers are there: ``check_database``)."""
-    sql(
-        f"TRUNCATE {table(Dossier)}, {table(DossierEvent)}, {table(SupplementRequest)}, "
-        f"{table(DossierSequence)}, {table(Fact)} CASCADE"
-    )
+    """Empty the dossier tables (only benchmark dossiers are there: ``check_database``). The history
+    tables refuse TRUNCATE without the purge switch (dossiers/guard.py, ADR 0009)."""
+    with history_purge():
+        sql(
+            f"TRUNCATE {table(Dossier)}, {table(DossierEvent)}, {table(SupplementRequest)}, "
+            f"{table(DossierSequence)}, {table(Fact)} CASCADE"
+        )
 
 
 def vacuum(name: str) -> None:

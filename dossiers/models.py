@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Channel, ComponentRequirement, Procedure, ProcedureCase, ProcedureVersion, Workflow
@@ -249,7 +250,8 @@ class DossierEvent(AppendOnly):
     seq = models.PositiveIntegerField(_("số thứ tự"))
     action = models.CharField(_("thao tác"), max_length=40)
     at = models.DateTimeField(_("thời điểm"))
-    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+    # Set by dossiers.services._record before hashing (auto_now_add would change it after).
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tài khoản thực hiện"),
@@ -269,15 +271,44 @@ class DossierEvent(AppendOnly):
     appointment_before = models.DateTimeField(_("ngày hẹn trả trước"), null=True, blank=True)
     appointment_after = models.DateTimeField(_("ngày hẹn trả sau"), null=True, blank=True)
     data = models.JSONField(_("dữ liệu kèm theo"), default=dict, blank=True)
+    # The hash chain (dossiers/chain.py, ADR 0009): this event's hash covers its content and prev_hash,
+    # the hash of the dossier's event before it. PostgreSQL itself refuses UPDATE and DELETE here.
+    prev_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64, blank=True)
+    hash = models.CharField(_("mã băm"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("nhật ký hồ sơ")
         verbose_name_plural = _("nhật ký hồ sơ")
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_unique_seq")]
+        # A day's anchor reads the events recorded that day (dossiers/history.py).
+        indexes = [models.Index(fields=["recorded_at"], name="dossier_event_recorded_idx")]
 
     def __str__(self) -> str:
         return f"{self.dossier} #{self.seq} {self.action}"
+
+
+class HistoryAnchor(AppendOnly):
+    """The daily anchor of the dossier history (ADR 0009): the root hash over the hashes of every event
+    recorded that day (local date), their number, and a detached CMS signature of both made with the
+    system's certificate. Published (``/api/v1/history/anchors``) so that anyone holding a copy can
+    tell later whether the day's history was rewritten. Append-only like the events it vouches for."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    root_hash = models.CharField(_("mã băm gốc"), max_length=64)
+    event_count = models.PositiveIntegerField(_("số sự kiện"))
+    signature = models.TextField(_("chữ ký (CMS, base64)"))
+    signer_certificate = models.TextField(_("chứng thư ký (PEM)"))
+    signer = models.CharField(_("người ký"), max_length=500)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mốc nhật ký hồ sơ")
+        verbose_name_plural = _("mốc nhật ký hồ sơ")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.root_hash[:12]}"
 
 
 class DossierComponent(models.Model):

@@ -11,6 +11,7 @@ portal — in the same transaction. Nothing is sent from inside a transaction.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from catalog.models import (
     Workflow,
 )
 from catalog.services import to_minutes
+from dossiers import chain
 from dossiers.models import (
     Consultation,
     DeliveryMethod,
@@ -43,6 +45,7 @@ from dossiers.models import (
     DossierStep,
     Extension,
     Handover,
+    HistoryAnchor,
     Outcome,
     SupplementRequest,
     Timing,
@@ -208,12 +211,18 @@ def _record(
     data: dict[str, Any] | None = None,
     announce: bool = True,
 ) -> DossierEvent:
-    seq = (dossier.events.aggregate(n=Max("seq"))["n"] or 0) + 1
-    event = DossierEvent.objects.create(
+    # The one place a dossier event is written (ADR 0009). The dossier's row lock (held already by
+    # every caller's transaction; taken again here, a no-op then) orders concurrent events of one
+    # dossier, so each links to the hash of the one really before it.
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+    last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    event = DossierEvent(
         dossier=dossier,
         seq=seq,
         action=action,
         at=at,
+        recorded_at=timezone.now(),
         actor=actor,
         actor_name=actor.display_name if actor else "Hệ thống",
         actor_agency=agency,
@@ -225,7 +234,10 @@ def _record(
         appointment_before=appointment_before,
         appointment_after=dossier.appointment_at,
         data=data or {},
+        prev_hash=prev_hash,
     )
+    event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
+    event.save(force_insert=True)
     facts.apply_event(dossier, action=action, at=at, from_status=from_status, due_before=due_before)
     if announce:
         _announce(dossier, event)
@@ -1813,3 +1825,72 @@ def dossier_for_action(*, reference: str) -> Dossier:
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     return dossier
+
+
+# ---------------------------------------------------------------------------------------------
+# The daily anchor of the history (ADR 0009)
+
+
+def history_signer() -> Agency:
+    """The agency whose certificate signs the anchors: ``MOTCUA_HISTORY_SIGNER``, else the province's
+    People's Committee."""
+    from django.conf import settings
+
+    code = settings.MOTCUA_HISTORY_SIGNER
+    agencies = Agency.objects.filter(is_active=True)
+    if code:
+        agency = agencies.filter(code=code).first()
+        if agency is None:
+            raise DomainError(
+                "history_signer_missing", f"MOTCUA_HISTORY_SIGNER: không có cơ quan mã {code}.", status=409
+            )
+        return agency
+    agency = (
+        agencies.filter(level=Agency.Level.PROVINCE, kind=Agency.Kind.PEOPLES_COMMITTEE)
+        .order_by("code")
+        .first()
+        or agencies.filter(level=Agency.Level.PROVINCE).order_by("code").first()
+    )
+    if agency is None:
+        raise DomainError(
+            "history_signer_missing", "Chưa có cơ quan cấp tỉnh để ký mốc nhật ký hồ sơ.", status=409
+        )
+    return agency
+
+
+def history_anchor(*, day: date, now: datetime | None = None) -> HistoryAnchor:
+    """Sign and store the anchor of ``day``: the root over the hashes of the events recorded that day.
+    Only a closed day (before today, local time) is anchored, and only once."""
+    from documents.signing import sign_detached
+    from dossiers.history import day_root
+
+    today = local_date(now or timezone.now())
+    if day >= today:
+        raise DomainError(
+            "history_day_open", f"Ngày {day:%d/%m/%Y} chưa kết thúc, chưa lập mốc được.", status=409
+        )
+    if HistoryAnchor.objects.filter(day=day).exists():
+        raise DomainError("history_day_anchored", f"Ngày {day:%d/%m/%Y} đã có mốc.", status=409)
+    root, count = day_root(day)
+    signature = sign_detached(chain.anchor_message(day, root, count), agency=history_signer())
+    try:
+        with transaction.atomic():
+            return HistoryAnchor.objects.create(
+                day=day,
+                root_hash=root,
+                event_count=count,
+                signature=base64.b64encode(signature.cms).decode(),
+                signer_certificate=signature.certificate_pem,
+                signer=signature.subject[:500],
+            )
+    except IntegrityError:
+        # Another run anchored it meanwhile.
+        raise DomainError("history_day_anchored", f"Ngày {day:%d/%m/%Y} đã có mốc.", status=409) from None
+
+
+def history_anchor_closed_days(*, now: datetime | None = None) -> list[HistoryAnchor]:
+    """Anchor every closed day not anchored yet (``manage.py anchor_history``, daily from cron)."""
+    from dossiers.history import unanchored_days
+
+    now = now or timezone.now()
+    return [history_anchor(day=day, now=now) for day in unanchored_days(before=local_date(now))]

@@ -241,6 +241,7 @@ def _mount() -> None:
     from dossiers.api import public_router as dossier_public_router
     from dossiers.api import router as dossier_router
     from dossiers.forms_api import router as forms_router
+    from dossiers.history_api import router as history_router
     from organization.api import router as organization_router
     from reports.api import router as reports_router
     from reports.api_dashboard import router as reports_dashboard_router
@@ -254,6 +255,7 @@ def _mount() -> None:
     api.add_router("/", worktime_router)
     api.add_router("/", dossier_router)
     api.add_router("/", dossier_public_router)
+    api.add_router("/", history_router)
     api.add_router("/", forms_router)
     api.add_router("/", audit_router)
     api.add_router("/", documents_router)

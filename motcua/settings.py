@@ -317,3 +317,6 @@ MOTCUA_DEMO = env_bool("MOTCUA_DEMO", MOTCUA_DEMO_PKI)
 # PEM files (comma-separated paths) with the CA certificates whose signatures verification trusts,
 # e.g. the Government CA (Ban Cơ yếu Chính phủ) root and intermediates.
 MOTCUA_TRUSTED_CA_PEM = env_list("MOTCUA_TRUSTED_CA_PEM", "")
+# The agency (code) whose signing certificate signs the daily anchor of the dossier history
+# (manage.py anchor_history, ADR 0009); empty: the province's People's Committee.
+MOTCUA_HISTORY_SIGNER = os.environ.get("MOTCUA_HISTORY_SIGNER", "")

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from demo.history import load_history, publish_index
-from dossiers.models import Dossier
+from demo.history import anchor_history, load_history, publish_index
+from dossiers.history import verify
+from dossiers.models import Dossier, HistoryAnchor
 from reports.summary import summary, summary_naive
 from serviceindex import selectors as index_selectors
 
@@ -36,3 +37,13 @@ def test_the_demo_publishes_the_index_of_its_finished_months(monitor) -> None:
     this_month = timezone.localdate().replace(day=1)
     assert len(months) == 3 and months[0] == (this_month - timedelta(days=1)).replace(day=1)
     assert publish_index(say=lambda line: None) == 0  # idempotent
+
+
+def test_the_demo_anchors_the_closed_days_of_its_history(time_machine) -> None:
+    load_history(20, say=lambda line: None)
+    assert anchor_history(say=lambda line: None) == 0  # recorded today: the day is not over
+    time_machine.move_to(timezone.now() + timedelta(days=1))
+    assert anchor_history(say=lambda line: None) == 1
+    anchor = HistoryAnchor.objects.get()
+    assert anchor.day == timezone.localdate() - timedelta(days=1) and anchor.event_count > 20
+    assert verify().clean

@@ -1,7 +1,8 @@
 """DOMAIN §4 rule 2: concurrent receptions at one agency never produce a duplicate code or a gap.
 
 Runs with real commits from several threads (each with its own database connection). On PostgreSQL the
-sequence row is locked with SELECT … FOR UPDATE; on SQLite, writers queue on the database lock.
+sequence row is locked with SELECT … FOR UPDATE; on SQLite, writers queue on the database lock. The same
+holds for the hash chain of one dossier's events (ADR 0009).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import User
 from dossiers import services
@@ -62,3 +63,58 @@ def test_concurrent_receptions_get_consecutive_unique_codes() -> None:
     codes = sorted(str(code) for code in found)
     expected = [f"001.00.11953.H31-260302-{n:04d}" for n in range(1, THREADS * PER_THREAD + 1)]
     assert codes == expected
+
+
+@pytest.mark.usefixtures("reference_data_after_flush")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_events_on_one_dossier_chain_one_after_the_other() -> None:
+    """ADR 0009: each event links to the hash of the one really before it, whatever the interleaving
+    (the recording function takes the dossier's row lock before reading the last event)."""
+    from conftest import load_reference_data
+    from dossiers.history import verify
+
+    if not Agency.objects.filter(code="001.00.11953.H31").exists():
+        load_reference_data()  # emptied by the flush that ended an earlier transactional test
+    centre = Agency.objects.get(code="001.00.11953.H31")
+    officer = User.objects.get(username="motcua.phohien")
+    dossier = services.dossier_create(
+        data=services.DossierInput(
+            procedure_code="1.001193",
+            channel="counter",
+            receiving_agency=centre,
+            applicant=services.ApplicantData(name="Người nộp", national_id="033095099001"),
+        ),
+        actor=officer,
+        at=AT,
+    )
+    before = dossier.events.count()
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def note_many(worker: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(PER_THREAD):
+                with transaction.atomic():
+                    services.dossier_note_event(
+                        dossier=Dossier.objects.get(pk=dossier.pk),
+                        action="note",
+                        actor=None,
+                        agency=None,
+                        at=AT,
+                        reason=f"Ghi chú {worker}-{i}",
+                    )
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=note_many, args=(w,)) for w in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert dossier.events.count() == before + THREADS * PER_THREAD
+    report = verify()
+    assert report.clean, report.findings

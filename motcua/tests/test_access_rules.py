@@ -22,6 +22,8 @@ PUBLIC_API = {
     ("POST", "/verify"),
     ("GET", "/index"),
     ("GET", "/index/units/{agency_code}/history"),
+    ("GET", "/history/anchors"),
+    ("GET", "/history/anchors/{day}"),
 }
 
 

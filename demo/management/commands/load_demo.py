@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.selectors import DEMO_OTP_SECRET
 from accounts.totp import grouped
-from demo.history import load_history, publish_index
+from demo.history import anchor_history, load_history, publish_index
 from demo.loader import DEMO_PASSWORD, load_demo
 
 DEFAULT_HISTORY = 800
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         result = load_demo(say=self.stdout.write, reimport=options["reimport"])
         load_history(options["history"], say=self.stdout.write)
         publish_index(say=self.stdout.write)
+        anchor_history(say=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong: {result.procedures_in_force} thủ tục hiệu lực, {result.workflows} quy trình mới."
