@@ -331,6 +331,11 @@ API: list[Row] = [
      "401 403 404 404 404 404 404 404 404 404 404 404 404 404 ok  404"),
     ("POST", "/dossiers/{code}/actions/{action}", "/api/v1/dossiers/{w.dossier_b}/actions/forward",
      "401 ok  404 403 404 404 404 404 404 404 404 404 ok  403 404 404"),
+    # Public: the daily signed roots of the history (the world's events are today's, not yet anchored).
+    ("GET", "/history/anchors", "/api/v1/history/anchors",
+     "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/history/anchors/{day}", "/api/v1/history/anchors/2026-01-05",
+     "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
     ("GET", "/public/dossiers/{code}", "/api/v1/public/dossiers/{w.received}",
      "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ("GET", "/dossiers/{code}/forms/{form}.pdf", "/api/v1/dossiers/{w.received}/forms/receipt.pdf",
