@@ -57,8 +57,21 @@ def _flush_purges_history() -> Iterator[None]:
     flush.Command.handle = handle  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> None:
+    """Passwords hashed with MD5 in the tests: PBKDF2's million rounds cost about 0.3 s per demo login
+    set and per password login, and no test is about the hash itself (the production hashers stay
+    behind it, so a hash made with them still verifies)."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, _fast_password_hashing: None) -> None:
     with django_db_blocker.unblock():
         load_reference_data()
 

@@ -65,7 +65,7 @@ def test_concurrent_receptions_get_consecutive_unique_codes() -> None:
     assert codes == expected
 
 
-@pytest.mark.usefixtures("reference_data_after_flush")
+@pytest.mark.usefixtures("reference_data_kept")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_events_on_one_dossier_chain_one_after_the_other() -> None:
     """ADR 0009: each event links to the hash of the one really before it, whatever the interleaving

@@ -92,13 +92,6 @@ def _requests_share_the_test_connection():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every fuzzed token request hashes a password (Django hashes one even for an unknown user);
-    PBKDF2's deliberate slowness would be most of the fuzzer's time. No demo password is checked."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _uploads_under_var(settings):
     root = Path(settings.VAR_DIR) / "test-media" / f"fuzz-{uuid.uuid4().hex}"
     settings.STORAGES = {
