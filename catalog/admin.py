@@ -1,5 +1,5 @@
 """Administration of the catalog. Versions in force are read-only: an administrator copies one into a
-draft, edits the draft, and a publication decision puts it in force (DOMAIN §3)."""
+draft, edits the draft, and a publication decision puts it in force (docs/domain.md §3)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What the procedures are: the catalog, its versions, the decisions that publish them in the
-province, and the internal processes that become electronic workflows (DOMAIN §3).
+province, and the internal processes that become electronic workflows (docs/domain.md §3).
 
 Every change to a procedure is a new ``ProcedureVersion``; a dossier keeps the version it was
 received under. Only draft versions may be edited; a publication decision puts them in force.
@@ -94,7 +94,7 @@ class OnlineLevel(models.TextChoices):
 class ProcedureVersion(models.Model):
     """One immutable state of a procedure's content (name, field, levels, times, fees, components,
     results, legal basis). Drafts are editable; a publication decision puts a draft in force and
-    retires the previous version (DOMAIN §3: every change is a new version)."""
+    retires the previous version (docs/domain.md §3: every change is a new version)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo / chưa công bố tại tỉnh")
@@ -517,7 +517,7 @@ class Workflow(models.Model):
 
 class WorkflowStep(models.Model):
     """One step of a workflow: who (role, in which agency) does what, in how long. Consecutive steps
-    sharing a ``parallel_group`` run at the same time (inter-agency consultation, DOMAIN §4 rule 6);
+    sharing a ``parallel_group`` run at the same time (inter-agency consultation, docs/domain.md §4 rule 6);
     one of them is the lead."""
 
     workflow = models.ForeignKey(

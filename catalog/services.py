@@ -474,7 +474,7 @@ def statutory_option(version: ProcedureVersion, channel: str = "counter") -> Pro
 
 
 def workflow_check(workflow: Workflow) -> list[str]:
-    """Warnings about ``workflow`` against its procedure's statutory time (DOMAIN §3)."""
+    """Warnings about ``workflow`` against its procedure's statutory time (docs/domain.md §3)."""
     version = workflow.procedure.current_version or workflow.procedure.latest_version
     option = statutory_option(version) if version else None
     statutory = to_minutes(option.time_amount, option.time_unit) if option else None

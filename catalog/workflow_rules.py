@@ -1,6 +1,6 @@
 """Checks of an internal process against the statutory time. Pure functions, no Django.
 
-DOMAIN §3: the step durations add up to the statutory time; the system warns when they do not.
+docs/domain.md §3: the step durations add up to the statutory time; the system warns when they do not.
 Consecutive steps of one parallel group run at the same time, so a group counts as its longest step.
 """
 

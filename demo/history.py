@@ -1,6 +1,6 @@
 """A few months of dossier history for the demo, so that the inbox, the reports, the index and the
 dashboards have something to show after ``make run``. Generated deterministically (a fixed seed),
-imported through ``dossiers.importer`` like any migrated history (DOMAIN §10): due instants and
+imported through ``dossiers.importer`` like any migrated history (docs/domain.md §10): due instants and
 classifications are computed by the system, never made up here."""
 
 from __future__ import annotations

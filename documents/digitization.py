@@ -1,4 +1,4 @@
-"""Digitisation at the counter, reuse from the personal data store, exemptions (DOMAIN §6).
+"""Digitisation at the counter, reuse from the personal data store, exemptions (docs/domain.md §6).
 
 Per filed paper the system records whether it was digitised (scanned, page count checked, OCR'd and
 signed), reused from the data store, taken from the national data, or exempt — the facts the service

@@ -1,5 +1,5 @@
 """Files and what they are for: uploaded and digitised components, signed results, the personal data
-store (kho dữ liệu), certified electronic copies (DOMAIN §6).
+store (kho dữ liệu), certified electronic copies (docs/domain.md §6).
 
 A stored file never changes: a new version of a component is a new row pointing to a new file.
 """
@@ -133,7 +133,7 @@ class ComponentFile(models.Model):
 
 
 class Digitization(models.Model):
-    """How one filed paper was digitised at reception (DOMAIN §6): scanned (with page count, OCR and the
+    """How one filed paper was digitised at reception (docs/domain.md §6): scanned (with page count, OCR and the
     officer's signature), reused from the data store, taken from the national data, or exempt."""
 
     class Status(models.TextChoices):
@@ -277,7 +277,7 @@ class ResultDocument(models.Model):
 class VaultItem(models.Model):
     """A paper in a citizen's or organisation's personal data store (kho quản lý dữ liệu điện tử): a
     digitised paper, a result, a certified copy. A later dossier that needs the same type, still
-    valid, reuses it instead of a new upload (DOMAIN §6)."""
+    valid, reuses it instead of a new upload (docs/domain.md §6)."""
 
     class Source(models.TextChoices):
         DIGITIZED = "digitized", _("Số hóa khi nộp hồ sơ")

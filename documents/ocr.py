@@ -1,4 +1,4 @@
-"""Scans to one searchable PDF, with Tesseract's Vietnamese model (DOMAIN §6). No Django.
+"""Scans to one searchable PDF, with Tesseract's Vietnamese model (docs/domain.md §6). No Django.
 
 Tesseract is a system program (Debian: tesseract-ocr, tesseract-ocr-vie), run as a subprocess per page.
 Without it the scans still become one PDF (Pillow), without a text layer, and ``ocr_status()`` says

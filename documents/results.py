@@ -1,4 +1,4 @@
-"""Issuing electronic results (DOMAIN §4 rule 8): the handling agency's leader or clerk uploads the
+"""Issuing electronic results (docs/domain.md §4 rule 8): the handling agency's leader or clerk uploads the
 result PDF; motcua signs it with the agency's certificate, stores the unsigned and the signed file,
 records the result and the event, marks the dossier's result electronic, and puts the signed result
 into the applicant's data store — all in one transaction, or nothing.

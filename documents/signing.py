@@ -1,4 +1,4 @@
-"""Digital signatures on PDFs (DOMAIN §4 rule 8, §6): the agencies' signing credentials, PAdES signatures
+"""Digital signatures on PDFs (docs/domain.md §4 rule 8, §6): the agencies' signing credentials, PAdES signatures
 with a visible stamp, and the verification of any PDF a citizen or an official brings.
 
 Decisions (expensive to reverse, hence written down here):

@@ -1,4 +1,4 @@
-"""The seven forms of TT 03/2025/TT-VPCP as PDF, generated from the dossier's data (DOMAIN §5).
+"""The seven forms of TT 03/2025/TT-VPCP as PDF, generated from the dossier's data (docs/domain.md §5).
 
 Each form is a Django template under ``dossiers/templates/dossiers/forms/`` laid out after the
 administrative-document conventions of NĐ 30/2020/NĐ-CP (national motto header, place and date
@@ -138,7 +138,7 @@ def header_blocks(agency: Agency) -> list[dict[str, Any]]:
 
 
 def lookup_url(reference: str) -> str:
-    """The public lookup page of a dossier (DOMAIN §4 rule 9): what the QR code points to."""
+    """The public lookup page of a dossier (docs/domain.md §4 rule 9): what the QR code points to."""
     return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={quote(reference, safe='')}"
 
 

@@ -1,4 +1,4 @@
-"""Dossier history import (DOMAIN §10): one JSON object per line, replayed through the services.
+"""Dossier history import (docs/domain.md §10): one JSON object per line, replayed through the services.
 
 A line names a dossier of the old system (its code, procedure, agencies, applicant) and its events in
 time order. Nothing in the line is copied into the deadline columns: the dossier is created and every
@@ -75,7 +75,7 @@ class HistoryEvent:
 
 @dataclass(frozen=True)
 class ImportFacts:
-    """Index facts the old system knew (DOMAIN §9); ``None`` leaves the field as it is."""
+    """Index facts the old system knew (docs/domain.md §9); ``None`` leaves the field as it is."""
 
     digitized: bool | None = None
     reused: bool | None = None
@@ -175,7 +175,7 @@ def _flag(data: Mapping[str, Any], key: str) -> bool | None:
 def _rating(value: Any) -> int | None:
     if value is None:
         return None
-    # DOMAIN §8: a 5-level satisfaction scale.
+    # docs/domain.md §8: a 5-level satisfaction scale.
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise _invalid("Mức hài lòng (rating) phải là số nguyên từ 1 đến 5.")
     return value

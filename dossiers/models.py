@@ -21,7 +21,7 @@ from organization.models import Agency, Role
 
 
 class Timing(models.TextChoices):
-    """Result of a resolution or a hand-over against its due instant (DOMAIN §4)."""
+    """Result of a resolution or a hand-over against its due instant (docs/domain.md §4)."""
 
     EARLY = "early", _("Trước hạn")
     ON_TIME = "on_time", _("Đúng hạn")
@@ -56,7 +56,7 @@ class AppendOnly(models.Model):
 
 class Dossier(models.Model):
     """A dossier filed for one procedure by one applicant. ``code`` is issued at reception
-    (DOMAIN §4 rule 2); before that the dossier is known by ``uuid``. ``due_at`` is the statutory due
+    (docs/domain.md §4 rule 2); before that the dossier is known by ``uuid``. ``due_at`` is the statutory due
     instant, ``appointment_at`` what the applicant was told (they differ after an extension);
     ``approaching_at`` is when one working day remains. While the clock is stopped (supplement,
     pause) ``clock_stopped_at`` is set."""
@@ -194,7 +194,7 @@ class Dossier(models.Model):
     )
     extension_count = models.PositiveSmallIntegerField(_("số lần hẹn lại"), default=0)
 
-    # Facts the service index counts (DOMAIN §9); later features set them, imports may carry them.
+    # Facts the service index counts (docs/domain.md §9); later features set them, imports may carry them.
     digitized = models.BooleanField(_("đã số hóa"), default=False)
     reused = models.BooleanField(_("tái sử dụng dữ liệu số"), default=False)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
@@ -242,7 +242,7 @@ class Dossier(models.Model):
 
 class DossierEvent(AppendOnly):
     """One thing that happened to a dossier: who, when, from which state to which, why, and the due
-    instant and appointment before and after (DOMAIN §4 rule 7)."""
+    instant and appointment before and after (docs/domain.md §4 rule 7)."""
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="events"
@@ -398,7 +398,7 @@ class DossierStep(models.Model):
 
 class Handover(AppendOnly):
     """One hand-over of the dossier between people or agencies, with the result of the giving step
-    against its deadline: the rows of the process-control sheet (DOMAIN §4 rule 6, form 06)."""
+    against its deadline: the rows of the process-control sheet (docs/domain.md §4 rule 6, form 06)."""
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="handovers"
@@ -512,7 +512,7 @@ class Extension(models.Model):
 
 class Consultation(models.Model):
     """A request for another agency's opinion or part of the work, sent in parallel with the others
-    (liên thông), with that agency's task and deadline; one agency leads (DOMAIN §4 rule 6)."""
+    (liên thông), with that agency's task and deadline; one agency leads (docs/domain.md §4 rule 6)."""
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="consultations"
@@ -558,7 +558,7 @@ class Consultation(models.Model):
 
 class DossierSequence(models.Model):
     """The last number issued by an agency on a local date: dossier codes are
-    ``<agency e-ID>-<YYMMDD>-<NNNN>`` with no duplicate and no gap (DOMAIN §4 rule 2)."""
+    ``<agency e-ID>-<YYMMDD>-<NNNN>`` with no duplicate and no gap (docs/domain.md §4 rule 2)."""
 
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("ngày"))

@@ -23,7 +23,7 @@ from organization.selectors import DOSSIER_ROLES, user_scope
 
 
 class Progress(StrEnum):
-    """Where a pending dossier stands at an instant (DOMAIN §4)."""
+    """Where a pending dossier stands at an instant (docs/domain.md §4)."""
 
     IN_TIME = "in_time"
     APPROACHING = "approaching"

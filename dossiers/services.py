@@ -1,4 +1,4 @@
-"""Every write to a dossier: one typed service function per action (DOMAIN §4).
+"""Every write to a dossier: one typed service function per action (docs/domain.md §4).
 
 Each function runs in one transaction with the dossier row locked, checks the action against the
 transition table (``dossiers/transitions.py``) and the actor's role, changes the stored deadline
@@ -83,7 +83,7 @@ def local_date(instant: datetime) -> date:
 
 
 def classify_resolution(resolved_at: datetime, due_at: datetime) -> Timing:
-    """DOMAIN §4: early if resolved on a local date before the due date; on time if not after the
+    """docs/domain.md §4: early if resolved on a local date before the due date; on time if not after the
     due instant; late otherwise."""
     if local_date(resolved_at) < local_date(due_at):
         return Timing.EARLY
@@ -91,7 +91,7 @@ def classify_resolution(resolved_at: datetime, due_at: datetime) -> Timing:
 
 
 def format_code(agency_code: str, day: date, number: int) -> str:
-    """``<agency e-ID>-<YYMMDD>-<NNNN>``: at least four digits (DOMAIN §4 rule 2)."""
+    """``<agency e-ID>-<YYMMDD>-<NNNN>``: at least four digits (docs/domain.md §4 rule 2)."""
     return f"{agency_code}-{day:%y%m%d}-{number:04d}"
 
 
@@ -270,7 +270,7 @@ def dossier_note_event(
 
 
 def _announce(dossier: Dossier, event: DossierEvent) -> None:
-    """Outbox rows for the applicant and the national portal (DOMAIN §4 rule 7), in this transaction."""
+    """Outbox rows for the applicant and the national portal (docs/domain.md §4 rule 7), in this transaction."""
     if dossier.status == Status.DRAFT or dossier.imported:
         # Replayed history is not news: the applicant and the portal heard of it from the old system.
         return
@@ -1288,7 +1288,7 @@ def dossier_consult(
     *, dossier: Dossier, actor: User | None, requests: Sequence[ConsultationInput], at: datetime | None = None
 ) -> Dossier:
     """Send the dossier to other agencies in parallel, naming the lead agency, each one's task and
-    deadline (DOMAIN §4 rule 6)."""
+    deadline (docs/domain.md §4 rule 6)."""
     at = at or timezone.now()
     dossier = _lock(dossier)
     target = _check_transition(dossier, Action.CONSULT)

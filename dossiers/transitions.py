@@ -1,4 +1,4 @@
-"""The dossier state machine in one table (DOMAIN §4). Pure Python but for Django's translation of
+"""The dossier state machine in one table (docs/domain.md §4). Pure Python but for Django's translation of
 the labels.
 
 Every action a user or system can take on a dossier is a row: the states it may start from and the
@@ -147,7 +147,7 @@ TRANSITIONS: dict[Action, Transition] = {
         _WORKING,
         Status.PROCESSING,
         pgettext_lazy("dossier action", "Lấy ý kiến cơ quan liên quan (liên thông)"),
-        "DOMAIN §4 quy tắc 6: gửi song song, nêu cơ quan chủ trì, nhiệm vụ và thời hạn từng cơ quan",
+        "NĐ 61/2018, cơ chế một cửa liên thông: gửi song song, nêu cơ quan chủ trì, nhiệm vụ và thời hạn từng cơ quan",
     ),
     Action.CONSULT_REPLY: Transition(
         frozenset({Status.PROCESSING}), None, pgettext_lazy("dossier action", "Trả lời ý kiến liên thông")

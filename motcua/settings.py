@@ -269,7 +269,7 @@ LOGGING = {
 }
 
 # Domain configuration.
-# Working windows (DOMAIN §4): "HH:MM-HH:MM" separated by commas, Monday to Friday.
+# Working windows (docs/domain.md §4): "HH:MM-HH:MM" separated by commas, Monday to Friday.
 MOTCUA_WORK_WINDOWS = os.environ.get("MOTCUA_WORK_WINDOWS", "08:00-12:00,13:00-17:00")
 # API tokens expire after this many days.
 MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))

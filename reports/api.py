@@ -1,4 +1,4 @@
-"""Reports API: the statutory summary (DOMAIN §9) over the maintained facts, scoped to the caller."""
+"""Reports API: the statutory summary (docs/domain.md §9) over the maintained facts, scoped to the caller."""
 
 from __future__ import annotations
 

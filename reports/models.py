@@ -1,4 +1,4 @@
-"""Per-day facts from which every report is summed (DOMAIN §9), maintained in the same transaction as
+"""Per-day facts from which every report is summed (docs/domain.md §9), maintained in the same transaction as
 the dossier change that causes them (``reports/facts.py``), never by a GROUP BY over all dossiers.
 
 One row per (grain, period, handling agency, procedure, field, channel). The same increments go to

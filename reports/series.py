@@ -1,4 +1,4 @@
-"""The statutory summary (DOMAIN §9) over time: one ``Counts`` per day or per month of [start, end].
+"""The statutory summary (docs/domain.md §9) over time: one ``Counts`` per day or per month of [start, end].
 
 Each point equals ``summary(point.start, point.end)``, computed with two queries whatever the number
 of points: the flows of every period grouped by fact period (month rows for whole months, day rows

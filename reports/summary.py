@@ -1,4 +1,4 @@
-"""The statutory summary (DOMAIN §9) for a period of local dates [start, end], both inclusive.
+"""The statutory summary (docs/domain.md §9) for a period of local dates [start, end], both inclusive.
 
 ``summary`` sums the maintained facts (a few hundred rows for a quarter of a province);
 ``summary_naive`` counts the same numbers straight from the dossiers and their events, as a check
@@ -75,7 +75,7 @@ class Counts:
 
     @property
     def balanced(self) -> bool:
-        """DOMAIN §9: carried over + received = resolved + stopped + pending."""
+        """docs/domain.md §9: carried over + received = resolved + stopped + pending."""
         return self.carried_over + self.received == self.resolved + self.stopped + self.pending
 
     def add(self, other: Counts) -> None:

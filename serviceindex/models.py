@@ -1,4 +1,4 @@
-"""The service index of QĐ 766/QĐ-TTg (DOMAIN §9): its methodology as effective-dated data, and the
+"""The service index of QĐ 766/QĐ-TTg (docs/domain.md §9): its methodology as effective-dated data, and the
 monthly publications the monitor freezes.
 
 Weights, targets and the way each sub-indicator is measured are rows, never constants in code: the

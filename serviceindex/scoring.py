@@ -1,4 +1,4 @@
-"""The arithmetic of the service index (QĐ 766/QĐ-TTg; DOMAIN §9), with no Django in it.
+"""The arithmetic of the service index (QĐ 766/QĐ-TTg; docs/domain.md §9), with no Django in it.
 
 A sub-indicator with rate R (percent) against target T scores its full points when R ≥ T, otherwise
 R × points ÷ T. An indicator whose fact the system does not capture, or whose denominator is zero in

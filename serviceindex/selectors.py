@@ -260,7 +260,7 @@ def _dossier_drilldown(measure: str, month: date, agency_ids: frozenset[int] | N
             counted=bool(counted),
         )
 
-    # Only what the table shows: no applicant, no identity number (DOMAIN §4 rule 9).
+    # Only what the table shows: no applicant, no identity number (docs/domain.md §4 rule 9).
     items = (
         dossiers.select_related("procedure", "version")
         .only(

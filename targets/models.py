@@ -1,5 +1,5 @@
 """The yearly targets of administrative-procedure reform given to each unit (seed 000, appendix of
-the 2024 letter; DOMAIN §9): one row per (year, unit type, target), editable by administrators."""
+the 2024 letter; docs/domain.md §9): one row per (year, unit type, target), editable by administrators."""
 
 from __future__ import annotations
 

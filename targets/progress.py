@@ -1,4 +1,4 @@
-"""Each unit's progress against the targets of its type (seed 000 appendix; DOMAIN §9).
+"""Each unit's progress against the targets of its type (seed 000 appendix; docs/domain.md §9).
 
 A unit is a provincial department or a commune People's Committee. Dossier facts are keyed by the
 handling agency; an agency's facts count for its unit: the agency itself or its nearest ancestor of

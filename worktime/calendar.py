@@ -1,6 +1,6 @@
 """Working-time calendar for administrative-procedure deadlines (pure Python, no Django).
 
-Rule summary (from the project DOMAIN §4 "Deadline arithmetic"); docstrings below cite these as "rule §n".
+Rule summary (from docs/domain.md §4 "Deadline arithmetic"); docstrings below cite these as "rule §n".
 
 §1  Working time is Monday–Friday inside the configured windows (default 08:00–12:00 and
     13:00–17:00, Asia/Ho_Chi_Minh). One working day = the sum of the window lengths.

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 class CalendarOverride(models.Model):
     """A date that is, this year, not what the public-holiday rules say: an extra day off granted by
     the Government or the Chairman, or a make-up working day (usually a Saturday) that pays for a
-    bridge holiday. Deadlines use these on top of the Vietnamese public holidays (DOMAIN §4)."""
+    bridge holiday. Deadlines use these on top of the Vietnamese public holidays (docs/domain.md §4)."""
 
     class Kind(models.TextChoices):
         DAY_OFF = "day_off", _("Ngày nghỉ bổ sung")

@@ -1,4 +1,4 @@
-"""DOMAIN §4 rule 2: concurrent receptions at one agency never produce a duplicate code or a gap.
+"""docs/domain.md §4 rule 2: concurrent receptions at one agency never produce a duplicate code or a gap.
 
 Runs with real commits from several threads (each with its own database connection). On PostgreSQL the
 sequence row is locked with SELECT … FOR UPDATE; on SQLite, writers queue on the database lock. The same

@@ -1,7 +1,7 @@
-"""History import (DOMAIN §10): the old system's events replayed through our rules.
+"""History import (docs/domain.md §10): the old system's events replayed through our rules.
 
 Every expected due instant below is computed by hand in the comment next to it, with the working-time
-rules of DOMAIN §4: 08:00–12:00 and 13:00–17:00 Monday–Friday (8 h = 1 working day), Vietnamese public
+rules of docs/domain.md §4: 08:00–12:00 and 13:00–17:00 Monday–Friday (8 h = 1 working day), Vietnamese public
 holidays (Tết 2026: Monday 16 – Friday 20 February), a supplement received restarts the full
 statutory time, a pause keeps the remaining working time, a resolution is early on a local date before
 the due date, on time if not after the due instant, late otherwise.

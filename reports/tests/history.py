@@ -1,4 +1,4 @@
-"""Random but reproducible dossier histories (DOMAIN §10 lines) for the report tests."""
+"""Random but reproducible dossier histories (docs/domain.md §10 lines) for the report tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Example-based tests of worktime.calendar, one rule at a time (see the module's DOMAIN §n)."""
+"""Example-based tests of worktime.calendar, one rule at a time (see the module's rule §n)."""
 
 from __future__ import annotations
 

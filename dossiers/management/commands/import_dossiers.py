@@ -1,4 +1,4 @@
-"""``manage.py import_dossiers FILE.jsonl [--report rejected.csv]``: dossier history import (DOMAIN §10)."""
+"""``manage.py import_dossiers FILE.jsonl [--report rejected.csv]``: dossier history import (docs/domain.md §10)."""
 
 from __future__ import annotations
 
