@@ -23,6 +23,24 @@ from accounts.models import User
 from accounts.services import token_create
 
 TEST_DATA = Path(__file__).resolve().parent / "catalog" / "tests" / "data"
+# The demo logins (demo/loader.py), in the order of the access tables.
+DEMO_LOGINS = (
+    "admin",
+    "qt.tinh",
+    "kiemsoat",
+    "motcua.tinh",
+    "chuyenvien.stp",
+    "lanhdao.stp",
+    "motcua.phohien",
+    "chuyenvien.phohien",
+    "lanhdao.phohien",
+    "vanthu.phohien",
+    "qt.phohien",
+    "motcua.tanhung",
+    "chuyenvien.tanhung",
+    "congdan",
+    "doanhnghiep",
+)
 
 
 def load_reference_data() -> None:

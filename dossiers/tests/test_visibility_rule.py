@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from conftest import DEMO_LOGINS
 from dossiers.models import Dossier
 from dossiers.selectors import can_see, visible_dossiers
 from dossiers.tests.conftest import (
@@ -32,21 +33,7 @@ pytestmark = pytest.mark.django_db
 JUSTICE = "000.00.04.H31"
 PROVINCIAL_PROCEDURE = "1.000049"
 PERSONAS = (
-    "admin",
-    "qt.tinh",
-    "kiemsoat",
-    "motcua.tinh",
-    "chuyenvien.stp",
-    "lanhdao.stp",
-    "motcua.phohien",
-    "chuyenvien.phohien",
-    "lanhdao.phohien",
-    "vanthu.phohien",
-    "qt.phohien",
-    "motcua.tanhung",
-    "chuyenvien.tanhung",
-    "congdan",
-    "doanhnghiep",
+    *DEMO_LOGINS,
     "nghiviec.phohien",  # a one-stop officer of commune A whose account is disabled
     "chuyencongtac.phohien",  # an active account whose membership at commune A has ended
 )

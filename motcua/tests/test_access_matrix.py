@@ -56,27 +56,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import User
 from accounts.services import token_create
+from conftest import DEMO_LOGINS
 from motcua.api import api
 from motcua.tests.access_world import World, build_world, counter_body, one_page_pdf
 
-PERSONAS = (
-    "",
-    "admin",
-    "qt.tinh",
-    "kiemsoat",
-    "motcua.tinh",
-    "chuyenvien.stp",
-    "lanhdao.stp",
-    "motcua.phohien",
-    "chuyenvien.phohien",
-    "lanhdao.phohien",
-    "vanthu.phohien",
-    "qt.phohien",
-    "motcua.tanhung",
-    "chuyenvien.tanhung",
-    "congdan",
-    "doanhnghiep",
-)
+PERSONAS = ("", *DEMO_LOGINS)
 CODES = ("AN", "SU", "PA", "MO", "PO", "DS", "DL", "OA", "SA", "LA", "CA", "AA", "OB", "SB", "CI", "BU")
 
 # (method, route, URL with {w.…} fields of the world, expected cells in the order of CODES)

@@ -10,6 +10,7 @@ import pytest
 
 from accounts.models import User
 from accounts.services import user_set_password, user_update
+from conftest import DEMO_LOGINS
 from demo.loader import DEMO_PASSWORD
 from motcua.errors import DomainError, Forbidden, NotFound
 from organization.models import AdministrativeUnit, Agency, Membership
@@ -37,23 +38,7 @@ PROVINCIAL_COMMITTEE = "000.00.00.H31"
 COMMITTEE_A = "000.00.11953.H31"
 CENTRE_A = "001.00.11953.H31"
 COMMITTEE_B = "000.00.11977.H31"
-STAFF = (
-    "admin",
-    "qt.tinh",
-    "kiemsoat",
-    "motcua.tinh",
-    "chuyenvien.stp",
-    "lanhdao.stp",
-    "motcua.phohien",
-    "chuyenvien.phohien",
-    "lanhdao.phohien",
-    "vanthu.phohien",
-    "qt.phohien",
-    "motcua.tanhung",
-    "chuyenvien.tanhung",
-    "congdan",
-    "doanhnghiep",
-)
+STAFF = DEMO_LOGINS
 
 
 def user(username: str) -> User:
