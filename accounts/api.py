@@ -14,8 +14,8 @@ from ninja import Field, Router, Schema, Status
 
 from accounts import selectors, services
 from accounts.models import ApiToken, User
-from motcua.api_errors import ErrorOut, errors
-from motcua.ratelimit import client_address
+from kernel.api_errors import ErrorOut, errors
+from kernel.ratelimit import client_address
 from organization.selectors import user_roles
 
 router = Router(tags=["Đăng nhập"])

@@ -1,5 +1,5 @@
 """Login throttle and lockout, for the web login and ``POST /api/v1/auth/token`` alike, counted in the
-counters every app server shares (``motcua.ratelimit``: Redis with ``REDIS_URL``, else the database).
+counters every app server shares (``kernel.ratelimit``: Redis with ``REDIS_URL``, else the database).
 
 Two counters guard a login:
 
@@ -33,9 +33,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from motcua import ratelimit
-from motcua.errors import DomainError, TooManyRequests
-from motcua.ratelimit import Limit
+from kernel import ratelimit
+from kernel.errors import DomainError, TooManyRequests
+from kernel.ratelimit import Limit
 
 
 class LoginRefused(DomainError):

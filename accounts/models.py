@@ -218,7 +218,7 @@ class ApiToken(models.Model):
 
 class RateCounter(models.Model):
     """A fixed-window counter of events per key ("login-account:…"), shared by every app server when
-    Redis is not configured; written only by ``motcua.ratelimit`` through one atomic upsert."""
+    Redis is not configured; written only by ``kernel.ratelimit`` through one atomic upsert."""
 
     key = models.CharField(_("khóa"), max_length=255, unique=True)
     count = models.PositiveIntegerField(_("số lần"), default=0)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import AccountEvent, ApiToken, RecoveryCode, SecondFactor, User, credentials_fingerprint
-from motcua.errors import NotFound
+from kernel.errors import NotFound
 from organization.models import Membership
 from organization.selectors import ADMIN_ROLES, account_refusal, admin_reach
 

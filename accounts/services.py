@@ -40,9 +40,9 @@ from accounts.models import (
 )
 from accounts.passwords import password_problems
 from accounts.selectors import can_administer_login, is_privileged, second_factor_of, token_is_active
-from motcua.errors import DomainError, Forbidden, NotFound
-from motcua.ratelimit import client_address
-from motcua.text import nfc
+from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.ratelimit import client_address
+from kernel.text import nfc
 from organization.selectors import account_refusal, admin_reach, password_refusal
 
 TOKEN_PREFIX = "mc_"

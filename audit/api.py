@@ -12,8 +12,8 @@ from accounts.models import User
 from audit import selectors
 from audit.models import PersonalDataAccess
 from dossiers.selectors import dossier_get
-from motcua.api_errors import errors
-from motcua.pagination import Page, PageParams, paginate
+from kernel.api_errors import errors
+from kernel.pagination import Page, PageParams, paginate
 
 router = Router(tags=["Hồ sơ"])
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from audit.models import PersonalDataAccess
 from dossiers.models import Dossier
-from motcua.errors import NotFound
+from kernel.errors import NotFound
 
 
 def dossier_accesses(*, user: User, dossier: Dossier) -> QuerySet[PersonalDataAccess]:

@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 from accounts.models import User
 from audit.models import PersonalDataAccess
 from dossiers.models import Dossier
-from motcua.ratelimit import client_address
+from kernel.ratelimit import client_address
 from organization.models import Agency, Membership
 from organization.selectors import agency_subtree
 

@@ -68,7 +68,7 @@ from demo.loader import create_logins, create_workflows, load_agencies, publish_
 from dossiers.models import Dossier, DossierEvent, DossierSequence, DossierStep  # noqa: E402
 from dossiers.selectors import InboxFilters, dossier_inbox  # noqa: E402
 from dossiers.services import classify_resolution, format_code, local_date  # noqa: E402
-from motcua.text import fold  # noqa: E402
+from kernel.text import fold  # noqa: E402
 from organization.loaders import load_units  # noqa: E402
 from organization.models import Agency, Role  # noqa: E402
 from organization.services import membership_grant  # noqa: E402

@@ -70,7 +70,7 @@ from catalog.services import statutory_option  # noqa: E402
 from demo.loader import load_agencies, publish_catalog  # noqa: E402
 from dossiers.guard import history_purge  # noqa: E402
 from dossiers.models import Dossier, DossierEvent, DossierSequence, SupplementRequest  # noqa: E402
-from motcua.text import fold  # noqa: E402
+from kernel.text import fold  # noqa: E402
 from organization.loaders import load_units  # noqa: E402
 from organization.models import Agency  # noqa: E402
 from reports.models import Fact  # noqa: E402

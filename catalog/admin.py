@@ -28,8 +28,8 @@ from catalog.models import (
     Workflow,
     WorkflowStep,
 )
+from kernel.errors import DomainError
 from motcua.admin_policy import PolicyAdmin, PolicyStackedInline, PolicyTabularInline
-from motcua.errors import DomainError
 from motcua.history_admin import HistoryAdmin
 
 

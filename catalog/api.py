@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema
 from catalog import selectors
 from catalog.models import Procedure, ProcedureVersion, Workflow
 from catalog.services import workflow_check
-from motcua.api_errors import errors
-from motcua.pagination import Page, PageParams, paginate
+from kernel.api_errors import errors
+from kernel.pagination import Page, PageParams, paginate
 
 router = Router(tags=["Danh mục thủ tục hành chính"])
 

@@ -72,7 +72,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from motcua.text import fold, nfc
+from kernel.text import fold, nfc
 
 __all__ = [
     "ASSUMED",

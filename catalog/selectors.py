@@ -15,8 +15,8 @@ from catalog.models import (
     Workflow,
     WorkflowStep,
 )
-from motcua.errors import NotFound
-from motcua.text import fold
+from kernel.errors import NotFound
+from kernel.text import fold
 from organization.models import Agency
 
 CODE_LIKE = re.compile(r"^\d+(\.[0-9A-Za-z]*)*$")

@@ -31,8 +31,8 @@ from catalog.models import (
     WorkflowStep,
 )
 from catalog.workflow_rules import StepSpec, workflow_problems
-from motcua.errors import DomainError
-from motcua.text import fold, nfc, slugify_vi
+from kernel.errors import DomainError
+from kernel.text import fold, nfc, slugify_vi
 from organization.models import Agency, Role
 from worktime.calendar import DEFAULT_WINDOWS
 

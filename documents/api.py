@@ -20,10 +20,10 @@ from documents.models import CertifiedCopy, ComponentFile, Digitization, StoredF
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors import dossier_get, visible_dossiers
 from dossiers.services import ApplicantData, acting_membership
-from motcua.api_errors import errors
-from motcua.errors import DomainError, NotFound
-from motcua.pagination import Page, PageParams, paginate
-from motcua.text import fold
+from kernel.api_errors import errors
+from kernel.errors import DomainError, NotFound
+from kernel.pagination import Page, PageParams, paginate
+from kernel.text import fold
 from organization.models import Agency
 from organization.selectors import DOSSIER_ROLES, user_scope
 

@@ -19,8 +19,8 @@ from documents.ocr import scans_to_pdf
 from documents.services import file_store
 from dossiers.forms import format_instant, header_blocks, place_date_line, render_pdf
 from dossiers.services import ApplicantData, _applicant_for, acting_membership, local_date
-from motcua.errors import DomainError, Forbidden
-from motcua.text import nfc
+from kernel.errors import DomainError, Forbidden
+from kernel.text import nfc
 from organization.models import Agency, Role
 
 CERTIFYING_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})

@@ -22,8 +22,8 @@ from documents.validation.base import MB, parser_reason
 from dossiers.models import Dossier, DossierComponent
 from dossiers.services import acting_membership, local_date
 from dossiers.transitions import Status
-from motcua.errors import DomainError, Forbidden
-from motcua.text import fold, nfc
+from kernel.errors import DomainError, Forbidden
+from kernel.text import fold, nfc
 from organization.models import Role
 from reports import facts
 

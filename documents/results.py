@@ -31,8 +31,8 @@ from documents.validation import PDF, FileRejected, inspect, sniff
 from dossiers.models import Dossier, DossierStep
 from dossiers.services import acting_membership, dossier_note_event, local_date
 from dossiers.transitions import Status
-from motcua.errors import DomainError, Forbidden, NotFound
-from motcua.text import nfc
+from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.text import nfc
 from organization.models import Agency, Role
 from reports import facts
 from worktime.calendar import VN_TZ

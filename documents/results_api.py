@@ -17,7 +17,7 @@ from documents.api import StoredFileOut, read_upload, stored_file_payload
 from documents.models import ResultDocument
 from documents.results import FileCheck
 from dossiers.selectors import dossier_get
-from motcua.api_errors import errors
+from kernel.api_errors import errors
 
 router = Router(tags=["Kết quả điện tử"])
 

@@ -59,7 +59,7 @@ from django.utils.html import escape
 
 from documents.models import CertificateAuthority, SigningCredential
 from dossiers.forms import FONT_DIR, FONT_FILES, weasyprint_renderer
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 from organization.codes import agency_code_error
 from organization.models import AdministrativeUnit, Agency
 from worktime.calendar import VN_TZ

@@ -24,10 +24,10 @@ from dossiers.selectors import (
 )
 from dossiers.transitions import PORTAL_STATUS, Action, allowed_actions
 from dossiers.transitions import Status as DossierStatus
-from motcua import ratelimit
-from motcua.api_errors import errors
-from motcua.errors import DomainError
-from motcua.pagination import Page, PageParams, paginate
+from kernel import ratelimit
+from kernel.api_errors import errors
+from kernel.errors import DomainError
+from kernel.pagination import Page, PageParams, paginate
 from organization.models import Agency, Membership, Role
 
 router = Router(tags=["Hồ sơ"])

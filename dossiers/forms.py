@@ -39,7 +39,7 @@ from dossiers.models import (
     Timing,
 )
 from dossiers.transitions import Action, Status
-from motcua.errors import DomainError, NotFound
+from kernel.errors import DomainError, NotFound
 from organization.models import AdministrativeUnit, Agency, Role
 from worktime.calendar import VN_TZ
 

@@ -11,8 +11,8 @@ from accounts.models import User
 from audit.services import Kind, record_access
 from catalog.models import ProcedureField
 from dossiers import forms, selectors
-from motcua.api_errors import errors
-from motcua.errors import DomainError, Forbidden, NotFound
+from kernel.api_errors import errors
+from kernel.errors import DomainError, Forbidden, NotFound
 from organization.models import Agency
 from organization.selectors import DOSSIER_ROLES, user_scope
 

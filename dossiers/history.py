@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 
 from dossiers import chain
 from dossiers.models import Dossier, DossierEvent, HistoryAnchor
-from motcua.errors import NotFound
+from kernel.errors import NotFound
 from worktime.calendar import VN_TZ
 
 CHUNK = 5000

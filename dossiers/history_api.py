@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from dossiers import history
-from motcua.api_errors import errors
-from motcua.pagination import Page, PageParams, paginate
+from kernel.api_errors import errors
+from kernel.pagination import Page, PageParams, paginate
 
 router = Router(tags=["Tra cứu công khai"])
 

@@ -31,7 +31,7 @@ from catalog.models import Channel
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.transitions import PENDING
-from motcua.errors import DomainError, Forbidden
+from kernel.errors import DomainError, Forbidden
 from organization.models import Agency
 from reports import facts as report_facts
 from worktime.calendar import Unit

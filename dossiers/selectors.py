@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import Applicant, User
 from dossiers.models import Consultation, Dossier, DossierStep
 from dossiers.transitions import CLOCK_RUNNING, PENDING, Action, Status
-from motcua.errors import NotFound
-from motcua.text import fold
+from kernel.errors import NotFound
+from kernel.text import fold
 from organization.models import Agency
 from organization.selectors import DOSSIER_ROLES, user_scope
 

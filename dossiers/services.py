@@ -60,8 +60,8 @@ from dossiers.transitions import (
     target_status,
     vietnamese,
 )
-from motcua.errors import DomainError, Forbidden, NotFound
-from motcua.text import fold, nfc
+from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.text import fold, nfc
 from organization.models import Agency, Membership, Role
 from organization.selectors import agency_subtree
 from outbox.models import OutboxMessage

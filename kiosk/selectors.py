@@ -11,8 +11,8 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import User
 from catalog.models import ProcedureField
+from kernel.errors import Forbidden, NotFound
 from kiosk.models import Counter, QueueTicket
-from motcua.errors import Forbidden, NotFound
 from organization.models import Agency, Role
 from organization.selectors import user_scope
 

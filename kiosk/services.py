@@ -12,9 +12,9 @@ from accounts.models import User
 from catalog.models import ProcedureField, ProcedureVersion
 from dossiers.models import Dossier
 from dossiers.services import local_date
+from kernel.errors import DomainError, Forbidden
 from kiosk import selectors
 from kiosk.models import Counter, QueueTicket, TicketSequence
-from motcua.errors import DomainError, Forbidden
 from organization.models import Agency
 
 FIELD_COUNTERS = 3  # default counters given one field each; a general counter takes the rest

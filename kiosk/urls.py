@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+from kernel.access import login_required_view
 from kiosk import views
-from motcua.access import login_required_view
 
 app_name = "kiosk"
 

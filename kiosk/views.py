@@ -23,11 +23,11 @@ from accounts.models import User
 from catalog import selectors as catalog_selectors
 from dossiers.forms import qr_data_uri, render_pdf
 from dossiers.services import local_date
+from kernel import ratelimit
+from kernel.access import public
+from kernel.errors import DomainError, NotFound, TooManyRequests
 from kiosk import selectors, services
 from kiosk.models import QueueTicket
-from motcua import ratelimit
-from motcua.access import public
-from motcua.errors import DomainError, NotFound, TooManyRequests
 from organization.models import Agency
 from web.lookup_views import lookup_context
 

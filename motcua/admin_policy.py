@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 
 from accounts.models import User
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 from organization.models import AdministrativeUnit, Agency
 from organization.selectors import AdminReach, Authority, admin_reach, visible_users
 

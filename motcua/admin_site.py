@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from kernel.errors import DomainError
 from motcua.admin_policy import request_reach
-from motcua.errors import DomainError
 from organization.selectors import Authority
 
 

@@ -21,8 +21,8 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from accounts.services import token_authenticate
-from motcua.api_errors import ErrorOut
-from motcua.errors import DomainError, TooManyRequests
+from kernel.api_errors import ErrorOut
+from kernel.errors import DomainError, TooManyRequests
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class MotcuaAPI(NinjaAPI):
     whatever the operation does: 400 (the input boundary, an unreadable body), 401 when it needs a
     login, 403 when it also writes (a browser session's CSRF check), 413 and 422 when it takes
     parameters or a body. Statuses an operation answers itself are declared in its router
-    (``motcua.api_errors.errors``)."""
+    (``kernel.api_errors.errors``)."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

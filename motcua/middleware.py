@@ -1,6 +1,6 @@
 """The input boundary every request crosses before any view, form, query or service sees its text.
 
-``InputBoundaryMiddleware`` refuses text the system cannot hold (``motcua.input_text``: control
+``InputBoundaryMiddleware`` refuses text the system cannot hold (``kernel.input_text``: control
 characters, invalid UTF-8, lone surrogates, NaN in JSON, absurd nesting) with a 400 that names the
 field — in the API's error shape under ``/api/``, as the Vietnamese 400 page elsewhere — and then
 normalises what it accepted to Unicode NFC (STYLE: NFC on input), so that "Hòa" typed with combining
@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from motcua.input_text import (
+from kernel.input_text import (
     MAX_JSON_DEPTH,
     BadText,
     check_json,

@@ -198,7 +198,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Cache: per process by default (only for recomputable lists); REDIS_URL shares it between app
 # servers. Counters that must be shared (login throttling, rate limits) never use a per-process cache:
-# motcua/ratelimit.py counts in Redis when REDIS_URL is set and in the database otherwise.
+# kernel/ratelimit.py counts in Redis when REDIS_URL is set and in the database otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

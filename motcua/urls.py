@@ -8,7 +8,7 @@ from django.urls import include, path, re_path, reverse
 from django.utils.http import urlencode
 from django.views.i18n import set_language
 
-from motcua.access import public
+from kernel.access import public
 from motcua.api import api
 
 

@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import User
-from motcua.api_errors import errors
-from motcua.errors import DomainError, NotFound
-from motcua.pagination import Page, PageParams, paginate
-from motcua.text import fold
+from kernel.api_errors import errors
+from kernel.errors import DomainError, NotFound
+from kernel.pagination import Page, PageParams, paginate
+from kernel.text import fold
 from organization import selectors, services
 from organization.models import AdministrativeUnit, Agency, Role
 

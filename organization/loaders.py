@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from motcua.text import fold, nfc
+from kernel.text import fold, nfc
 from organization.models import AdministrativeUnit, LegacyUnit
 
 ADMIN_UNITS_DIR = Path(settings.BASE_DIR) / "data" / "admin-units"

@@ -14,8 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import Applicant, User
-from motcua.errors import DomainError, Forbidden, NotFound
-from motcua.text import fold
+from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.text import fold
 from organization.models import Agency, Membership, Role
 
 # Roles whose reach is the whole province of the agency they belong to.

@@ -14,8 +14,8 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.passwords import password_problems
-from motcua.errors import DomainError, Forbidden, NotFound
-from motcua.text import fold, nfc
+from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.text import fold, nfc
 from organization.codes import agency_code_error
 from organization.models import AdministrativeUnit, Agency, Membership
 from organization.selectors import (

@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from motcua.api_errors import errors
-from motcua.errors import DomainError
+from kernel.api_errors import errors
+from kernel.errors import DomainError
 from reports.selectors import report_scope
 from reports.series import MAX_POINTS, Interval, point_count, series
 

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from dossiers.transitions import BEFORE_RECEPTION, CLOCK_RUNNING, PENDING, Status
+from kernel.time import local_date
 from reports.models import COUNTERS, SATISFIED_RATING, Fact
-from worktime.calendar import VN_TZ
 
 if TYPE_CHECKING:
     from dossiers.models import Dossier
@@ -107,10 +107,6 @@ class Outcome:
 
 
 UNCHANGED = object()
-
-
-def local_date(instant: datetime) -> date:
-    return instant.astimezone(VN_TZ).date()
 
 
 def event_deltas(event: EventFacts) -> Outcome:

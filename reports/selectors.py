@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from catalog.models import Channel, Procedure, ProcedureField
-from motcua.errors import Forbidden, NotFound
+from kernel.errors import Forbidden, NotFound
 from organization.models import Agency
 from organization.selectors import agency_subtree, user_scope
 from reports.summary import GroupBy, ReportScope

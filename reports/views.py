@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import overdue_q, visible_dossiers
-from motcua.access import login_required_view
-from motcua.errors import DomainError
+from kernel.access import login_required_view
+from kernel.errors import DomainError
 from organization.models import Agency, Role
 from organization.selectors import agency_subtree
 from reports.selectors import report_scope

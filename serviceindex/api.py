@@ -13,8 +13,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import User
 from accounts.services import token_user
-from motcua.api_errors import errors
-from motcua.errors import DomainError, Forbidden
+from kernel.api_errors import errors
+from kernel.errors import DomainError, Forbidden
 from serviceindex import selectors, services
 from serviceindex.months import parse_month
 

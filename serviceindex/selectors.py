@@ -16,7 +16,7 @@ from accounts.models import User
 from catalog.models import Channel, OnlineLevel, Procedure, ProcedureVersion
 from dossiers.models import Dossier, DossierEvent, Timing
 from dossiers.transitions import CLOCK_RUNNING, Status
-from motcua.errors import DomainError, NotFound
+from kernel.errors import DomainError, NotFound
 from organization.models import Agency
 from organization.selectors import user_scope
 from reports.models import SATISFIED_RATING

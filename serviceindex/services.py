@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from motcua.errors import DomainError, Forbidden
+from kernel.errors import DomainError, Forbidden
 from organization.models import Role
 from organization.selectors import user_scope
 from serviceindex.compute import NoMethodology, compute_month

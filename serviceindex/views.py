@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from motcua.access import login_required_view, public
-from motcua.errors import DomainError, NotFound
+from kernel.access import login_required_view, public
+from kernel.errors import DomainError, NotFound
 from serviceindex import selectors, services
 from serviceindex.models import IndexPublication
 from serviceindex.months import month_key, month_label, parse_month

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from motcua.api_errors import errors
-from motcua.errors import DomainError
+from kernel.api_errors import errors
+from kernel.errors import DomainError
 from reports.selectors import report_scope
 from targets.models import Target
 from targets.progress import Progress, Result, default_period, progress

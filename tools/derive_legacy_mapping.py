@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from motcua.text import fold
+from kernel.text import fold
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "admin-units"
 

@@ -22,8 +22,8 @@ from accounts import login_guard, selectors, services
 from accounts.login_guard import LoginRefused, LoginThrottled
 from accounts.models import User
 from accounts.passwords import password_help_texts
-from motcua.errors import DomainError, NotFound
-from motcua.ratelimit import client_address
+from kernel.errors import DomainError, NotFound
+from kernel.ratelimit import client_address
 from organization.selectors import user_roles
 from web.account_forms import CodeForm, PasswordChangeForm, UsernameForm
 from web.login_views import NEW_RECOVERY_CODES, refusal_text

@@ -6,4 +6,4 @@ class WebConfig(AppConfig):
     name = "web"
 
     def ready(self) -> None:
-        from motcua import features  # noqa: F401 - registers the system-package checks
+        from web import features  # noqa: F401 - registers the system-package checks

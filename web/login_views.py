@@ -40,9 +40,9 @@ from accounts.models import User
 from accounts.passwords import password_help_texts
 from accounts.selectors import DEMO_OTP_SECRET, second_factor_of
 from accounts.services import PasswordChecked, SecondStep
-from motcua.access import public
-from motcua.errors import DomainError
-from motcua.ratelimit import client_address
+from kernel.access import public
+from kernel.errors import DomainError
+from kernel.ratelimit import client_address
 from web.account_forms import CodeForm, LoginForm, NewPasswordForm
 
 PENDING = "login_pending"

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from dossiers import selectors
 from dossiers.models import Dossier
 from dossiers.transitions import STATUS_LABELS, Status
-from motcua import ratelimit
-from motcua.access import public
-from motcua.errors import NotFound, TooManyRequests
+from kernel import ratelimit
+from kernel.access import public
+from kernel.errors import NotFound, TooManyRequests
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

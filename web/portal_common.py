@@ -28,7 +28,7 @@ from documents.models import ComponentFile, VaultItem
 from dossiers import selectors
 from dossiers.models import Dossier, DossierComponent
 from dossiers.transitions import TRANSITIONS, Action, Status
-from motcua.errors import DomainError, NotFound
+from kernel.errors import DomainError, NotFound
 from web.portal_forms import ReuseForm, UploadForm
 
 if TYPE_CHECKING:

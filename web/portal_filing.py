@@ -35,7 +35,7 @@ from catalog.models import Channel, OnlineLevel, Procedure, ProcedureVersion, Pr
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.transitions import Status
-from motcua.errors import DomainError, Forbidden, NotFound
+from kernel.errors import DomainError, Forbidden, NotFound
 from organization.models import Agency
 from web.portal_common import (
     applicant_of,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import ProcedureCase
 from documents.models import VaultItem
 from documents.validation import ALLOWED_LABEL
-from motcua.text import nfc
+from kernel.text import nfc
 from organization.models import Agency
 
 PHONE = re.compile(r"^(\+84|0)\d{9,10}$")

@@ -33,7 +33,7 @@ from dossiers import selectors, services
 from dossiers.models import Dossier, DossierEvent, Outcome, SupplementRequest
 from dossiers.selectors import PROGRESS_LABELS, progress_at
 from dossiers.transitions import PENDING, STATUS_LABELS, Action, Status
-from motcua.errors import DomainError, NotFound
+from kernel.errors import DomainError, NotFound
 from web.portal_common import (
     STATUS_TONE,
     SUPPLEMENT_SENT,

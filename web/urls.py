@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from motcua.access import login_required_view, public
+from kernel.access import login_required_view, public
 from web import account_views, login_views, verify_views, views
 
 app_name = "web"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from motcua.access import login_required_view
+from kernel.access import login_required_view
 from web import lookup_views, portal_filing, portal_views
 
 urlpatterns: list[URLPattern | URLResolver] = []

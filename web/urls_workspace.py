@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from motcua.access import login_required_view
+from kernel.access import login_required_view
 from web import workspace_actions, workspace_reception, workspace_views
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from documents import results
 from documents.models import ResultDocument
 from documents.services import upload_limits
-from motcua.access import public
-from motcua.errors import DomainError, NotFound
+from kernel.access import public
+from kernel.errors import DomainError, NotFound
 
 
 def _check_upload(request: HttpRequest) -> tuple[dict[str, Any], int]:

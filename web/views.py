@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from catalog import selectors
 from catalog.api import CatalogParams, procedure_payload
 from catalog.models import Channel, OnlineLevel, Procedure, ProcedureField, ProcedureVersion, TimeUnit
-from motcua.access import public
-from motcua.errors import NotFound
-from motcua.features import feature_report
+from kernel.access import public
+from kernel.errors import NotFound
 from organization.models import Agency
+from web.features import feature_report
 from web.portal_filing import takes_online_filing
 from web.portal_home import popular_procedures
 from worktime.api import MAX_YEAR, MIN_YEAR

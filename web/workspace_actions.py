@@ -29,7 +29,7 @@ from documents.results import ISSUE_STATES, ISSUER_ROLES
 from dossiers import selectors, services
 from dossiers.models import DeliveryMethod, Dossier, DossierComponent, DossierStep
 from dossiers.transitions import TRANSITIONS, Action, Status, allowed_actions
-from motcua.errors import DomainError, NotFound
+from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
 from organization.selectors import agency_subtree
 from web import workspace_forms as wf

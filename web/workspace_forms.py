@@ -20,8 +20,8 @@ from accounts.models import Applicant
 from catalog.models import TimeUnit
 from dossiers.models import DeliveryMethod, Outcome
 from dossiers.transitions import STATUS_LABELS, Status
-from motcua.errors import DomainError
-from motcua.text import nfc
+from kernel.errors import DomainError
+from kernel.text import nfc
 from worktime.calendar import VN_TZ
 
 NATIONAL_ID = re.compile(r"^\d{12}$")

@@ -28,9 +28,9 @@ from documents import digitization
 from documents.services import upload_limits
 from dossiers import selectors, services
 from dossiers.models import Dossier
-from motcua import ratelimit
-from motcua.errors import DomainError, NotFound, TooManyRequests
-from motcua.text import fold
+from kernel import ratelimit
+from kernel.errors import DomainError, NotFound, TooManyRequests
+from kernel.text import fold
 from organization.models import Agency
 from web.workspace_common import acting_user, error_page, is_htmx, officer_view, reception_points
 from web.workspace_forms import NATIONAL_ID, TAX_CODE, ReceptionForm

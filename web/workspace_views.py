@@ -38,7 +38,7 @@ from dossiers.models import (
 )
 from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
-from motcua.errors import DomainError, NotFound
+from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
 from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, user_scope
 from web.workspace_actions import Situation, available_actions, component_actions

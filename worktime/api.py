@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 from worktime.calendar import Unit
 from worktime.services import work_calendar
 

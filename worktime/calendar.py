@@ -40,6 +40,8 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
+from kernel.time import VN_TZ as VN_TZ
+
 __all__ = [
     "DEFAULT_WINDOWS",
     "VN_TZ",
@@ -53,7 +55,6 @@ __all__ = [
     "vietnam_public_holidays",
 ]
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: rule §3: reception at or after this local time counts from the next working day.
 AFTER_15H_CUTOFF = time(15, 0)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from motcua import ratelimit
+from kernel import ratelimit
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 

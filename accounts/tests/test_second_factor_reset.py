@@ -14,7 +14,7 @@ from accounts.selectors import can_administer_login
 from accounts.services import token_create
 from conftest import web_login
 from demo.loader import DEMO_PASSWORD
-from motcua.errors import NotFound
+from kernel.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db.models import F
 
 from catalog import services
 from catalog.models import Procedure, ProcedureVersion, PublicationItem, Workflow
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from documents.tests.corpus import (
     weasyprint_pdf,
 )
 from documents.validation import DEFAULT_LIMITS, FileRejected, Limits, inspect
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 from organization.models import Agency
 
 pytestmark = pytest.mark.django_db

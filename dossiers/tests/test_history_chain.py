@@ -22,7 +22,7 @@ from dossiers.guard import history_purge
 from dossiers.models import Dossier, DossierEvent, HistoryAnchor
 from dossiers.services import history_anchor, history_anchor_closed_days
 from dossiers.tests.conftest import counter_body, vn
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from dossiers.tests.conftest import vn
+from kernel.errors import DomainError, Forbidden, NotFound
 from kiosk import selectors, services
 from kiosk.models import Counter, QueueTicket
 from kiosk.tests.conftest import counter, field_line
-from motcua.errors import DomainError, Forbidden, NotFound
 from organization.models import Agency
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from demo.loader import DEMO_PASSWORD
-from motcua.input_text import MAX_JSON_DEPTH, BadText, check_json, form_pairs, parse_json
+from kernel.input_text import MAX_JSON_DEPTH, BadText, check_json, form_pairs, parse_json
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import User
+from kernel.text import fold, nfc, slugify_vi
 from motcua.middleware import InputBoundaryMiddleware
-from motcua.text import fold, nfc, slugify_vi
 
 NFD: Final = "NFD"
 

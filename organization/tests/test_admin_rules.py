@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services import user_set_password, user_update
 from conftest import DEMO_LOGINS
 from demo.loader import DEMO_PASSWORD
-from motcua.errors import DomainError, Forbidden, NotFound
+from kernel.errors import DomainError, Forbidden, NotFound
 from organization.models import AdministrativeUnit, Agency, Membership
 from organization.selectors import (
     Authority,

@@ -10,7 +10,7 @@ from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - aut
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, COMMUNE_B_CENTRE
-from motcua.errors import Forbidden
+from kernel.errors import Forbidden
 from web.tests.test_portal_filing import E_FORM, WIZARD, logged_in, start_draft, upload
 
 pytestmark = pytest.mark.django_db

@@ -354,7 +354,7 @@ def test_a_procedure_without_an_online_time_cannot_be_filed(citizen):
 
 def test_a_refusal_at_creation_is_shown_on_the_e_form(citizen, monkeypatch):
     from dossiers import services
-    from motcua.errors import DomainError
+    from kernel.errors import DomainError
 
     def refuse(**kwargs):
         raise DomainError(

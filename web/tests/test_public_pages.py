@@ -97,7 +97,7 @@ def test_health_reports_features(client):
 
 def test_missing_system_packages_are_reported(monkeypatch):
     from documents import ocr
-    from motcua.features import system_packages
+    from web.features import system_packages
 
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     ocr.ocr_status.cache_clear()

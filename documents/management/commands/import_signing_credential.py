@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from documents.signing import credential_import
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 from organization.models import Agency
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dossiers import services
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 
 
 class Command(BaseCommand):

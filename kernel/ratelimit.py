@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 
-from motcua.errors import TooManyRequests
+from kernel.errors import TooManyRequests
 
 # Expired rows are swept now and then by the request that happens to count, not by a separate job.
 _SWEEP_PROBABILITY = 0.001

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import QuerySet
 from ninja import Field, Schema
 
-from motcua.errors import DomainError
+from kernel.errors import DomainError
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory, override_settings
 
-from motcua import ratelimit
-from motcua.ratelimit import Limit
+from kernel import ratelimit
+from kernel.ratelimit import Limit
 
 LIMIT = Limit(name="test", count=3, seconds=60)
 

@@ -1,6 +1,6 @@
 """The API's error shape as an OpenAPI schema, for the ``response=`` declarations of the routers.
 
-Every error is ``{"error": {"code", "message", "fields"?}}`` (``motcua.errors.DomainError``, the
+Every error is ``{"error": {"code", "message", "fields"?}}`` (``kernel.errors.DomainError``, the
 exception handlers of ``motcua.api``, the input boundary of ``motcua.middleware``). A router declares
 the statuses its own operation answers — ``response={200: DossierOut, **errors(403, 404, 409)}`` — and
 ``motcua.api`` adds those every operation may answer whatever it does (400 from the input boundary,
