@@ -4,7 +4,7 @@ username and other administrators' passwords are a superuser's; nobody grants hi
 Every save goes through ``accounts.services`` / ``organization.services``.
 
 ``is_staff``, groups and Django permissions are not offered: they grant nothing in motcua (rights come
-from roles, ``motcua.admin_policy``), so the Group admin is not registered either.
+from roles, ``organization.admin_policy``), so the Group admin is not registered either.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from accounts.models import ApiToken, Applicant, User
-from motcua.admin_policy import (
+from organization.admin_memberships import MembershipInlineBase, save_membership_formset
+from organization.admin_policy import (
     PolicyAdmin,
     adopt_saved,
     not_found_message,
@@ -36,8 +37,7 @@ from motcua.admin_policy import (
     show_refusal,
     with_actor,
 )
-from motcua.history_admin import HistoryAdmin
-from organization.admin import MembershipInlineBase, save_membership_formset
+from organization.history_admin import HistoryAdmin
 from organization.models import Agency, Role
 from organization.selectors import (
     Authority,

@@ -29,8 +29,8 @@ from catalog.models import (
     WorkflowStep,
 )
 from kernel.errors import DomainError
-from motcua.admin_policy import PolicyAdmin, PolicyStackedInline, PolicyTabularInline
-from motcua.history_admin import HistoryAdmin
+from organization.admin_policy import PolicyAdmin, PolicyStackedInline, PolicyTabularInline
+from organization.history_admin import HistoryAdmin
 
 
 @admin.register(ProcedureField)

@@ -177,7 +177,7 @@ def _user(username: str, full_name: str, *, superuser: bool = False) -> User:
 
 
 # Earlier demos gave the province administrator this group of Django permissions; rights in the admin
-# now come from roles (motcua/admin_policy.py), and the group would only mislead.
+# now come from roles (organization/admin_policy.py), and the group would only mislead.
 LEGACY_DEMO_GROUP = "Quản trị cấp tỉnh"
 
 

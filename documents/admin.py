@@ -16,7 +16,7 @@ from documents.models import (
     StoredFile,
     VaultItem,
 )
-from motcua.admin_policy import PolicyAdmin
+from organization.admin_policy import PolicyAdmin
 
 
 class ReadOnlyAdmin(PolicyAdmin):

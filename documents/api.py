@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.models import User
-from audit.services import Kind, record_access
 from documents import certification, digitization, services
+from documents.downloads import accessible_file, record_file_read
 from documents.models import CertifiedCopy, ComponentFile, Digitization, StoredFile, VaultItem
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors import dossier_get, visible_dossiers
@@ -120,52 +118,6 @@ def component_files(request: HttpRequest, code: str, component_id: int) -> list[
         component_file_payload(item)
         for item in component.files.select_related("file__blob").order_by("version")
     ]
-
-
-def accessible_file(user: User, file_uuid: str) -> StoredFile:
-    """A file the user may download: used by a dossier they may see, in their own data store, or a
-    certified copy they issued themselves."""
-    try:
-        stored = StoredFile.objects.select_related("blob").filter(uuid=uuid.UUID(file_uuid)).first()
-    except ValueError:
-        stored = None
-    if stored is None:
-        raise NotFound("Không tìm thấy tệp.")
-    dossiers = visible_dossiers(user)
-    used = (
-        dossiers.filter(Q(components__files__file=stored) | Q(results__file=stored)).exists()
-        or VaultItem.objects.filter(file=stored, owner__user=user).exists()
-        or CertifiedCopy.objects.filter(file=stored, certified_by=user).exists()
-    )
-    if not used and not user.is_superuser:
-        raise NotFound("Không tìm thấy tệp.")
-    return stored
-
-
-def record_file_read(request: HttpRequest, user: User, stored: StoredFile) -> None:
-    """Log a download of someone else's file (audit): a dossier's paper or result, or a certified copy.
-    The owner downloading his own paper is not logged."""
-    if VaultItem.objects.filter(file=stored, owner__user=user).exists():
-        return
-    copy = CertifiedCopy.objects.filter(file=stored).select_related("requester").first()
-    if copy is not None:
-        record_access(
-            actor=user,
-            kind=Kind.CERTIFIED_COPY,
-            request=request,
-            subject=copy.requester.national_id or copy.requester.tax_code,
-            object_ref=str(stored.uuid),
-        )
-        return
-    dossier = (
-        visible_dossiers(user)
-        .filter(Q(components__files__file=stored) | Q(results__file=stored))
-        .select_related("applicant")
-        .first()
-    )
-    record_access(
-        actor=user, kind=Kind.FILE_DOWNLOAD, request=request, dossier=dossier, object_ref=str(stored.uuid)
-    )
 
 
 @router.get("/files/{file_uuid}", summary="Tải tệp", response={200: None, **errors(404)})

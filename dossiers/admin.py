@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from dossiers.models import Consultation, Dossier, DossierEvent, DossierStep, Handover
-from motcua.admin_policy import PolicyAdmin, PolicyTabularInline
+from organization.admin_policy import PolicyAdmin, PolicyTabularInline
 
 
 class ReadOnlyInline(PolicyTabularInline):

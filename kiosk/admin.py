@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from kiosk.models import Counter, QueueTicket
-from motcua.admin_policy import PolicyAdmin
-from motcua.history_admin import HistoryAdmin
+from organization.admin_policy import PolicyAdmin
+from organization.history_admin import HistoryAdmin
 
 
 @admin.register(Counter)

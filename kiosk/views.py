@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from catalog import selectors as catalog_selectors
 from dossiers.forms import qr_data_uri, render_pdf
+from dossiers.lookup import lookup_context
 from dossiers.services import local_date
 from kernel import ratelimit
 from kernel.access import public
@@ -29,7 +30,6 @@ from kernel.errors import DomainError, NotFound, TooManyRequests
 from kiosk import selectors, services
 from kiosk.models import QueueTicket
 from organization.models import Agency
-from web.lookup_views import lookup_context
 
 ACTIONS = {
     "goi-tiep": services.ticket_call_next,

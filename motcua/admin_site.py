@@ -1,4 +1,4 @@
-"""The admin site (``/quan-tri/``): it opens for superusers and administrators (``motcua.admin_policy``),
+"""The admin site (``/quan-tri/``): it opens for superusers and administrators (``organization.admin_policy``),
 sends everyone else to the site's login or a refusal, and shows every refusal as a page in the admin
 with its reason instead of a bare 403 or a server error.
 
@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from kernel.errors import DomainError
-from motcua.admin_policy import request_reach
+from organization.admin_policy import request_reach
 from organization.selectors import Authority
 
 

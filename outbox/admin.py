@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from motcua.admin_policy import PolicyAdmin
+from organization.admin_policy import PolicyAdmin
 from outbox.models import OutboxMessage
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.admin_policy import PolicyAdmin, PolicyTabularInline
-from motcua.history_admin import HistoryAdmin
+from organization.admin_policy import PolicyAdmin, PolicyTabularInline
+from organization.history_admin import HistoryAdmin
 from serviceindex.models import IndexPublication, Indicator, Methodology
 
 

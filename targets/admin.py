@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.history_admin import HistoryAdmin
+from organization.history_admin import HistoryAdmin
 from targets.models import Target
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from motcua.admin_policy import has_admin_access
+from organization.admin_policy import has_admin_access
 from organization.models import AdministrativeUnit
 
 

@@ -26,7 +26,7 @@ from accounts.models import User
 from audit import selectors as audit_selectors
 from documents import results as results_service
 from documents import services as documents
-from documents.api import accessible_file, record_file_read
+from documents.downloads import accessible_file, record_file_read
 from documents.models import ComponentFile, ResultDocument, VaultItem
 from dossiers import forms as dossier_forms
 from dossiers import selectors, services

@@ -11,15 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from catalog import selectors
-from catalog.api import CatalogParams, procedure_payload
 from catalog.models import Channel, OnlineLevel, Procedure, ProcedureField, ProcedureVersion, TimeUnit
+from catalog.presentation import CatalogParams, procedure_payload
 from kernel.access import public
 from kernel.errors import NotFound
 from organization.models import Agency
 from web.features import feature_report
 from web.portal_filing import takes_online_filing
 from web.portal_home import popular_procedures
-from worktime.api import MAX_YEAR, MIN_YEAR
+from worktime.calendar import MAX_YEAR, MIN_YEAR
 from worktime.services import work_calendar
 
 PAGE_SIZE = 20

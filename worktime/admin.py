@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from motcua.history_admin import HistoryAdmin
+from organization.history_admin import HistoryAdmin
 from worktime.models import CalendarOverride
 
 

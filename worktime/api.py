@@ -10,12 +10,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kernel.errors import DomainError
-from worktime.calendar import Unit
+from worktime.calendar import MAX_YEAR, MIN_YEAR, Unit
 from worktime.services import work_calendar
 
 router = Router(tags=["Lịch làm việc"])
-
-MIN_YEAR, MAX_YEAR = 1950, 2099
 
 
 class DueParams(Schema):

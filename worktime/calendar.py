@@ -44,6 +44,8 @@ from kernel.time import VN_TZ as VN_TZ
 
 __all__ = [
     "DEFAULT_WINDOWS",
+    "MAX_YEAR",
+    "MIN_YEAR",
     "VN_TZ",
     "Deadline",
     "HolidaySource",
@@ -55,6 +57,9 @@ __all__ = [
     "vietnam_public_holidays",
 ]
 
+
+#: The years the calendar answers for (the API and the pages refuse others).
+MIN_YEAR, MAX_YEAR = 1950, 2099
 
 #: rule §3: reception at or after this local time counts from the next working day.
 AFTER_15H_CUTOFF = time(15, 0)

@@ -39,7 +39,7 @@ def test_every_web_view_declares_its_access():
     undeclared = []
     for route, callback in _walk(get_resolver().url_patterns):
         if route.startswith(("quan-tri/", "api/v1/")):
-            continue  # the admin applies motcua/admin_policy.py itself; the API is checked below
+            continue  # the admin applies organization/admin_policy.py itself; the API is checked below
         view = getattr(callback, "view_class", None) or callback
         if getattr(callback, "access", None) is None and getattr(view, "access", None) is None:
             undeclared.append(route)

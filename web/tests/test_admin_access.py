@@ -4,7 +4,7 @@ catalog, the calendar, counters, targets and the index methodology of his provin
 accounts below him; the agency administrator (qt.phohien) the members of his commune and nothing
 else; everyone else is refused, anonymous visitors sent to the login.
 
-The tables are written out by hand on purpose: a change to motcua/admin_policy.py or to an admin class
+The tables are written out by hand on purpose: a change to organization/admin_policy.py or to an admin class
 that changes what someone may open fails here until the table says so, and a model registered in the
 admin without rows here fails ``test_every_registered_model_has_rows``.
 """
@@ -397,7 +397,7 @@ def walk_site(client: Client) -> dict[str, str]:
 def test_a_model_registered_without_a_rule_fails_the_system_check():
     from django.contrib.auth.models import Group
 
-    from motcua.admin_policy import every_admin_has_a_rule
+    from organization.admin_policy import every_admin_has_a_rule
 
     assert every_admin_has_a_rule(None) == []
     admin.site.register(Group)  # a plain ModelAdmin, and no rule in POLICY

@@ -22,7 +22,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from motcua.admin_policy import PolicyAdmin, not_found_message, request_reach
+from organization.admin_policy import PolicyAdmin, not_found_message, request_reach
 
 
 class HistoryAdmin(PolicyAdmin, SimpleHistoryAdmin):
