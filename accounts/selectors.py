@@ -9,10 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts.authority import authority
 from accounts.models import AccountEvent, ApiToken, RecoveryCode, SecondFactor, User, credentials_fingerprint
 from kernel.errors import NotFound
-from organization.models import Membership
-from organization.selectors import ADMIN_ROLES, account_refusal, admin_reach
 
 # The secret printed by ``load_demo`` and README for the demo's staff: public, so accepted only in demo
 # mode (``MOTCUA_DEMO``); anywhere else a factor with it counts as no factor and the person enrols anew.
@@ -26,7 +25,7 @@ def is_privileged(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return bool(user.pk) and Membership.objects.filter(user_id=user.pk, is_active=True).exists()
+    return bool(user.pk) and authority().holds_role(user)
 
 
 def second_factor_of(user: User) -> SecondFactor | None:
@@ -76,20 +75,17 @@ def administers_logins(actor: User | AnonymousUser) -> bool:
     pages offer; ``can_administer_login`` decides for one person)."""
     if not actor.is_authenticated or not actor.is_active:
         return False
-    return (
-        actor.is_superuser
-        or Membership.objects.filter(user_id=actor.pk, is_active=True, role__in=list(ADMIN_ROLES)).exists()
-    )
+    return actor.is_superuser or authority().administers_accounts(actor)
 
 
 def can_administer_login(actor: User, target: User) -> bool:
     """A higher administrator of ``target``: the one rule of who manages whose account
-    (``organization.selectors.account_refusal``: a superuser over everyone else, a province
+    (``accounts.authority``, decided by ``organization.selectors.account_refusal``: a superuser over everyone else, a province
     administrator over the staff of his province below his rank, an agency administrator over the
     ordinary staff of his agency). Nobody administers his own login."""
     if not actor.is_active or actor.pk == target.pk:
         return False
-    return account_refusal(admin_reach(actor), target) is None
+    return authority().account_refusal(actor, target) is None
 
 
 def administered_login(*, actor: User, username: str) -> User:

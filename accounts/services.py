@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts import login_guard, totp
+from accounts.authority import authority
 from accounts.login_guard import LoginRefused
 from accounts.models import (
     AccountEvent,
@@ -43,7 +44,6 @@ from accounts.selectors import can_administer_login, is_privileged, second_facto
 from kernel.errors import DomainError, Forbidden, NotFound
 from kernel.ratelimit import client_address
 from kernel.text import nfc
-from organization.selectors import account_refusal, admin_reach, password_refusal
 
 TOKEN_PREFIX = "mc_"
 RECOVERY_CODE_COUNT = 10
@@ -319,7 +319,7 @@ def password_set(*, actor: User | None, user: User, password: str | None, addres
     ``organization.selectors.password_refusal`` allows (another administrator's: a superuser only), or by
     ``manage.py`` (None). ``None`` turns password logins off. The rules of ``accounts.passwords`` apply;
     every session and API token of the person ends."""
-    if actor is not None and actor.pk != user.pk and (why := password_refusal(admin_reach(actor), user)):
+    if actor is not None and actor.pk != user.pk and (why := authority().password_refusal(actor, user)):
         raise Forbidden(why)
     if password is None:
         user.set_unusable_password()
@@ -497,7 +497,7 @@ def user_update_refusal(*, actor: User, user: User, fields: set[str]) -> str | N
         return "Bạn không thể tự cấp, bỏ quyền hay khóa tài khoản của chính mình."
     if fields & SUPERUSER_FIELDS and not actor.is_superuser:
         return "Chỉ quản trị hệ thống mới được đổi tên đăng nhập hoặc cấp, bỏ quyền quản trị hệ thống."
-    return account_refusal(admin_reach(actor), user)
+    return authority().account_refusal(actor, user)
 
 
 @transaction.atomic
