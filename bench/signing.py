@@ -50,7 +50,7 @@ PARAGRAPH = (
 
 
 def result_pdf(pages: int) -> bytes:
-    from dossiers.forms import FONT_DIR, FONT_FILES, weasyprint_renderer
+    from kernel.pdf import FONT_DIR, FONT_FILES, weasyprint_renderer
 
     font = (FONT_DIR / FONT_FILES["regular"]).as_uri()
     body = "".join(

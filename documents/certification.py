@@ -17,10 +17,12 @@ from documents.digitization import _page_images, type_key
 from documents.models import CertifiedCopy, VaultItem
 from documents.ocr import scans_to_pdf
 from documents.services import file_store
-from dossiers.forms import format_instant, header_blocks, place_date_line, render_pdf
 from dossiers.services import ApplicantData, _applicant_for, acting_membership, local_date
 from kernel.errors import DomainError, Forbidden
+from kernel.formatting import format_instant
+from kernel.pdf import render_pdf
 from kernel.text import nfc
+from organization.letterhead import header_blocks, place_date_line
 from organization.models import Agency, Role
 
 CERTIFYING_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})

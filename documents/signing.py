@@ -58,8 +58,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from documents.models import CertificateAuthority, SigningCredential
-from dossiers.forms import FONT_DIR, FONT_FILES, weasyprint_renderer
 from kernel.errors import DomainError
+from kernel.pdf import FONT_DIR, FONT_FILES, weasyprint_renderer
 from organization.codes import agency_code_error
 from organization.models import AdministrativeUnit, Agency
 from worktime.calendar import VN_TZ

@@ -11,21 +11,16 @@ process-control sheet only from the hand-over log, never typed by hand) and rend
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
-from urllib.request import url2pathname
+from urllib.parse import quote
 
-import segno
 from django.conf import settings
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from catalog.models import Channel, ProcedureField, TimeUnit
 from dossiers.models import (
@@ -40,45 +35,15 @@ from dossiers.models import (
 )
 from dossiers.transitions import Action, Status
 from kernel.errors import DomainError, NotFound
-from organization.models import AdministrativeUnit, Agency, Role
+from kernel.formatting import format_instant, format_short
+from kernel.pdf import qr_data_uri, render_pdf
+from organization.letterhead import header_blocks, place_date_line
+from organization.models import Agency, Role
 from worktime.calendar import VN_TZ
-
-FONT_DIR = Path(__file__).resolve().parent / "static" / "dossiers" / "fonts"
-FONT_FILES = {
-    "regular": "LiberationSerif-Regular.ttf",
-    "bold": "LiberationSerif-Bold.ttf",
-    "italic": "LiberationSerif-Italic.ttf",
-    "bold_italic": "LiberationSerif-BoldItalic.ttf",
-}
 
 # ---------------------------------------------------------------------------------------------
 # Formatting (NĐ 30/2020 Phụ lục I: "ngày 02 tháng 3 năm 2026" — a leading zero for days below 10
 # and for months 1 and 2)
-
-
-def _local(instant: datetime) -> datetime:
-    return timezone.localtime(instant, VN_TZ)
-
-
-def format_date(day: date | datetime) -> str:
-    """``ngày 02 tháng 3 năm 2026``; an instant is read in local time."""
-    if isinstance(day, datetime):
-        day = _local(day).date()
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def format_instant(instant: datetime | None) -> str:
-    """``9 giờ 30 phút, ngày 02 tháng 3 năm 2026`` (local time, to the minute)."""
-    if instant is None:
-        return ""
-    local = _local(instant)
-    return f"{local.hour} giờ {local.minute:02d} phút, {format_date(local)}"
-
-
-def format_short(instant: datetime | None) -> str:
-    """``09:30 02/03/2026`` for table cells."""
-    return f"{_local(instant):%H:%M %d/%m/%Y}" if instant is not None else ""
 
 
 def format_amount(amount: Decimal | None, unit: str) -> str:
@@ -90,61 +55,9 @@ def format_amount(amount: Decimal | None, unit: str) -> str:
     return f"{number} {label}".strip()
 
 
-def place_name(unit: AdministrativeUnit) -> str:
-    """The place of the date line: the commune's name, or the province's without "Tỉnh"."""
-    if unit.level == AdministrativeUnit.Level.PROVINCE:
-        for prefix in ("Tỉnh ", "Thành phố "):
-            if unit.name.startswith(prefix):
-                return unit.name.removeprefix(prefix)
-    return unit.name
-
-
-def place_date_line(agency: Agency, at: datetime) -> str:
-    """``Phường Phố Hiến, ngày 02 tháng 3 năm 2026``."""
-    return f"{place_name(agency.unit)}, {format_date(at)}"
-
-
-def _abbreviate(name: str) -> str:
-    return name.replace("Ủy ban nhân dân", "UBND").replace("Uỷ ban nhân dân", "UBND")
-
-
-def agency_header_lines(agency: Agency) -> list[str]:
-    """The issuing agency's name block, in capitals: the superior body over the agency, e.g.
-    ``UBND PHƯỜNG PHỐ HIẾN`` / ``TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG`` (NĐ 30/2020 Phụ lục I).
-    A People's Committee stands alone. The place name is not repeated under a superior line that
-    already carries it."""
-    if agency.kind == Agency.Kind.PEOPLES_COMMITTEE or agency.parent is None:
-        return [agency.name.upper()]
-    superior = _abbreviate(agency.parent.name)
-    own = agency.name
-    for suffix in (agency.unit.name, place_name(agency.unit)):
-        if own.casefold().endswith(" " + suffix.casefold()) and suffix.casefold() in superior.casefold():
-            own = own[: -len(suffix)].rstrip()
-            break
-    return [superior.upper(), own.upper()]
-
-
-def header_blocks(agency: Agency) -> list[dict[str, Any]]:
-    """The name block as printed: the superior body in regular type, the issuing agency in bold.
-    "ỦY BAN NHÂN DÂN" goes on a line of its own, as in the models of NĐ 30/2020 (an A5 column is
-    narrow)."""
-    lines = agency_header_lines(agency)
-    blocks = []
-    for i, line in enumerate(lines):
-        head, _, rest = line.partition("ỦY BAN NHÂN DÂN ")
-        parts = ["ỦY BAN NHÂN DÂN", rest] if not head and rest else [line]
-        blocks.append({"parts": parts, "bold": i == len(lines) - 1})
-    return blocks
-
-
 def lookup_url(reference: str) -> str:
     """The public lookup page of a dossier (docs/domain.md §4 rule 9): what the QR code points to."""
     return f"{settings.SITE_URL.rstrip('/')}/tra-cuu/?ma={quote(reference, safe='')}"
-
-
-def qr_data_uri(text: str) -> str:
-    """A QR code (error correction M) as an SVG data URI: vector, sharp at any print size."""
-    return str(segno.make_qr(text, error="m").svg_data_uri(border=0))
 
 
 def _role_label(role: str) -> str:
@@ -157,69 +70,6 @@ def _timing_label(timing: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Rendering
-
-
-def renderer_may_load(url: str) -> bool:
-    """Only the vendored fonts and inline data: a name or a reason typed by a user can never make
-    the renderer read a file or call out."""
-    if url.startswith("data:"):
-        return True
-    if url.startswith("file:"):
-        path = Path(url2pathname(urlparse(url).path)).resolve()
-        return path.parent == FONT_DIR and path.suffix == ".ttf"
-    return False
-
-
-@functools.cache
-def _weasyprint_loaded() -> tuple[Any, Any]:
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    class LocalFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not renderer_may_load(url):
-                raise ValueError(f"Không nạp tài nguyên ngoài biểu mẫu: {url[:80]}")
-            return super().fetch(url, headers)
-
-    return weasyprint, LocalFetcher
-
-
-PDF_UNAVAILABLE = (
-    "Không tạo được tệp PDF: máy chủ chưa cài thư viện Pango cho WeasyPrint "
-    "(gói Debian libpango-1.0-0, libpangoft2-1.0-0)."
-)
-
-
-def weasyprint_renderer() -> tuple[Any, Any]:
-    """WeasyPrint and a fetcher that loads only the vendored fonts and inline data, imported on first
-    use (the import takes half a second that processes which never print should not pay). Without the
-    system libraries it needs, the PDF features say so instead of failing."""
-    try:
-        return _weasyprint_loaded()
-    except (OSError, ImportError) as exc:
-        raise DomainError("feature_unavailable", PDF_UNAVAILABLE, status=503) from exc
-
-
-def pdf_rendering_available() -> bool:
-    try:
-        weasyprint_renderer()
-    except DomainError:
-        return False
-    return True
-
-
-def _fonts() -> dict[str, str]:
-    # Absolute file:// URLs built at render time: the checkout may live anywhere.
-    return {key: (FONT_DIR / name).as_uri() for key, name in FONT_FILES.items()}
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render a template with the form fonts into PDF bytes (used by other apps' documents too)."""
-    with translation.override("vi"):
-        html = render_to_string(template, {**context, "fonts": _fonts()})
-    weasyprint, fetcher = weasyprint_renderer()
-    document = weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher())
-    return bytes(document.write_pdf())
 
 
 def _base(dossier: Dossier, *, issuer: Agency, at: datetime) -> dict[str, Any]:

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from catalog import selectors as catalog_selectors
-from dossiers.forms import qr_data_uri, render_pdf
 from dossiers.lookup import lookup_context
 from dossiers.services import local_date
 from kernel import ratelimit
 from kernel.access import public
 from kernel.errors import DomainError, NotFound, TooManyRequests
+from kernel.pdf import qr_data_uri, render_pdf
 from kiosk import selectors, services
 from kiosk.models import QueueTicket
 from organization.models import Agency

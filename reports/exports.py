@@ -753,7 +753,8 @@ def _header_rows(cells: list[HeaderCell]) -> list[list[HeaderCell]]:
 
 
 def pdf_context(report: Report) -> dict[str, Any]:
-    from dossiers.forms import format_date, header_blocks, place_date_line
+    from kernel.formatting import format_date
+    from organization.letterhead import header_blocks, place_date_line
 
     issuer = report.issuer
     paths = summary_paths(report.group_by)
@@ -800,6 +801,6 @@ def pdf_context(report: Report) -> dict[str, Any]:
 
 
 def pdf_bytes(report: Report) -> bytes:
-    from dossiers.forms import render_pdf
+    from kernel.pdf import render_pdf
 
     return render_pdf("reports/pdf_summary.html", pdf_context(report))

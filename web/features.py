@@ -13,7 +13,7 @@ from django.core.checks import CheckMessage, Warning, register
 
 def feature_report() -> dict[str, dict[str, Any]]:
     from documents.ocr import ocr_status
-    from dossiers.forms import PDF_UNAVAILABLE, pdf_rendering_available
+    from kernel.pdf import PDF_UNAVAILABLE, pdf_rendering_available
 
     ocr = ocr_status()
     pdf = pdf_rendering_available()

@@ -20,6 +20,9 @@ from catalog.models import Channel
 from dossiers import forms as dossier_forms
 from dossiers.models import Dossier
 from dossiers.transitions import Action
+from kernel.formatting import format_instant
+from kernel.pdf import FONT_FILES, qr_data_uri
+from organization.letterhead import header_blocks, place_date_line
 from organization.models import Agency
 from web.workspace_forms import lines
 from worktime.calendar import VN_TZ
@@ -46,7 +49,7 @@ PREVIEW_FORMS: dict[str, str] = {
 
 
 def _fonts() -> dict[str, str]:
-    return {key: static(f"dossiers/fonts/{name}") for key, name in dossier_forms.FONT_FILES.items()}
+    return {key: static(f"dossiers/fonts/{name}") for key, name in FONT_FILES.items()}
 
 
 def _base(dossier: Dossier, issuer: Agency, at: datetime, reference: str | None = None) -> dict[str, Any]:
@@ -55,11 +58,11 @@ def _base(dossier: Dossier, issuer: Agency, at: datetime, reference: str | None 
     return {
         "dossier": dossier,
         "reference": reference,
-        "header_blocks": dossier_forms.header_blocks(issuer),
-        "place_date": dossier_forms.place_date_line(issuer, at),
+        "header_blocks": header_blocks(issuer),
+        "place_date": place_date_line(issuer, at),
         "procedure_name": dossier.version.name,
         "procedure_code": dossier.procedure.code,
-        "qr": {"url": url, "image": dossier_forms.qr_data_uri(url)},
+        "qr": {"url": url, "image": qr_data_uri(url)},
         "issuer": issuer,
     }
 
@@ -84,8 +87,8 @@ def preview_context(
             "supplement_reception": False,
             "components": dossier_forms.filed_components(dossier),
             "statutory": dossier_forms.format_amount(dossier.statutory_amount, dossier.statutory_unit),
-            "received": dossier_forms.format_instant(at),
-            "appointment": dossier_forms.format_instant(deadline.due),
+            "received": format_instant(at),
+            "appointment": format_instant(deadline.due),
             "officer": actor.display_name,
             "channel": str(Channel(dossier.channel).label),
             "receiving_agency": dossier.receiving_agency,
@@ -98,7 +101,7 @@ def preview_context(
             "items": lines(data.get("items", "")) or ["(chưa nhập nội dung cần bổ sung)"],
             "reason": data.get("reason", "").strip(),
             "requested_by": actor.display_name,
-            "requested_at": dossier_forms.format_instant(at),
+            "requested_at": format_instant(at),
         }
     if action == Action.REFUSE or (action == Action.RESOLVE and data.get("outcome") == "refused"):
         at_reception = action == Action.REFUSE
@@ -106,28 +109,28 @@ def preview_context(
             **base,
             "at_reception": at_reception,
             "reason": reason or "(chưa nhập lý do)",
-            "refused_at": dossier_forms.format_instant(at),
+            "refused_at": format_instant(at),
             "signer": actor.display_name if at_reception else "",
-            "submitted": dossier_forms.format_instant(dossier.submitted_at),
-            "received": dossier_forms.format_instant(dossier.received_at),
+            "submitted": format_instant(dossier.submitted_at),
+            "received": format_instant(dossier.received_at),
         }
     if action == Action.EXTEND:
         new = _local_datetime(data.get("new_appointment", ""))
         return {
             **base,
-            "received": dossier_forms.format_instant(dossier.received_at),
+            "received": format_instant(dossier.received_at),
             "statutory": dossier_forms.format_amount(dossier.statutory_amount, dossier.statutory_unit),
-            "due": dossier_forms.format_instant(dossier.due_at),
-            "previous_appointment": dossier_forms.format_instant(dossier.appointment_at),
-            "new_appointment": dossier_forms.format_instant(new) if new else "(chưa chọn ngày hẹn mới)",
+            "due": format_instant(dossier.due_at),
+            "previous_appointment": format_instant(dossier.appointment_at),
+            "new_appointment": format_instant(new) if new else "(chưa chọn ngày hẹn mới)",
             "reason": reason or "(chưa nhập lý do)",
             "signer": actor.display_name,
         }
     if action == Action.STOP:
         return {
             **base,
-            "received": dossier_forms.format_instant(dossier.received_at),
-            "stopped_at": dossier_forms.format_instant(at),
+            "received": format_instant(dossier.received_at),
+            "stopped_at": format_instant(at),
             "reason": reason or "(chưa nhập lý do)",
             "signer": actor.display_name,
         }

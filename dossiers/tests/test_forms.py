@@ -16,15 +16,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from catalog.models import Procedure
-from dossiers.forms import (
-    FONT_DIR,
-    agency_header_lines,
-    available_forms,
-    format_date,
-    format_instant,
-    lookup_url,
-    renderer_may_load,
-)
+from dossiers.forms import available_forms, lookup_url
 from dossiers.models import Dossier
 from dossiers.tests.conftest import (
     BIRTH_REGISTRATION,
@@ -35,6 +27,9 @@ from dossiers.tests.conftest import (
     counter_body,
     vn,
 )
+from kernel.formatting import format_date, format_instant
+from kernel.pdf import FONT_DIR, renderer_may_load
+from organization.letterhead import agency_header_lines
 from organization.models import Agency
 
 pytestmark = pytest.mark.django_db

@@ -549,10 +549,10 @@ class _StubWeasyPrint:
 def pdf_stub() -> Iterator[None]:
     """The matrix is about who gets a PDF, not its layout: templates still render, WeasyPrint's layout
     (most of a form's cost) is skipped."""
-    from dossiers import forms
+    from kernel import pdf
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(forms, "weasyprint_renderer", lambda: (_StubWeasyPrint, lambda: None))
+        patch.setattr(pdf, "weasyprint_renderer", lambda: (_StubWeasyPrint, lambda: None))
         yield
 
 
