@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Applicant, User
@@ -55,66 +55,73 @@ def overdue_q(at: datetime) -> Q:
     return Q(status__in=list(CLOCK_RUNNING), due_at__lt=at)
 
 
-def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
-    """Every dossier ``user`` may see: their own as applicant, and through a role that works on
-    dossiers (``DOSSIER_ROLES``) every submitted dossier of a province they reach whole and those that
-    reached one of their agencies (received, handled, consulted, a step). Another person's draft is
-    his alone until he submits it."""
+def _visibility(user: User | AnonymousUser, one: Dossier | None = None) -> Q | None:
+    """The one rule of who sees a dossier, as a condition on dossier rows (None: no row at all).
+
+    The applicant sees his own dossiers, draft or not. Through a role that works on dossiers
+    (``DOSSIER_ROLES``) staff see every submitted dossier of a province they reach whole, and the
+    submitted dossiers that reached one of their agencies: received, handled, consulted, or holding a
+    step there. Another person's draft is his alone until he submits it (ADR 0003).
+
+    Over the table (``one`` None) the applicant's and the consulted/step dossiers are listed first, so
+    that every branch is one indexable condition and PostgreSQL combines index scans (BitmapOr); an OR
+    with a subquery or a join makes it scan every dossier (350 ms at 1M for a commune officer). For
+    ``one`` row the same grounds are subqueries about that row alone, which its primary key bounds."""
     if not user.is_authenticated or not user.is_active:
-        return Dossier.objects.none()
+        return None
     if user.is_superuser:
-        return Dossier.objects.all()
+        return Q()
     assert isinstance(user, User)
-    # Every branch is one indexable condition so that PostgreSQL combines index scans (BitmapOr); an
-    # OR with a subquery or a join makes it scan every dossier (350 ms at 1M for a commune officer).
-    own = Q(pk__in=list(Dossier.objects.filter(applicant__user=user).order_by().values_list("pk", flat=True)))
+    if one is not None:
+        own = Q(applicant__user_id=user.pk)
+    else:
+        own = Q(
+            pk__in=list(Dossier.objects.filter(applicant__user=user).order_by().values_list("pk", flat=True))
+        )
     scope = user_scope(user, DOSSIER_ROLES)
     if scope.everything:
-        return Dossier.objects.filter(own | ~Q(status=Status.DRAFT))
-    extra: set[int] = set()
+        return own | ~Q(status=Status.DRAFT)
     condition = Q()
     if scope.local_ids:
         ids = list(scope.local_ids)
         condition |= Q(receiving_agency_id__in=ids) | Q(handling_agency_id__in=ids)
         # Consultations and workflow steps at an agency other than the dossier's own two: few rows.
-        extra |= set(Consultation.objects.filter(agency_id__in=ids).values_list("dossier_id", flat=True))
-        extra |= set(
+        consulted = Consultation.objects.filter(agency_id__in=ids)
+        steps = (
             DossierStep.objects.filter(agency_id__in=ids)
             .exclude(dossier__receiving_agency_id=F("agency_id"))
             .exclude(dossier__handling_agency_id=F("agency_id"))
-            .values_list("dossier_id", flat=True)
         )
+        if one is not None:
+            condition |= Q(Exists(consulted.filter(dossier_id=OuterRef("pk")))) | Q(
+                Exists(steps.filter(dossier_id=OuterRef("pk")))
+            )
+        else:
+            extra = set(consulted.values_list("dossier_id", flat=True))
+            extra |= set(steps.values_list("dossier_id", flat=True))
+            if extra:
+                condition |= Q(pk__in=extra)
     if scope.province_ids:
         condition |= Q(province_id__in=scope.province_ids)
-    if extra:
-        condition |= Q(pk__in=extra)
     if not condition:
-        return Dossier.objects.filter(own)
-    return Dossier.objects.filter(own | (condition & ~Q(status=Status.DRAFT)))
+        return own
+    return own | (condition & ~Q(status=Status.DRAFT))
+
+
+def visible_dossiers(user: User | AnonymousUser) -> QuerySet[Dossier]:
+    """Every dossier ``user`` may see (``_visibility``, the one rule)."""
+    rule = _visibility(user)
+    return Dossier.objects.none() if rule is None else Dossier.objects.filter(rule)
 
 
 def can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
-    """Whether ``user`` may see this one dossier (the same rule as ``visible_dossiers``, checked on the
-    row instead of over the table)."""
-    if not user.is_authenticated or not user.is_active:
+    """Whether ``user`` may see this one dossier: the rule of ``visible_dossiers`` asked about its row."""
+    rule = _visibility(user, one=dossier)
+    if rule is None:
         return False
-    if user.is_superuser or dossier.applicant.user_id == user.pk:
+    if not rule:  # everything (a superuser)
         return True
-    if dossier.status == Status.DRAFT:
-        return False
-    assert isinstance(user, User)
-    scope = user_scope(user, DOSSIER_ROLES)
-    if scope.everything or dossier.province_id in scope.province_ids:
-        return True
-    ids = scope.local_ids
-    if not ids:
-        return False
-    if dossier.receiving_agency_id in ids or dossier.handling_agency_id in ids:
-        return True
-    return (
-        dossier.consultations.filter(agency_id__in=ids).exists()
-        or dossier.steps.filter(agency_id__in=ids).exists()
-    )
+    return Dossier.objects.filter(rule, pk=dossier.pk).exists()
 
 
 def dossier_get(*, user: User | AnonymousUser, reference: str) -> Dossier:
