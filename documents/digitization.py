@@ -19,13 +19,13 @@ from documents.ocr import ScanResult, image_pages, pdf_page_images, scan_frames,
 from documents.services import component_file_add, file_store, upload_limits
 from documents.validation import IMAGES, PDF, FileKind, FileRejected, inspect
 from documents.validation.base import MB, parser_reason
+from dossiers import events
 from dossiers.models import Dossier, DossierComponent
 from dossiers.services import acting_membership, local_date
 from dossiers.transitions import Status
 from kernel.errors import DomainError, Forbidden
 from kernel.text import fold, nfc
 from organization.models import Role
-from reports import facts
 
 DIGITIZE_STATES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT})
 
@@ -140,18 +140,17 @@ def _refresh_dossier_facts(dossier: Dossier) -> None:
     """The dossier counts as digitised when every filed paper has a record and at least one was
     digitised, reused or taken from national data; reused when any paper was reused."""
     dossier = Dossier.objects.select_for_update(of=("self",)).select_related("version").get(pk=dossier.pk)
-    before = facts.flags_of(dossier)
     components = list(dossier.components.all())
     records = {d.component_id: d for d in Digitization.objects.filter(component__dossier=dossier)}
     digital = {Digitization.Status.DIGITIZED, Digitization.Status.REUSED, Digitization.Status.NATIONAL}
-    dossier.digitized = (
-        bool(components)
-        and all(c.pk in records for c in components)
-        and any(r.status in digital for r in records.values())
-    )
-    dossier.reused = any(r.status == Digitization.Status.REUSED for r in records.values())
-    dossier.save(update_fields=["digitized", "reused", "updated_at"])
-    facts.apply_flags(dossier, before)
+    with events.flags_change(dossier):
+        dossier.digitized = (
+            bool(components)
+            and all(c.pk in records for c in components)
+            and any(r.status in digital for r in records.values())
+        )
+        dossier.reused = any(r.status == Digitization.Status.REUSED for r in records.values())
+        dossier.save(update_fields=["digitized", "reused", "updated_at"])
 
 
 def component_digitize(

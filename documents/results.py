@@ -28,13 +28,13 @@ from documents.models import Blob, ResultDocument, VaultItem
 from documents.services import file_store, upload_limits
 from documents.signing import Verification, sign_pdf, verify_pdf
 from documents.validation import PDF, FileRejected, inspect, sniff
+from dossiers import events
 from dossiers.models import Dossier, DossierStep
 from dossiers.services import acting_membership, dossier_note_event, local_date
 from dossiers.transitions import Status
 from kernel.errors import DomainError, Forbidden, NotFound
 from kernel.text import nfc
 from organization.models import Agency, Role
-from reports import facts
 from worktime.calendar import VN_TZ
 
 ISSUE_ACTION = "issue_result"
@@ -179,10 +179,9 @@ def result_issue(
                 signed_by=actor,
             )
             if not locked.e_result:
-                before = facts.flags_of(locked)
-                locked.e_result = True
-                locked.save(update_fields=["e_result", "updated_at"])
-                facts.apply_flags(locked, before)
+                with events.flags_change(locked):
+                    locked.e_result = True
+                    locked.save(update_fields=["e_result", "updated_at"])
             VaultItem.objects.create(
                 owner=locked.applicant,
                 doc_type=title,

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
+from dossiers import events
 from dossiers.transitions import BEFORE_RECEPTION, CLOCK_RUNNING, PENDING, Status
 from kernel.time import local_date
 from reports.models import COUNTERS, SATISFIED_RATING, Fact
@@ -223,13 +224,7 @@ def key_of(dossier: Dossier) -> FactKey:
 
 
 def flags_of(dossier: Dossier) -> Flags:
-    return Flags(
-        digitized=dossier.digitized,
-        reused=dossier.reused,
-        paid_online=dossier.paid_online,
-        e_result=dossier.e_result,
-        rating=dossier.rating,
-    )
+    return Flags(**events.flags_of(dossier))
 
 
 def apply_event(
@@ -270,6 +265,20 @@ def apply_flags(dossier: Dossier, before: Flags) -> None:
     )
     if deltas:
         upsert(rows_for(key_of(dossier), deltas))
+
+
+def on_event_recorded(
+    sender: Any, *, dossier: Dossier, event: Any, due_before: datetime | None, **kwargs: Any
+) -> None:
+    """Subscribed to ``dossiers.events.event_recorded`` (``reports.apps``)."""
+    apply_event(
+        dossier, action=event.action, at=event.at, from_status=event.from_status, due_before=due_before
+    )
+
+
+def on_flags_changed(sender: Any, *, dossier: Dossier, before: dict[str, Any], **kwargs: Any) -> None:
+    """Subscribed to ``dossiers.events.flags_changed`` (``reports.apps``)."""
+    apply_flags(dossier, Flags(**before))
 
 
 def merge(into: dict[tuple[str, date, FactKey], dict[str, int]], rows: Iterable) -> None:
