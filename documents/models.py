@@ -190,7 +190,7 @@ class CertificateAuthority(models.Model):
     """A certificate authority motcua runs itself: the demo CA that issues the agencies' signing
     certificates when no real ones are configured (``MOTCUA_DEMO_PKI``). Kept in the database, not on
     disk, so every app server signs with, and trusts, the same CA; the private key is sealed with a key
-    derived from ``SECRET_KEY`` (documents/signing.py)."""
+    derived from ``SECRET_KEY`` (documents/signing/credentials.py)."""
 
     slug = models.SlugField(_("mã"), unique=True)
     name = models.CharField(_("tên"), max_length=200)

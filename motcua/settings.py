@@ -307,7 +307,7 @@ MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))
 # set it, overwriting what the client sent.
 if MOTCUA_TRUSTED_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Signing (documents/signing.py): a local demo CA in the database issues each agency's signing
+# Signing (documents/signing/): a local demo CA in the database issues each agency's signing
 # certificate on first need. Turn off in production and import the agencies' real PKCS#12 files
 # (manage.py import_signing_credential); the demo CA is then no longer trusted either.
 MOTCUA_DEMO_PKI = env_bool("MOTCUA_DEMO_PKI", True)

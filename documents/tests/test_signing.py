@@ -27,6 +27,8 @@ from documents import signing
 from documents.models import CertificateAuthority, ResultDocument, SigningCredential, StoredFile, VaultItem
 from documents.results import result_issue
 from documents.services import file_read
+from documents.signing import credentials as signing_credentials
+from documents.signing import pdf as signing_pdf
 from documents.tests.conftest import files_in, jpeg_bytes, pdf_bytes
 from dossiers.models import Dossier, DossierEvent
 from dossiers.tests.conftest import advance_to_last_step, counter_body, vn
@@ -95,8 +97,8 @@ def reused_keys(monkeypatch):
     """RSA key generation is the slow part of the demo PKI: each test's CA and credentials draw from
     one pool of keys made once per session (distinct keys within a test)."""
     keys = iter(_key_pool())
-    generate = signing.new_key
-    monkeypatch.setattr(signing, "new_key", lambda: next(keys, None) or generate())
+    generate = signing_credentials.new_key
+    monkeypatch.setattr(signing_credentials, "new_key", lambda: next(keys, None) or generate())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def foreign_pkcs12() -> tuple[bytes, bytes]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=365))
-        .add_extension(signing._key_usage(ca=False), critical=True)
+        .add_extension(signing_credentials._key_usage(ca=False), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
     bundle = pkcs12.serialize_key_and_certificates(
@@ -371,7 +373,7 @@ def test_a_failed_signature_stores_nothing(resolved, leader_a, media_in_tmp, mon
     def broken(*args, **kwargs):
         raise ValueError("token unplugged")
 
-    monkeypatch.setattr(signing, "render_stamp", broken)
+    monkeypatch.setattr(signing_pdf, "render_stamp", broken)
     before = (StoredFile.objects.count(), VaultItem.objects.count(), len(files_in(media_in_tmp)))
     status, body = post_result(leader_a, resolved, result_pdf())
     assert status == 400 and body["error"]["code"] == "signing_failed"

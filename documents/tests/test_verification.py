@@ -16,6 +16,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.utils import timezone
 
 from documents import signing
+from documents.signing import credentials as signing_credentials
+from documents.signing import pdf as signing_pdf
+from documents.signing import verification as signing_verification
 from documents.tests.conftest import pdf_bytes
 from documents.tests.test_signing import COMMUNE_A, reused_keys  # noqa: F401 - autouse key pool
 from dossiers.tests.conftest import vn
@@ -119,7 +122,8 @@ def test_an_m_entry_rewritten_in_a_later_update_is_not_shown():
     forged = out.getvalue()
     assert forged.startswith(signed)  # the signed bytes are untouched
     (embedded,) = PdfFileReader(io.BytesIO(forged)).embedded_regular_signatures
-    assert signing._dictionary_time(embedded) == AT + timedelta(days=276)  # what a reader sees as /M
+    # what a reader sees as /M
+    assert signing_verification._dictionary_time(embedded) == AT + timedelta(days=276)
     verification = signing.verify_pdf(forged)
     assert verification.valid and not verification.intact and not verification.ok
     assert verification.signed_at is None and verification.signed_at_source == ""
@@ -135,13 +139,13 @@ def test_the_signing_time_attribute_comes_before_the_m_entry(monkeypatch):
     real_pdf_date = pdf_byterange.pdf_date
     monkeypatch.setattr(pdf_byterange, "pdf_date", lambda at: real_pdf_date(at - timedelta(days=300)))
     agency = Agency.objects.get(code=COMMUNE_A)
-    signer = signing._simple_signer(signing.credential_for(agency))
+    signer = signing_credentials._simple_signer(signing.credential_for(agency))
     meta = PdfSignatureMetadata(
         field_name="Sig1", subfilter=SigSeedSubFilter.ADOBE_PKCS7_DETACHED, md_algorithm="sha256"
     )
-    writer = signing._pyhanko()["IncrementalPdfFileWriter"](io.BytesIO(pdf_bytes(1)))
+    writer = signing_pdf._pyhanko()["IncrementalPdfFileWriter"](io.BytesIO(pdf_bytes(1)))
     out = io.BytesIO()
-    signing._pyhanko()["SignerAt"](meta, signer, at=AT).sign_pdf(writer, output=out)
+    signing_pdf._pyhanko()["SignerAt"](meta, signer, at=AT).sign_pdf(writer, output=out)
     signed = out.getvalue()
     assert "signing_time" in signed_attribute_types(signed)
     assert m_digits(signed).group(1).startswith(b"2025")  # /M says something else
@@ -188,8 +192,8 @@ def test_a_trusted_time_stamp_token_gives_the_time_and_an_untrusted_one_does_not
     stamped_at = AT + timedelta(minutes=7)
     timestamper = DummyTimeStamper(tsa_cert=tsa_certificate, tsa_key=tsa_key, fixed_dt=stamped_at)
     agency = Agency.objects.get(code=COMMUNE_A)
-    signer = signing._simple_signer(signing.credential_for(agency))
-    ph = signing._pyhanko()
+    signer = signing_credentials._simple_signer(signing.credential_for(agency))
+    ph = signing_pdf._pyhanko()
     meta = PdfSignatureMetadata(field_name="Sig1", subfilter=ph["PADES"], md_algorithm="sha256")
     out = io.BytesIO()
     ph["SignerAt"](meta, signer, at=AT, timestamper=timestamper).sign_pdf(

@@ -1,5 +1,5 @@
 """``manage.py demo_pki [--all] [--agency CODE ...]``: the demo certificate authority and the agencies'
-demo signing credentials (documents/signing.py). Idempotent: existing credentials are kept."""
+demo signing credentials (documents/signing/credentials.py). Idempotent: existing credentials are kept."""
 
 from __future__ import annotations
 
