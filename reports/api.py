@@ -114,7 +114,7 @@ def report_summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[s
     }
 
 
-# --- The same report as files (XLSX, PDF): reports/exports.py ---------------------------------
+# --- The same report as files (XLSX, PDF): reports/exports/ -----------------------------------
 
 from django.http import HttpResponse  # noqa: E402
 

@@ -3,7 +3,7 @@ send them, plus Biểu VI of the quarterly report (seed 004 §VI).
 
 The history: 40 random commune dossiers (``history_lines``) and three dossiers handled by Sở Tư pháp,
 so Biểu VI's rows II.3.1 (provincial agencies) and II.3.2 (communes) both carry numbers. Which
-Biểu VI rows are filled from what is listed in ``reports/exports.py``'s docstring; here each filled
+Biểu VI rows are filled from what is listed in ``reports/exports/``'s docstring; here each filled
 row is recomputed from ``summary()`` or the catalog and compared.
 """
 
