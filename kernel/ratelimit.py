@@ -149,7 +149,7 @@ _redis_client: Any = None
 
 
 def _redis() -> Any:
-    import redis  # installed from requirements.txt; imported only when REDIS_URL is set
+    import redis  # a runtime dependency (pyproject.toml); imported only when REDIS_URL is set
 
     global _redis_client
     if _redis_client is None:

@@ -193,7 +193,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# `make run` and the tests serve the static files straight from the apps. `make serve` collects them
+# into STATIC_ROOT (compressed: gzip and Brotli) and says so with MOTCUA_STATIC_COLLECTED=1; WhiteNoise
+# then serves the collected files and their compressed forms (finders would shadow them).
+WHITENOISE_USE_FINDERS = not env_bool("MOTCUA_STATIC_COLLECTED", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Cache: per process by default (only for recomputable lists); REDIS_URL shares it between app
