@@ -58,11 +58,17 @@ def test_public_pages_admin_and_api_docs_run_under_the_policy(page, login, super
     page.goto("/quan-tri/catalog/procedure/")
     expect(page.locator("#result_list")).to_be_visible()
 
-    # The API docs: swagger-ui from our own static files (no CDN), started without an inline script.
+    # The API docs: swagger-ui from our own static files (no CDN), started without an inline script;
+    # nothing is fetched from another host, so the page works without the internet.
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     response = page.goto("/api/v1/docs")
     policy(response)
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("motcua API")
     expect(page.locator(".opblock").first).to_be_visible()
+    origin = re.match(r"https?://[^/]+/", page.url)[0]
+    assert any(url.endswith("/openapi.json") for url in requested)
+    assert [url for url in requested if not url.startswith((origin, "data:"))] == []
     shot(page, "csp-api-docs")
 
 
