@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MOTCUA_VAR_DIR", BASE_DIR / "var"))
@@ -197,6 +198,9 @@ STORAGES = {
 # into STATIC_ROOT (compressed: gzip and Brotli) and says so with MOTCUA_STATIC_COLLECTED=1; WhiteNoise
 # then serves the collected files and their compressed forms (finders would shadow them).
 WHITENOISE_USE_FINDERS = not env_bool("MOTCUA_STATIC_COLLECTED", False)
+# Source maps (4.6 MB of swagger-ui's and redoc's) are for a developer's tools: compressing them
+# doubled collectstatic's time at every `make serve`.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Cache: per process by default (only for recomputable lists); REDIS_URL shares it between app
