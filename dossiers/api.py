@@ -14,6 +14,7 @@ from accounts.models import User
 from audit.services import Kind, record_access
 from catalog.models import Channel
 from dossiers import selectors, services
+from dossiers.actions import registry
 from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import (
     INTERNAL_NOTE_ACTIONS,
@@ -493,96 +494,9 @@ class ActionIn(Schema):
     answer: str = Field("", max_length=4000)
 
 
-def _required(value: Any, name: str) -> Any:
-    if value in (None, "", []):
-        raise DomainError(
-            "field_required", f"Thao tác này cần trường «{name}».", fields={name: ["Bắt buộc nhập."]}
-        )
-    return value
-
-
-def _user(username: str | None) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise DomainError(
-            "unknown_user", f"Không có cán bộ {username}.", fields={"assignee": ["Không tồn tại."]}
-        )
-    return user
-
-
 def run_action(dossier: Dossier, action: Action, data: ActionIn, actor: User) -> Dossier:
-    """Dispatch one API action to its service."""
-    match action:
-        case Action.SUBMIT:
-            return services.dossier_submit(dossier=dossier, actor=actor)
-        case Action.RECEIVE:
-            return services.dossier_receive(dossier=dossier, actor=actor)
-        case Action.RETURN_FOR_COMPLETION:
-            return services.dossier_return_for_completion(
-                dossier=dossier, actor=actor, items=data.items, reason=data.reason
-            )
-        case Action.REFUSE:
-            return services.dossier_refuse(dossier=dossier, actor=actor, reason=data.reason)
-        case Action.WITHDRAW:
-            return services.dossier_withdraw(dossier=dossier, actor=actor, reason=data.reason)
-        case Action.FORWARD:
-            return services.dossier_forward(
-                dossier=dossier, actor=actor, step=data.step, assignee=_user(data.assignee), note=data.note
-            )
-        case Action.SEND_BACK:
-            return services.dossier_send_back(
-                dossier=dossier, actor=actor, step=data.step, reason=data.reason
-            )
-        case Action.CONSULT:
-            requests = [
-                services.ConsultationInput(
-                    agency=_agency(c.agency, f"agencies.{i}.agency"),  # type: ignore[arg-type]
-                    task=c.task,
-                    working_days=c.working_days,
-                    is_lead=c.lead,
-                )
-                for i, c in enumerate(_required(data.agencies, "agencies"))
-            ]
-            return services.dossier_consult(dossier=dossier, actor=actor, requests=requests)
-        case Action.CONSULT_REPLY:
-            agency = _agency(_required(data.agency, "agency"), "agency")
-            assert agency is not None
-            return services.dossier_consult_reply(
-                dossier=dossier, actor=actor, agency=agency, answer=data.answer or data.note
-            )
-        case Action.REQUEST_SUPPLEMENT:
-            return services.dossier_request_supplement(
-                dossier=dossier, actor=actor, items=data.items, reason=data.reason
-            )
-        case Action.RECEIVE_SUPPLEMENT:
-            return services.dossier_receive_supplement(dossier=dossier, actor=actor, note=data.note)
-        case Action.PAUSE:
-            return services.dossier_pause(dossier=dossier, actor=actor, reason=data.reason)
-        case Action.RESUME:
-            return services.dossier_resume(dossier=dossier, actor=actor, note=data.note)
-        case Action.EXTEND:
-            return services.dossier_extend(
-                dossier=dossier,
-                actor=actor,
-                reason=data.reason,
-                new_appointment=_required(data.new_appointment, "new_appointment"),
-            )
-        case Action.RESOLVE:
-            return services.dossier_resolve(
-                dossier=dossier,
-                actor=actor,
-                outcome=_required(data.outcome, "outcome"),
-                note=data.note or data.reason,
-            )
-        case Action.DELIVER:
-            return services.dossier_deliver(
-                dossier=dossier, actor=actor, method=_required(data.method, "method"), note=data.note
-            )
-        case Action.STOP:
-            return services.dossier_stop(dossier=dossier, actor=actor, reason=data.reason)
-    raise AssertionError(action)  # pragma: no cover
+    """Run one API action through the registry (dossiers/actions/registry.py)."""
+    return registry.run(action, dossier=dossier, actor=actor, fields=data.model_dump())
 
 
 @router.post(

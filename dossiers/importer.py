@@ -29,8 +29,9 @@ from django.utils import timezone
 from accounts.models import Applicant, User
 from catalog.models import Channel
 from dossiers import services
+from dossiers.actions import recording, registry
 from dossiers.models import Dossier
-from dossiers.transitions import PENDING
+from dossiers.transitions import PENDING, Action
 from kernel.errors import DomainError, Forbidden
 from organization.models import Agency
 from reports import facts as report_facts
@@ -338,21 +339,21 @@ def dossier_set_import_facts(
     paid online, electronic result, satisfaction), as one event in its history."""
     if actor is not None and not actor.is_superuser:
         raise Forbidden("Chỉ hệ thống được ghi dữ liệu nhập từ hệ thống cũ.")
-    dossier = services._lock(dossier)
+    dossier = recording.lock(dossier)
     if not dossier.imported:
         raise DomainError(
             "not_imported", "Chỉ ghi chỉ số nhập từ hệ thống cũ cho hồ sơ được nhập.", status=409
         )
-    services._check_time(dossier, at)
+    recording.check_time(dossier, at)
     values = facts.as_dict()
     if not values:
         return dossier
     before = report_facts.flags_of(dossier)
     for name, value in values.items():
         setattr(dossier, name, value)
-    services._save(dossier, list(values))
+    recording.save(dossier, list(values))
     report_facts.apply_flags(dossier, before)
-    services._record(
+    recording.record(
         dossier,
         "import_facts",
         actor=actor,
@@ -366,21 +367,27 @@ def dossier_set_import_facts(
 
 
 def _replay(dossier: Dossier, event: HistoryEvent) -> Dossier:
-    at = event.at
+    """One event of the old system as the registry's action, taken by the system at the event's time."""
+    action, inp = _as_action(dossier, event)
+    return registry.perform(action, dossier=dossier, actor=None, inp=inp, at=event.at)
+
+
+def _as_action(dossier: Dossier, event: HistoryEvent) -> tuple[Action, Any]:
+    def make(action: Action, **values: Any) -> tuple[Action, Any]:
+        return action, registry.entry(action).input(**values)
+
     match event.type:
         case EventType.RECEIVED:
-            return services.dossier_receive(dossier=dossier, actor=None, at=at)
+            return make(Action.RECEIVE)
         case EventType.SUPPLEMENT_REQUESTED:
             items = list(event.items) or [event.reason or UNLISTED_ITEMS]
-            return services.dossier_request_supplement(
-                dossier=dossier, actor=None, items=items, reason=event.reason, at=at
-            )
+            return make(Action.REQUEST_SUPPLEMENT, items=items, reason=event.reason)
         case EventType.SUPPLEMENT_RECEIVED:
-            return services.dossier_receive_supplement(dossier=dossier, actor=None, note=event.note, at=at)
+            return make(Action.RECEIVE_SUPPLEMENT, note=event.note)
         case EventType.PAUSED:
-            return services.dossier_pause(dossier=dossier, actor=None, reason=event.reason, at=at)
+            return make(Action.PAUSE, reason=event.reason)
         case EventType.RESUMED:
-            return services.dossier_resume(dossier=dossier, actor=None, note=event.note, at=at)
+            return make(Action.RESUME, note=event.note)
         case EventType.EXTENDED:
             if event.new_appointment is None:
                 raise DomainError(
@@ -388,37 +395,22 @@ def _replay(dossier: Dossier, event: HistoryEvent) -> Dossier:
                     "Sự kiện extended cần ngày hẹn mới (new_appointment).",
                     fields={"new_appointment": ["Bắt buộc nhập."]},
                 )
-            return services.dossier_extend(
-                dossier=dossier,
-                actor=None,
-                reason=event.reason,
-                new_appointment=event.new_appointment,
-                at=at,
-            )
+            return make(Action.EXTEND, reason=event.reason, new_appointment=event.new_appointment)
         case EventType.RESOLVED:
             # The old system kept its own workflow steps: only the statutory rules apply here.
-            return services.dossier_resolve(
-                dossier=dossier,
-                actor=None,
-                outcome=event.outcome,
-                note=event.note or event.reason,
-                at=at,
-                enforce_workflow=False,
+            return make(
+                Action.RESOLVE, outcome=event.outcome, note=event.note or event.reason, enforce_workflow=False
             )
         case EventType.DELIVERED:
-            return services.dossier_deliver(
-                dossier=dossier, actor=None, method=event.method, note=event.note, at=at
-            )
+            return make(Action.DELIVER, method=event.method, note=event.note)
         case EventType.STOPPED:
-            return services.dossier_stop(dossier=dossier, actor=None, reason=event.reason, at=at)
+            return make(Action.STOP, reason=event.reason)
         case EventType.WITHDRAWN:
             if dossier.status in PENDING:
                 # Old systems call the applicant's withdrawal after reception "withdrawn"; here that is
                 # stopping at the applicant's request (form 05).
-                return services.dossier_stop(
-                    dossier=dossier, actor=None, reason=event.reason or "Người nộp rút hồ sơ", at=at
-                )
-            return services.dossier_withdraw(dossier=dossier, actor=None, reason=event.reason, at=at)
+                return make(Action.STOP, reason=event.reason or "Người nộp rút hồ sơ")
+            return make(Action.WITHDRAW, reason=event.reason)
     raise AssertionError(event.type)  # pragma: no cover
 
 

@@ -89,6 +89,7 @@ class Action(StrEnum):
     CONSULT = "consult"
     CONSULT_REPLY = "consult_reply"
     REQUEST_SUPPLEMENT = "request_supplement"
+    APPLICANT_SUPPLEMENT = "applicant_supplement"
     RECEIVE_SUPPLEMENT = "receive_supplement"
     PAUSE = "pause"
     RESUME = "resume"
@@ -157,6 +158,13 @@ TRANSITIONS: dict[Action, Transition] = {
         Status.AWAITING_SUPPLEMENT,
         pgettext_lazy("dossier action", "Yêu cầu bổ sung, hoàn thiện hồ sơ"),
         "NĐ 61/2018 Điều 19.4: dừng tính thời hạn; hạn yêu cầu là 3 ngày làm việc kể từ khi tiếp nhận",
+    ),
+    Action.APPLICANT_SUPPLEMENT: Transition(
+        frozenset({Status.RETURNED, Status.AWAITING_SUPPLEMENT}),
+        None,
+        pgettext_lazy("dossier action", "Người nộp gửi giấy tờ bổ sung"),
+        "NĐ 61/2018 Điều 15.3, 19.4: người nộp bổ sung, hoàn thiện theo hướng dẫn; "
+        "cán bộ kiểm tra rồi tiếp nhận (hoặc người nộp nộp lại hồ sơ chưa tiếp nhận)",
     ),
     Action.RECEIVE_SUPPLEMENT: Transition(
         frozenset({Status.AWAITING_SUPPLEMENT}),

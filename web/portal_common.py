@@ -34,15 +34,14 @@ from web.portal_forms import ReuseForm, UploadForm
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# The applicant's own event when sending what a supplement request (or a return) asked for. It leaves
-# the state as it is: the officer records the reception of the supplement (``receive_supplement``).
-SUPPLEMENT_SENT = "applicant_supplement"
+# The applicant's own event when sending what a supplement request (or a return) asked for: an action of
+# the registry (dossiers/actions/supplement.py) that leaves the state as it is.
+SUPPLEMENT_SENT = Action.APPLICANT_SUPPLEMENT.value
 
 EVENT_LABELS = {
     "create": _("Tạo bản nháp"),
     "edit_draft": _("Sửa bản nháp"),
     "issue_result": _("Phát hành kết quả điện tử (đã ký số)"),
-    SUPPLEMENT_SENT: _("Người nộp gửi giấy tờ bổ sung"),
 }
 
 STATUS_TONE = {

@@ -30,6 +30,7 @@ from documents.downloads import accessible_file, record_file_read
 from documents.models import ComponentFile, ResultDocument, VaultItem
 from dossiers import forms as dossier_forms
 from dossiers import selectors, services
+from dossiers.actions import registry, supplement
 from dossiers.models import Dossier, DossierEvent, Outcome, SupplementRequest
 from dossiers.selectors import PROGRESS_LABELS, progress_at
 from dossiers.transitions import PENDING, STATUS_LABELS, Action, Status
@@ -373,21 +374,14 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
             _detail_context(request, dossier, supplement_form=form),
             status=400,
         )
-    note = form.cleaned_data["note"]
+    sent = supplement.NoteInput(note=form.cleaned_data["note"])
     if dossier.status == Status.AWAITING_SUPPLEMENT:
-        supplement = open_supplement(dossier)
-        new_files = list(
-            ComponentFile.objects.filter(
-                component__dossier=dossier,
-                supplement=True,
-                created_at__gte=supplement.requested_at if supplement else dossier.created_at,
-            ).select_related("component", "file__blob")
-        )
-        if not new_files:
+        refused = registry.refusal(Action.APPLICANT_SUPPLEMENT, dossier=dossier, actor=user, inp=sent)
+        if refused is not None and refused.code == "supplement_files_required":
             form.add_error(None, gettext("Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi."))
             context = _detail_context(request, dossier, supplement_form=form)
             return render(request, "web/portal/dossier.html", context, status=400)
-        _record_sent(dossier, user, note, new_files)
+        registry.perform(Action.APPLICANT_SUPPLEMENT, dossier=dossier, actor=user, inp=sent)
         messages.success(request, gettext("Đã gửi hồ sơ bổ sung. Cán bộ sẽ kiểm tra và tiếp nhận."))
         return redirect("web:portal_dossier", ref=dossier.reference)
     rows = component_rows(dossier, flag_missing=True)
@@ -407,35 +401,12 @@ def supplement_send(request: HttpRequest, ref: str) -> HttpResponse:
         )
         return render(request, "web/portal/dossier.html", context, status=400)
     with transaction.atomic():
-        returned = _latest(dossier, Action.RETURN_FOR_COMPLETION)
-        since = returned.at if returned else dossier.created_at
-        new_files = list(
-            ComponentFile.objects.filter(component__dossier=dossier, created_at__gte=since).select_related(
-                "component", "file"
-            )
-        )
-        if note or new_files:
-            _record_sent(dossier, user, note, new_files)
-        services.dossier_submit(dossier=dossier, actor=user)
+        # What was sent (new papers, a note) is recorded when there is any; then the dossier is resubmitted.
+        if registry.refusal(Action.APPLICANT_SUPPLEMENT, dossier=dossier, actor=user, inp=sent) is None:
+            registry.perform(Action.APPLICANT_SUPPLEMENT, dossier=dossier, actor=user, inp=sent)
+        registry.perform(Action.SUBMIT, dossier=dossier, actor=user)
     messages.success(request, gettext("Đã nộp lại hồ sơ. Cán bộ một cửa sẽ kiểm tra và tiếp nhận."))
     return redirect("web:portal_dossier", ref=dossier.reference)
-
-
-@transaction.atomic
-def _record_sent(dossier: Dossier, user: User, note: str, files: list[ComponentFile]) -> None:
-    # dossier_note_event wants the dossier's row lock held in the caller's transaction.
-    locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
-    services.dossier_note_event(
-        dossier=locked,
-        action=SUPPLEMENT_SENT,
-        actor=user,
-        agency=None,
-        at=timezone.now(),
-        reason=note,
-        data={
-            "files": [{"component": f.component_id, "version": f.version, "name": f.file.name} for f in files]
-        },
-    )
 
 
 @require_POST

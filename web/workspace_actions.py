@@ -1,8 +1,9 @@
 """Every action on a dossier as a dialog: which ones this officer may take now, the form of each, the
 preview of the paper it produces, and the call to the one service that does it.
 
-Which buttons show is worked out from the transition table and the same role and step rules the
-services apply; the services stay the judges. An action submitted anyway (a second extension, another
+Which buttons show is the registry's answer (``dossiers/actions/registry.py``: the transition table,
+the roles, the steps and each action's own rule, checked once per page); this module keeps only the
+presentation — forms, labels, previews, confirmations. An action submitted anyway (a second extension, another
 tab that is out of date) is refused by its service, whose Vietnamese message is shown in the dialog
 with the service's 4xx status, and nothing changes.
 """
@@ -10,8 +11,6 @@ with the service's 4xx status, and nothing changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -26,9 +25,12 @@ from catalog.models import Channel
 from documents import digitization, results
 from documents import services as document_services
 from documents.results import ISSUE_STATES, ISSUER_ROLES
-from dossiers import selectors, services
+from dossiers import selectors
+from dossiers.actions import processing, registry
+from dossiers.actions.base import ActionContext
+from dossiers.actions.results import at_last_step
 from dossiers.models import DeliveryMethod, Dossier, DossierComponent, DossierStep
-from dossiers.transitions import TRANSITIONS, Action, Status, allowed_actions
+from dossiers.transitions import TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
 from organization.selectors import agency_subtree
@@ -56,9 +58,8 @@ class ActionSpec:
 
     @property
     def basis(self) -> str:
-        """The legal basis of the transition, shown under the dialog's title."""
-        known = {a.value: a for a in Action}
-        return TRANSITIONS[known[self.slug]].basis if self.slug in known else ""
+        """The legal basis of the action (the registry's, from the transition table), under the title."""
+        return registry.entry(self.slug).basis if self.slug in registry.ENTRIES else ""
 
     @property
     def preview(self) -> str | None:
@@ -108,153 +109,33 @@ ACTIONS: dict[str, ActionSpec] = {
 FIELD_MAP = {
     "agencies": "agency_1",
     **{f"agencies.{i}": f"agency_{i + 1}" for i in range(wf.CONSULT_ROWS)},
+    **{f"agencies.{i}.agency": f"agency_{i + 1}" for i in range(wf.CONSULT_ROWS)},
 }
 
 
 # ---------------------------------------------------------------------------------------------
-# Who may do what now
+# Who may do what now: the registry's answer (dossiers/actions/registry.py)
 
 
-def acting_agency(user: User, dossier: Dossier, action: Action) -> Agency | None:
-    """The agency ``user`` would act for (the same search as the service's role check), or None."""
-    if user.is_superuser:
-        return dossier.handling_agency
-    whose, roles = services.ROLES_FOR[action]
-    places = {
-        "receiving": [dossier.receiving_agency],
-        "handling": [dossier.handling_agency],
-        "either": [dossier.handling_agency, dossier.receiving_agency],
-    }[whose]
-    for place in places:
-        membership = services.acting_membership(user, place, roles)
-        if membership is not None:
-            return membership.agency
-    return None
-
-
-def _groups(steps: list[DossierStep]) -> list[list[DossierStep]]:
-    groups: list[list[DossierStep]] = []
-    for step in sorted(steps, key=lambda s: s.position):
-        if groups and step.parallel_group and groups[-1][0].parallel_group == step.parallel_group:
-            groups[-1].append(step)
-        else:
-            groups.append([step])
-    return groups
-
-
-def _may_hold(user: User, step: DossierStep) -> bool:
-    """The service's step check: the step's role (or a leader) there, and the assignee if named."""
-    if user.is_superuser:
-        return True
-    membership = services.acting_membership(user, step.agency, {Role(step.role), Role.LEADER})
-    return membership is not None and (
-        not step.assignee_id or step.assignee_id == user.pk or membership.role == Role.LEADER
-    )
-
-
-@dataclass
-class Situation:
-    """What the dossier's steps and consultations allow, read once per page."""
-
-    steps: list[DossierStep]
-    groups: list[list[DossierStep]]
-
-    @classmethod
-    def of(cls, dossier: Dossier) -> Situation:
-        steps = list(dossier.steps.select_related("agency", "assignee", "finished_by").order_by("position"))
-        return cls(steps=steps, groups=_groups(steps))
-
-    def group_index(self, step: DossierStep) -> int:
-        return next(i for i, group in enumerate(self.groups) if any(s.pk == step.pk for s in group))
-
-    def active(self) -> list[DossierStep]:
-        return [s for s in self.steps if s.state == DossierStep.State.ACTIVE]
-
-    def forwardable(self, user: User) -> list[DossierStep]:
-        found = []
-        for step in self.active():
-            index = self.group_index(step)
-            others = [
-                s for s in self.groups[index] if s.pk != step.pk and s.state == DossierStep.State.ACTIVE
-            ]
-            if (others or index + 1 < len(self.groups)) and _may_hold(user, step):
-                found.append(step)
-        return found
-
-    def sendable_back(self, user: User) -> list[DossierStep]:
-        return [s for s in self.active() if self.group_index(s) > 0 and _may_hold(user, s)]
-
-    def following(self, step: DossierStep) -> list[DossierStep]:
-        """The steps a forward from ``step`` would start (none while a parallel branch still runs)."""
-        index = self.group_index(step)
-        others = [s for s in self.groups[index] if s.pk != step.pk and s.state == DossierStep.State.ACTIVE]
-        if others or index + 1 >= len(self.groups):
-            return []
-        return self.groups[index + 1]
-
-    def at_last_step(self) -> bool:
-        active = max((s.position for s in self.active()), default=0)
-        return not any(s.state == DossierStep.State.WAITING and s.position >= active for s in self.steps)
-
-
-def _replying_agencies(user: User, dossier: Dossier) -> list[Agency]:
-    open_ones = [
-        c.agency for c in dossier.consultations.filter(answered_at__isnull=True).select_related("agency")
-    ]
-    if user.is_superuser:
-        return open_ones
-    return [
-        a
-        for a in open_ones
-        if services.acting_membership(user, a, {Role.SPECIALIST, Role.LEADER}) is not None
-    ]
-
-
-def may_issue_result(user: User, dossier: Dossier, situation: Situation) -> bool:
-    """The service's rules: a leader or clerk there, at the last step or resolved, nothing issued yet."""
+def may_issue_result(user: User, ctx: ActionContext) -> bool:
+    """documents/results.py's rules: a leader or clerk there, at the last step or resolved, nothing
+    issued yet."""
+    dossier = ctx.dossier
     if dossier.status not in ISSUE_STATES or results.issued_result(dossier) is not None:
         return False
-    if (
-        not user.is_superuser
-        and services.acting_membership(user, dossier.handling_agency, ISSUER_ROLES) is None
-    ):
+    if not user.is_superuser and ctx.membership(dossier.handling_agency, ISSUER_ROLES) is None:
         return False
-    return dossier.status == Status.RESOLVED or situation.at_last_step()
+    return dossier.status == Status.RESOLVED or at_last_step(ctx)
 
 
-def _may(user: User, dossier: Dossier, action: Action, situation: Situation, at: datetime) -> bool:
-    if action == Action.FORWARD:
-        return bool(situation.forwardable(user))
-    if action == Action.SEND_BACK:
-        return bool(situation.sendable_back(user))
-    if action == Action.CONSULT_REPLY:
-        return bool(_replying_agencies(user, dossier))
-    if action not in services.ROLES_FOR or acting_agency(user, dossier, action) is None:
-        return False
-    if action == Action.RETURN_FOR_COMPLETION:
-        return not dossier.events.filter(action=Action.RETURN_FOR_COMPLETION).exists()
-    if action == Action.EXTEND:
-        if dossier.extension_count or dossier.due_at is None or at > dossier.due_at:
-            return False
-        calendar = work_calendar()
-        return calendar.remaining_minutes(dossier.due_at, at) >= calendar.minutes_per_day
-    if action == Action.RESOLVE:
-        return (
-            situation.at_last_step() and not dossier.consultations.filter(answered_at__isnull=True).exists()
-        )
-    return True
-
-
-def available_actions(user: User, dossier: Dossier, at: datetime, situation: Situation) -> list[ActionSpec]:
-    """The actions to offer ``user`` on ``dossier`` now (none on a draft: it is still the applicant's)."""
-    if dossier.status == Status.DRAFT:
+def available_actions(ctx: ActionContext) -> list[ActionSpec]:
+    """The actions to offer on ``ctx.dossier`` now: those the registry does not refuse and this page
+    has a dialog for (none on a draft: it is still the applicant's)."""
+    if ctx.dossier.status == Status.DRAFT:
         return []
-    found = [
-        ACTIONS[action.value]
-        for action in allowed_actions(Status(dossier.status))
-        if action != Action.SUBMIT and _may(user, dossier, action, situation, at)
-    ]
-    if may_issue_result(user, dossier, situation):
+    found = [ACTIONS[a.value] for a in registry.offered(ctx) if a.value in ACTIONS]
+    assert ctx.actor is not None
+    if may_issue_result(ctx.actor, ctx):
         found.append(ACTIONS[ISSUE_RESULT])
     return found
 
@@ -290,22 +171,18 @@ def _step_label(step: DossierStep) -> str:
 
 
 def build_form(
-    spec: ActionSpec,
-    dossier: Dossier,
-    user: User,
-    situation: Situation,
-    data: Any = None,
-    files: Any = None,
+    spec: ActionSpec, ctx: ActionContext, data: Any = None, files: Any = None
 ) -> wf.AccessibleForm:
+    dossier = ctx.dossier
     kwargs: dict[str, Any] = {}
     initial: dict[str, Any] = {}
     if spec.slug == Action.FORWARD:
-        steps = situation.forwardable(user) or situation.active()
+        steps = processing.open_steps(ctx, Action.FORWARD) or ctx.active_steps()
         kwargs["steps"] = [(str(s.position), _step_label(s)) for s in steps]
-        following = situation.following(steps[0]) if steps else []
+        following = processing.following(ctx, steps[0]) if steps else []
         kwargs["assignees"] = _holders(following[0]) if len(following) == 1 else []
     elif spec.slug == Action.SEND_BACK:
-        steps = situation.sendable_back(user) or situation.active()
+        steps = processing.open_steps(ctx, Action.SEND_BACK) or ctx.active_steps()
         kwargs["steps"] = [(str(s.position), _step_label(s)) for s in steps]
     elif spec.slug == Action.CONSULT:
         agencies = (
@@ -315,7 +192,7 @@ def build_form(
         )
         kwargs["agencies"] = [(a.code, a.name) for a in agencies]
     elif spec.slug == Action.CONSULT_REPLY:
-        kwargs["agencies"] = [(a.code, a.name) for a in _replying_agencies(user, dossier)]
+        kwargs["agencies"] = [(a.code, a.name) for a in processing.replying_agencies(ctx)]
     elif spec.slug == Action.EXTEND and dossier.due_at is not None:
         suggested = work_calendar().add(dossier.due_at, 2, "working_day")
         initial["new_appointment"] = timezone.localtime(suggested, VN_TZ).replace(tzinfo=None)
@@ -328,109 +205,33 @@ def build_form(
     return spec.form(data, files, initial=initial, **kwargs)
 
 
-def _user_named(username: str) -> User | None:
-    if not username:
-        return None
-    found = User.objects.filter(username=username, is_active=True).first()
-    if found is None:
-        raise DomainError(
-            "unknown_user", f"Không có cán bộ {username}.", fields={"assignee": ["Không tồn tại."]}
-        )
-    return found
-
-
-def _agency_coded(code: str, field: str) -> Agency:
-    agency = Agency.objects.filter(code=code, is_active=True).first()
-    if agency is None:
-        raise DomainError(
-            "unknown_agency", f"Không có cơ quan mã {code}.", fields={field: ["Không tồn tại."]}
-        )
-    return agency
-
-
-def _step_number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+# What a form's fields are called in the registry's input, where the names differ.
+FIELD_NAMES: dict[str, dict[str, str]] = {Action.WITHDRAW: {"note": "reason"}}
 
 
 def run(spec: ActionSpec, dossier: Dossier, actor: User, form: wf.AccessibleForm) -> Dossier:
-    """Call the one service of the action with the cleaned input."""
-    data = form.cleaned_data
-    note = data.get("note", "")
-    match spec.slug:
-        case Action.RECEIVE:
-            return services.dossier_receive(dossier=dossier, actor=actor)
-        case Action.RETURN_FOR_COMPLETION:
-            return services.dossier_return_for_completion(
-                dossier=dossier, actor=actor, items=data["items"], reason=data.get("reason", "")
-            )
-        case Action.REFUSE:
-            return services.dossier_refuse(dossier=dossier, actor=actor, reason=data["reason"])
-        case Action.WITHDRAW:
-            return services.dossier_withdraw(dossier=dossier, actor=actor, reason=note)
-        case Action.FORWARD:
-            return services.dossier_forward(
-                dossier=dossier,
-                actor=actor,
-                step=_step_number(data.get("step")),
-                assignee=_user_named(data.get("assignee", "")),
-                note=note,
-            )
-        case Action.SEND_BACK:
-            return services.dossier_send_back(
-                dossier=dossier, actor=actor, step=_step_number(data.get("step")), reason=data["reason"]
-            )
-        case Action.CONSULT:
-            assert isinstance(form, wf.ConsultForm)
-            requests = [
-                services.ConsultationInput(
-                    agency=_agency_coded(code, f"agencies.{i}"),
-                    task=task,
-                    working_days=Decimal(days),
-                    is_lead=lead,
-                )
-                for i, (code, task, days, lead) in enumerate(form.requests())
-            ]
-            return services.dossier_consult(dossier=dossier, actor=actor, requests=requests)
-        case Action.CONSULT_REPLY:
-            return services.dossier_consult_reply(
-                dossier=dossier,
-                actor=actor,
-                agency=_agency_coded(data["agency"], "agency"),
-                answer=data["answer"],
-            )
-        case Action.REQUEST_SUPPLEMENT:
-            return services.dossier_request_supplement(
-                dossier=dossier, actor=actor, items=data["items"], reason=data.get("reason", "")
-            )
-        case Action.RECEIVE_SUPPLEMENT:
-            return services.dossier_receive_supplement(dossier=dossier, actor=actor, note=note)
-        case Action.PAUSE:
-            return services.dossier_pause(dossier=dossier, actor=actor, reason=data["reason"])
-        case Action.RESUME:
-            return services.dossier_resume(dossier=dossier, actor=actor, note=note)
-        case Action.EXTEND:
-            return services.dossier_extend(
-                dossier=dossier, actor=actor, reason=data["reason"], new_appointment=data["new_appointment"]
-            )
-        case Action.RESOLVE:
-            return services.dossier_resolve(dossier=dossier, actor=actor, outcome=data["outcome"], note=note)
-        case Action.DELIVER:
-            return services.dossier_deliver(dossier=dossier, actor=actor, method=data["method"], note=note)
-        case Action.STOP:
-            return services.dossier_stop(dossier=dossier, actor=actor, reason=data["reason"])
-        case "issue_result":
-            upload = data["file"]
-            _check_size(upload)
-            results.result_issue(
-                dossier=dossier,
-                data=upload.read(),
-                title=data["title"],
-                number=data.get("number", ""),
-                actor=actor,
-                name=upload.name or "",
-            )
-            return dossier
-    raise AssertionError(spec.slug)  # pragma: no cover
+    """Run the action through the registry with the cleaned input."""
+    data = dict(form.cleaned_data)
+    if spec.slug == ISSUE_RESULT:
+        upload = data["file"]
+        _check_size(upload)
+        results.result_issue(
+            dossier=dossier,
+            data=upload.read(),
+            title=data["title"],
+            number=data.get("number", ""),
+            actor=actor,
+            name=upload.name or "",
+        )
+        return dossier
+    if isinstance(form, wf.ConsultForm):
+        data["agencies"] = [
+            {"agency": code, "task": task, "working_days": days, "lead": lead}
+            for code, task, days, lead in form.requests()
+        ]
+    for name, field in FIELD_NAMES.get(spec.slug, {}).items():
+        data[field] = data.pop(name, "")
+    return registry.run(spec.slug, dossier=dossier, actor=actor, fields=data)
 
 
 def _check_size(upload: Any) -> None:
@@ -477,11 +278,9 @@ def action_dialog(request: HttpRequest, reference: str, action: str) -> HttpResp
     except NotFound as exc:
         return error_page(request, exc.message, status=404)
     user = acting_user(request)
-    situation = Situation.of(dossier)
+    ctx = registry.context(dossier, user)
     post = request.method == "POST"
-    form = build_form(
-        spec, dossier, user, situation, request.POST if post else None, request.FILES if post else None
-    )
+    form = build_form(spec, ctx, request.POST if post else None, request.FILES if post else None)
     context: dict[str, Any] = {
         "dossier": dossier,
         "spec": spec,
@@ -492,9 +291,7 @@ def action_dialog(request: HttpRequest, reference: str, action: str) -> HttpResp
         else None,
     }
     if not post:
-        context["offered"] = spec.slug in {
-            a.slug for a in available_actions(user, dossier, timezone.now(), situation)
-        }
+        context["offered"] = spec.slug in {a.slug for a in available_actions(ctx)}
         return _dialog(request, context)
     if not form.is_valid():
         context["error"] = "Hãy kiểm tra lại các trường được đánh dấu."
@@ -519,7 +316,7 @@ def action_preview(request: HttpRequest, reference: str, action: str) -> HttpRes
     except NotFound as exc:
         return error_page(request, exc.message, status=404)
     user = acting_user(request)
-    issuer = acting_agency(user, dossier, Action(action)) or (
+    issuer = registry.acting_agency(registry.context(dossier, user), action) or (
         dossier.receiving_agency
         if action in (Action.RECEIVE, Action.RETURN_FOR_COMPLETION, Action.REFUSE)
         else dossier.handling_agency
@@ -636,17 +433,19 @@ def component_dialog(request: HttpRequest, reference: str, component_id: int, ki
     return _done(request, dossier_url(dossier), done)
 
 
-def component_actions(user: User, dossier: Dossier) -> list[str]:
+def component_actions(ctx: ActionContext) -> list[str]:
     """Which file actions to offer on the dossier's components (the services re-check)."""
+    dossier, user = ctx.dossier, ctx.actor
+    assert user is not None
     kinds = []
     officer = user.is_superuser or (
-        services.acting_membership(user, dossier.receiving_agency, {Role.ONE_STOP_OFFICER}) is not None
+        ctx.membership(dossier.receiving_agency, {Role.ONE_STOP_OFFICER}) is not None
     )
     if officer and dossier.status in digitization.DIGITIZE_STATES:
         kinds.append("so-hoa")
     attach_roles = {Role.ONE_STOP_OFFICER, Role.SPECIALIST}
     may_attach = user.is_superuser or any(
-        services.acting_membership(user, agency, attach_roles) is not None
+        ctx.membership(agency, attach_roles) is not None
         for agency in (dossier.receiving_agency, dossier.handling_agency)
     )
     if may_attach and dossier.status in document_services.OFFICER_UPLOAD_STATES:

@@ -27,6 +27,7 @@ from documents.models import ComponentFile
 from documents.results import ISSUE_ACTION, dossier_results
 from dossiers import forms as dossier_forms
 from dossiers import selectors
+from dossiers.actions import registry
 from dossiers.models import (
     DeliveryMethod,
     Dossier,
@@ -41,7 +42,7 @@ from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
 from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, user_scope
-from web.workspace_actions import Situation, available_actions, component_actions
+from web.workspace_actions import available_actions, component_actions
 from web.workspace_common import acting_user, ancestors, deadline_of, error_page, is_htmx, officer_view
 from web.workspace_forms import InboxFilterForm
 from worktime.calendar import VN_TZ
@@ -275,7 +276,7 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = acting_user(request)
     record_access(actor=user, kind=Kind.DOSSIER_VIEW, request=request, dossier=dossier)
     now = timezone.now()
-    situation = Situation.of(dossier)
+    ctx = registry.context(dossier, user, now)
     components = list(
         dossier.components.select_related("digitization").prefetch_related(
             Prefetch("files", queryset=ComponentFile.objects.select_related("file__blob").order_by("version"))
@@ -286,7 +287,7 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         "dossier": dossier,
         "deadline": deadline_of(dossier, now),
         "channel": Channel(dossier.channel).label if dossier.channel in Channel.values else dossier.channel,
-        "steps": situation.steps,
+        "steps": ctx.steps,
         "consultations": list(dossier.consultations.select_related("agency").order_by("requested_at")),
         "handovers": list(
             Handover.objects.filter(dossier=dossier)
@@ -302,8 +303,8 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         "extension": getattr(dossier, "extension", None) if dossier.extension_count else None,
         "forms": _forms(dossier),
         "results": dossier_results(dossier),
-        "actions": available_actions(user, dossier, now, situation),
-        "component_actions": component_actions(user, dossier),
+        "actions": available_actions(ctx),
+        "component_actions": component_actions(ctx),
         "timings": dict(Timing.choices),
         "roles": dict(Role.choices),
         "states": dict(DossierStep.State.choices),

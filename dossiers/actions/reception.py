@@ -1,0 +1,237 @@
+"""Reception (docs/domain.md §4; NĐ 61/2018 Art. 15): the applicant submits, a one-stop officer
+receives (code issued, clock started), returns the dossier once with the complete list of what is
+missing, or refuses it with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError
+from django.db.models import F
+
+from accounts.models import User
+from catalog.models import Workflow
+from catalog.services import to_minutes
+from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
+from dossiers.actions.clock import CLOCK_FIELDS, start_clock
+from dossiers.actions.inputs import plain
+from dossiers.actions.processing import activate
+from dossiers.actions.recording import handover, local_date, record, save
+from dossiers.models import Dossier, DossierSequence, DossierStep
+from dossiers.transitions import Action, Status
+from kernel.errors import DomainError
+from kernel.text import fold, nfc
+from organization.models import Agency, Role
+from worktime.calendar import WorkCalendar
+from worktime.services import work_calendar
+
+ONE_STOP = frozenset({Role.ONE_STOP_OFFICER})
+
+
+def format_code(agency_code: str, day: date, number: int) -> str:
+    """``<agency e-ID>-<YYMMDD>-<NNNN>``: at least four digits (docs/domain.md §4 rule 2)."""
+    return f"{agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def next_code(agency: Agency, day: date) -> str:
+    """Issue the next code of ``agency`` for local date ``day``. The sequence row is locked for the
+    rest of the transaction, so concurrent receptions wait for each other: no duplicate, no gap."""
+    DossierSequence.objects.bulk_create(
+        [DossierSequence(agency=agency, day=day, last=0)], ignore_conflicts=True
+    )
+    sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
+    sequence.last = F("last") + 1
+    sequence.save(update_fields=["last"])
+    sequence.refresh_from_db(fields=["last"])
+    return format_code(agency.code, day, sequence.last)
+
+
+def refresh_search(dossier: Dossier) -> None:
+    dossier.search_text = fold(
+        f"{dossier.code or ''} {dossier.applicant_name} {dossier.applicant_id_number}"
+    )[:500]
+    save(dossier, ["search_text"])
+
+
+def clean_items(items: Sequence[str], field_name: str = "items") -> list[str]:
+    cleaned = [nfc(item) for item in items if nfc(item)]
+    if not cleaned:
+        raise DomainError(
+            "items_required",
+            "Cần liệt kê đầy đủ các nội dung phải bổ sung, hoàn thiện.",
+            fields={field_name: ["Bắt buộc nhập ít nhất một nội dung."]},
+        )
+    return cleaned
+
+
+def require_reason(reason: str) -> str:
+    reason = nfc(reason)
+    if not reason:
+        raise DomainError("reason_required", "Cần nêu rõ lý do.", fields={"reason": ["Bắt buộc nhập."]})
+    return reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Reception proper: also the second half of filing at the counter (dossiers/creation.py)
+
+
+def receive_now(
+    dossier: Dossier, *, actor: User | None, agency: Agency | None, at: datetime, code: str | None = None
+) -> None:
+    calendar = work_calendar()
+    previous = dossier.status
+    if code:
+        if Dossier.objects.filter(code=code).exclude(pk=dossier.pk).exists():
+            raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
+        dossier.code = code
+    elif not dossier.code:
+        dossier.code = next_code(dossier.receiving_agency, local_date(at))
+    dossier.status = Status.RECEIVED
+    dossier.received_at = at
+    dossier.received_by = actor
+    start_clock(dossier, at, calendar)
+    # Imported history has no workflow steps: the old system kept its own.
+    dossier.workflow = None if dossier.imported else _workflow_for(dossier)
+    try:
+        save(dossier, ["code", "status", "received_at", "received_by", *CLOCK_FIELDS, "workflow"])
+    except IntegrityError as exc:
+        raise DomainError("duplicate_code", f"Mã hồ sơ {dossier.code} đã tồn tại.", status=409) from exc
+    refresh_search(dossier)
+    _instantiate_steps(dossier, actor, calendar)
+    record(
+        dossier,
+        Action.RECEIVE,
+        actor=actor,
+        agency=agency,
+        at=at,
+        from_status=previous,
+        data={"code": dossier.code},
+    )
+    handover(
+        dossier,
+        at=at,
+        kind="receive",
+        from_user=None,
+        from_agency=None,
+        to_agency=dossier.receiving_agency,
+        to_role=Role.ONE_STOP_OFFICER,
+        to_user=actor,
+        note="Tiếp nhận hồ sơ",
+    )
+
+
+def _workflow_for(dossier: Dossier) -> Workflow | None:
+    level = "commune" if dossier.handling_agency.level == Agency.Level.COMMUNE else "province"
+    workflows = Workflow.objects.filter(
+        procedure=dossier.procedure, status=Workflow.Status.ACTIVE, level=level
+    )
+    return (
+        workflows.filter(agency=dossier.handling_agency).first()
+        or workflows.filter(agency__isnull=True).first()
+    )
+
+
+def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> None:
+    if dossier.workflow is None:
+        return
+    steps = []
+    for step in dossier.workflow.steps.select_related("agency").order_by("position"):
+        agency = step.agency or (
+            dossier.receiving_agency if step.role == Role.ONE_STOP_OFFICER else dossier.handling_agency
+        )
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                position=step.position,
+                name=step.name,
+                role=step.role,
+                agency=agency,
+                parallel_group=step.parallel_group,
+                is_lead=step.is_lead,
+                duration_minutes=to_minutes(step.duration_amount, step.duration_unit) or 0,
+            )
+        )
+    DossierStep.objects.bulk_create(steps)
+    if not steps:
+        return
+    ctx = ActionContext(dossier, actor, dossier.received_at or dossier.created_at)
+    assert dossier.clock_start is not None
+    for first_step in ctx.groups()[0]:
+        activate(
+            first_step, dossier.clock_start, calendar, assignee=actor if ctx.may_hold(first_step) else None
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The actions
+
+
+@dataclass
+class SubmitInput:
+    pass
+
+
+def _submit(ctx: ActionContext, inp: SubmitInput) -> None:
+    commit(ctx, {"submitted_at": ctx.at})
+
+
+@dataclass
+class ReceiveInput:
+    code: str | None = None  # the history importer keeps the old system's code
+
+
+def _receive(ctx: ActionContext, inp: ReceiveInput) -> None:
+    receive_now(ctx.dossier, actor=ctx.actor, agency=ctx.agency, at=ctx.at, code=inp.code)
+
+
+@dataclass
+class ReturnInput:
+    items: Sequence[str] = ()
+    reason: str = ""
+
+
+def _once(ctx: ActionContext, inp: ReturnInput | None) -> Refusal | None:
+    if ctx.already_returned():
+        return Refusal(
+            "already_returned",
+            "Hồ sơ đã được hướng dẫn bổ sung một lần; không yêu cầu bổ sung thêm (NĐ 61/2018 Điều 15.3). "
+            "Hãy tiếp nhận hoặc từ chối tiếp nhận có lý do.",
+        )
+    return None
+
+
+def _return(ctx: ActionContext, inp: ReturnInput) -> None:
+    cleaned = clean_items(inp.items)
+    commit(ctx, reason=nfc(inp.reason), data={"items": cleaned})
+
+
+@dataclass
+class ReasonInput:
+    reason: str = ""
+
+
+def _refuse(ctx: ActionContext, inp: ReasonInput) -> None:
+    reason = require_reason(inp.reason)
+    commit(ctx, {"closed_at": ctx.at, "resolution_note": reason}, reason=reason)
+
+
+ENTRIES: list[ActionEntry] = [
+    ActionEntry(Action.SUBMIT, "reception", Who("applicant"), SubmitInput, _submit, plain(SubmitInput)),
+    ActionEntry(
+        Action.RECEIVE, "reception", Who("receiving", ONE_STOP), ReceiveInput, _receive, plain(ReceiveInput)
+    ),
+    ActionEntry(
+        Action.RETURN_FOR_COMPLETION,
+        "reception",
+        Who("receiving", ONE_STOP),
+        ReturnInput,
+        _return,
+        plain(ReturnInput),
+        rule=_once,
+    ),
+    ActionEntry(
+        Action.REFUSE, "reception", Who("receiving", ONE_STOP), ReasonInput, _refuse, plain(ReasonInput)
+    ),
+]

@@ -1,0 +1,205 @@
+"""How every dossier action records itself: the row lock, the time check, the event (with its hash
+link, ADR 0009), the outbox rows and the hand-over rows of the process-control sheet. Written once here
+for all the actions of the registry (and the few writes outside it: creation, draft edits, notes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from dossiers import chain
+from dossiers.models import Dossier, DossierEvent, DossierStep, Handover, Timing
+from dossiers.selectors import HEAVY_VERSION_FIELDS
+from dossiers.transitions import PORTAL_STATUS, Status
+from kernel.errors import DomainError
+from organization.models import Agency
+from outbox.models import OutboxMessage
+from outbox.services import enqueue
+from reports import facts
+from worktime.calendar import VN_TZ
+
+
+def local_date(instant: datetime) -> date:
+    """The date in Asia/Ho_Chi_Minh of an aware instant (the one helper for local dates)."""
+    return instant.astimezone(VN_TZ).date()
+
+
+def classify_resolution(resolved_at: datetime, due_at: datetime) -> Timing:
+    """docs/domain.md §4: early if resolved on a local date before the due date; on time if not after the
+    due instant; late otherwise."""
+    if local_date(resolved_at) < local_date(due_at):
+        return Timing.EARLY
+    return Timing.ON_TIME if resolved_at <= due_at else Timing.LATE
+
+
+def lock(dossier: Dossier) -> Dossier:
+    # Lock the dossier row only (not the agencies joined in): actions on one dossier are serialised,
+    # actions on different dossiers of one agency are not.
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("applicant", "receiving_agency", "handling_agency", "procedure", "version")
+        .defer(*HEAVY_VERSION_FIELDS)
+        .get(pk=dossier.pk)
+    )
+
+
+def check_time(dossier: Dossier, at: datetime) -> None:
+    if timezone.is_naive(at):
+        raise DomainError("naive_datetime", "Thời điểm phải có múi giờ.")
+    last = dossier.events.aggregate(last=Max("at"))["last"]
+    if last is not None and at < last:
+        raise DomainError(
+            "time_before_last_event",
+            f"Thời điểm {timezone.localtime(at):%d/%m/%Y %H:%M} trước sự kiện gần nhất "
+            f"({timezone.localtime(last):%d/%m/%Y %H:%M}) của hồ sơ.",
+        )
+
+
+def save(dossier: Dossier, fields: Sequence[str]) -> None:
+    dossier.save(update_fields=[*fields, "updated_at"])
+
+
+def record(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: User | None,
+    agency: Agency | None,
+    at: datetime,
+    from_status: str,
+    reason: str = "",
+    due_before: datetime | None = None,
+    appointment_before: datetime | None = None,
+    data: dict[str, Any] | None = None,
+    announce: bool = True,
+) -> DossierEvent:
+    # The one place a dossier event is written (ADR 0009). The dossier's row lock (held already by
+    # every caller's transaction; taken again here, a no-op then) orders concurrent events of one
+    # dossier, so each links to the hash of the one really before it.
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+    last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    event = DossierEvent(
+        dossier=dossier,
+        seq=seq,
+        action=action,
+        at=at,
+        recorded_at=timezone.now(),
+        actor=actor,
+        actor_name=actor.display_name if actor else "Hệ thống",
+        actor_agency=agency,
+        from_status=from_status,
+        to_status=dossier.status,
+        reason=reason,
+        due_before=due_before,
+        due_after=dossier.due_at,
+        appointment_before=appointment_before,
+        appointment_after=dossier.appointment_at,
+        data=data or {},
+        prev_hash=prev_hash,
+    )
+    event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
+    event.save(force_insert=True)
+    facts.apply_event(dossier, action=action, at=at, from_status=from_status, due_before=due_before)
+    if announce:
+        _announce(dossier, event)
+    return event
+
+
+def dossier_note_event(
+    *,
+    dossier: Dossier,
+    action: str,
+    actor: User | None,
+    agency: Agency | None,
+    at: datetime,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """Append an event that leaves the state as it is (e.g. ``issue_result`` from documents/results.py).
+    The caller holds the dossier's row lock inside its transaction."""
+    return record(
+        dossier,
+        action,
+        actor=actor,
+        agency=agency,
+        at=at,
+        from_status=dossier.status,
+        reason=reason,
+        data=data,
+        announce=False,
+    )
+
+
+def _announce(dossier: Dossier, event: DossierEvent) -> None:
+    """Outbox rows for the applicant and the national portal (docs/domain.md §4 rule 7), in this transaction."""
+    if dossier.status == Status.DRAFT or dossier.imported:
+        # Replayed history is not news: the applicant and the portal heard of it from the old system.
+        return
+    ref = dossier.reference
+    common = {
+        "dossier": ref,
+        "procedure": dossier.procedure.code,
+        "status": dossier.status,
+        "portal_status": PORTAL_STATUS[Status(dossier.status)],
+        "action": event.action,
+        "at": event.at.isoformat(),
+        "agency": event.actor_agency.code if event.actor_agency else dossier.handling_agency.code,
+        "actor": event.actor_name,
+        "appointment": dossier.appointment_at.isoformat() if dossier.appointment_at else None,
+    }
+    enqueue(
+        topic=OutboxMessage.Topic.NOTIFY_APPLICANT,
+        key=f"{dossier.uuid}:{event.seq}:notify",
+        dossier_code=dossier.code or "",
+        payload={**common, "message": f"Hồ sơ {ref}: {dossier.status_label}."},
+    )
+    enqueue(
+        topic=OutboxMessage.Topic.PORTAL_SYNC,
+        key=f"{dossier.uuid}:{event.seq}:sync",
+        dossier_code=dossier.code or "",
+        payload=common,
+    )
+
+
+def handover(
+    dossier: Dossier,
+    *,
+    at: datetime,
+    kind: str,
+    from_user: User | None,
+    from_agency: Agency | None,
+    to_agency: Agency | None,
+    to_role: str = "",
+    to_user: User | None = None,
+    step: DossierStep | None = None,
+    note: str = "",
+    step_due: datetime | None = None,
+    timing: str | None = None,
+) -> Handover:
+    """A row of the process-control sheet: who handed the dossier to whom, against which deadline."""
+    seq = (dossier.handovers.aggregate(n=Max("seq"))["n"] or 0) + 1
+    if step is not None:
+        step_due = step.due_at
+        timing = classify_resolution(at, step.due_at) if step.due_at else ""
+    return Handover.objects.create(
+        dossier=dossier,
+        seq=seq,
+        at=at,
+        kind=kind,
+        from_user=from_user,
+        from_name=from_user.display_name if from_user else "Hệ thống",
+        from_agency=from_agency,
+        to_agency=to_agency,
+        to_role=to_role,
+        to_user=to_user,
+        to_name=to_user.display_name if to_user else "",
+        step_due=step_due,
+        timing=timing or "",
+        note=note,
+    )

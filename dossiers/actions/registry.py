@@ -1,0 +1,106 @@
+"""The one registry of dossier actions and the one way to run them.
+
+Every ``Action`` of the transition table has exactly one entry (``ENTRIES``), declared in its family's
+module. The API, the workspace pages, the applicant's portal and the history importer all go through
+here: ``refusal()`` says whether an action is allowed (the pages call it to decide what to offer),
+``perform()`` runs it — in one transaction, on the locked row, refusing with the same answer — and
+``parse()`` reads its input from plain fields. ``services.dossier_<action>(...)`` are thin wrappers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from dossiers.actions import closing, processing, reception, results, supplement, time
+from dossiers.actions.base import ActionContext, ActionEntry, Refusal, state_refusal, who_refusal
+from dossiers.actions.recording import check_time, lock
+from dossiers.models import Dossier
+from dossiers.transitions import Action, Status, allowed_actions
+from organization.models import Agency
+
+ENTRIES: dict[Action, ActionEntry] = {}
+for _family in (reception, processing, supplement, time, results, closing):
+    for _entry in _family.ENTRIES:
+        assert _entry.action not in ENTRIES, f"two entries for {_entry.action}"
+        ENTRIES[_entry.action] = _entry
+_missing = set(Action) - set(ENTRIES)
+assert not _missing, f"actions without an entry: {sorted(_missing)}"
+
+
+def entry(action: Action | str) -> ActionEntry:
+    return ENTRIES[Action(action)]
+
+
+def context(dossier: Dossier, actor: User | None, at: datetime | None = None) -> ActionContext:
+    """One context per page and dossier: the actor's memberships and the dossier's steps read once."""
+    return ActionContext(dossier, actor, at or timezone.now())
+
+
+def refusal(
+    action: Action | str,
+    *,
+    dossier: Dossier | None = None,
+    actor: User | None = None,
+    ctx: ActionContext | None = None,
+    inp: Any = None,
+) -> Refusal | None:
+    """Why ``actor`` may not take ``action`` on ``dossier`` now; None when allowed."""
+    if ctx is None:
+        assert dossier is not None
+        ctx = context(dossier, actor)
+    return entry(action).refusal(ctx, inp)
+
+
+def offered(ctx: ActionContext) -> list[Action]:
+    """The actions ``ctx.actor`` may take on ``ctx.dossier`` now, in the table's order."""
+    return [a for a in allowed_actions(Status(ctx.dossier.status)) if ENTRIES[a].check(ctx) is None]
+
+
+def acting_agency(ctx: ActionContext, action: Action | str) -> Agency | None:
+    """The agency the actor would act for in ``action`` by role alone (whatever the state), or None."""
+    found = entry(action)
+    if who_refusal(ctx, found.action, found.who) is None:
+        return ctx.agency
+    return None
+
+
+def parse(action: Action | str, fields: Mapping[str, Any]) -> Any:
+    """The action's input read from plain fields (usernames and agency codes resolved)."""
+    return entry(action).parse(fields)
+
+
+@transaction.atomic
+def perform(
+    action: Action | str,
+    *,
+    dossier: Dossier,
+    actor: User | None,
+    inp: Any = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Run ``action``: lock the row, check the state, the time, the role and the action's rule —
+    refusing with the rule's message and status, and nothing written — then write. ``actor=None`` is
+    the system (the history importer): the rules apply, not the roles. Returns the updated dossier."""
+    found = entry(action)
+    at = at or timezone.now()
+    dossier = lock(dossier)
+    ctx = ActionContext(dossier, actor, at)
+    refused = state_refusal(dossier, found.action)
+    if refused is None:
+        check_time(dossier, at)
+        refused = found.check(ctx, inp if inp is not None else found.input())
+    if refused is not None:
+        raise refused.error()
+    found.write(ctx, inp if inp is not None else found.input())
+    return ctx.dossier
+
+
+def run(action: Action | str, *, dossier: Dossier, actor: User | None, fields: Mapping[str, Any]) -> Dossier:
+    """The dispatcher of the API and the pages: input from plain fields, then ``perform``."""
+    return perform(action, dossier=dossier, actor=actor, inp=parse(action, fields))

@@ -1,0 +1,161 @@
+"""Supplements (NĐ 61/2018 Art. 19.4): an officer asks for everything still missing in one list and the
+clock stops; the applicant sends the new papers (with a note); the officer receives them and the
+statutory time restarts from zero."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
+from dossiers.actions.clock import CLOCK_FIELDS, start_clock
+from dossiers.actions.inputs import plain
+from dossiers.actions.reception import clean_items
+from dossiers.models import DossierStep, SupplementRequest
+from dossiers.transitions import Action, Status
+from kernel.text import nfc
+from organization.models import Role
+from worktime.services import work_calendar
+
+if TYPE_CHECKING:
+    from documents.models import ComponentFile
+
+SUPPLEMENT_REQUEST_WINDOW_DAYS = 3  # NĐ 61/2018: supplement requested within 3 working days of reception
+OFFICERS = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})
+
+
+@dataclass
+class SupplementRequestInput:
+    items: Sequence[str] = ()
+    reason: str = ""
+
+
+def _request(ctx: ActionContext, inp: SupplementRequestInput) -> None:
+    """A request later than 3 working days after reception is recorded as a violation."""
+    dossier, at = ctx.dossier, ctx.at
+    cleaned = clean_items(inp.items)
+    calendar = work_calendar()
+    assert dossier.clock_start is not None
+    request_deadline = calendar.add(dossier.clock_start, SUPPLEMENT_REQUEST_WINDOW_DAYS, "working_day")
+    late = at > request_deadline
+    SupplementRequest.objects.create(
+        dossier=dossier,
+        requested_at=at,
+        requested_by=ctx.actor,
+        items=cleaned,
+        reason=nfc(inp.reason),
+        request_deadline=request_deadline,
+        late=late,
+        due_before=dossier.due_at,
+    )
+    commit(
+        ctx,
+        {
+            "clock_stopped_at": at,
+            "supplement_count": dossier.supplement_count + 1,
+            "late_supplement_request": dossier.late_supplement_request or late,
+        },
+        reason=nfc(inp.reason),
+        clock=True,
+        data={"items": cleaned, "late_request": late, "request_deadline": request_deadline.isoformat()},
+    )
+
+
+@dataclass
+class NoteInput:
+    note: str = ""
+
+
+def _receive(ctx: ActionContext, inp: NoteInput) -> None:
+    """The completed dossier is received again: the statutory time restarts from zero, with a new
+    appointment."""
+    dossier, at = ctx.dossier, ctx.at
+    calendar = work_calendar()
+    start_clock(dossier, at, calendar)
+    SupplementRequest.objects.filter(dossier=dossier, received_at__isnull=True).update(
+        received_at=at, received_by=ctx.actor, due_after=dossier.due_at
+    )
+    # The step that was active keeps working on the completed dossier, with a fresh step deadline.
+    for step in dossier.steps.filter(state=DossierStep.State.ACTIVE):
+        step.due_at = calendar.add_working_minutes(at, step.duration_minutes)
+        step.save(update_fields=["due_at"])
+    commit(ctx, {name: getattr(dossier, name) for name in CLOCK_FIELDS}, reason=nfc(inp.note), clock=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The applicant's part: the new papers (uploaded before, as new versions of the components) and a note,
+# recorded as an event the officer sees. Before reception (returned for completion) the applicant then
+# resubmits the dossier; after reception the officer receives the supplement.
+
+
+def sent_files(ctx: ActionContext) -> list[ComponentFile]:
+    """The files the applicant added since the request (or the return) being answered."""
+    from documents.models import ComponentFile  # documents imports dossiers: read late
+
+    dossier = ctx.dossier
+    files = ComponentFile.objects.filter(component__dossier=dossier)
+    if Status(dossier.status) == Status.AWAITING_SUPPLEMENT:
+        request = (
+            dossier.supplement_requests.filter(received_at__isnull=True)
+            .order_by("-requested_at", "-pk")
+            .first()
+        )
+        since = request.requested_at if request else dossier.created_at
+        files = files.filter(supplement=True)
+    else:
+        returned = dossier.events.filter(action=Action.RETURN_FOR_COMPLETION).order_by("-seq").first()
+        since = returned.at if returned else dossier.created_at
+    return list(files.filter(created_at__gte=since).select_related("component", "file"))
+
+
+def _something_sent(ctx: ActionContext, inp: NoteInput | None) -> Refusal | None:
+    if Status(ctx.dossier.status) == Status.AWAITING_SUPPLEMENT:
+        if not sent_files(ctx):
+            return Refusal(
+                "supplement_files_required", "Hãy tải lên ít nhất một giấy tờ bổ sung trước khi gửi.", 400
+            )
+    elif not (inp and nfc(inp.note)) and not sent_files(ctx):
+        return Refusal("nothing_to_send", "Chưa có giấy tờ mới hay ghi chú nào để gửi.", 400)
+    return None
+
+
+def _send(ctx: ActionContext, inp: NoteInput) -> None:
+    files = sent_files(ctx)
+    commit(
+        ctx,
+        reason=nfc(inp.note),
+        data={
+            "files": [{"component": f.component_id, "version": f.version, "name": f.file.name} for f in files]
+        },
+        announce=False,
+    )
+
+
+ENTRIES: list[ActionEntry] = [
+    ActionEntry(
+        Action.REQUEST_SUPPLEMENT,
+        "supplement",
+        Who("either", OFFICERS),
+        SupplementRequestInput,
+        _request,
+        plain(SupplementRequestInput),
+    ),
+    ActionEntry(
+        Action.APPLICANT_SUPPLEMENT,
+        "supplement",
+        Who("applicant"),
+        NoteInput,
+        _send,
+        plain(NoteInput),
+        rule=_something_sent,
+    ),
+    ActionEntry(
+        Action.RECEIVE_SUPPLEMENT,
+        "supplement",
+        Who("either", frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST})),
+        NoteInput,
+        _receive,
+        plain(NoteInput),
+    ),
+]
