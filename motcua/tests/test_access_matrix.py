@@ -313,6 +313,9 @@ API: list[Row] = [
      "401 ok  404 403 404 404 404 ok  403 403 403 404 404 404 403 404"),
     ("POST", "/dossiers/{code}/actions/{action}", "/api/v1/dossiers/{w.draft}/actions/submit",
      "401 403 404 404 404 404 404 404 404 404 404 404 404 404 ok  404"),
+    # The applicant's supplement: his alone (the superuser and the staff who see the dossier are refused).
+    ("POST", "/dossiers/{code}/actions/{action}", "/api/v1/dossiers/{w.supplement}/actions/applicant_supplement",
+     "401 403 404 403 404 404 404 403 403 403 403 404 404 404 ok  404"),
     ("POST", "/dossiers/{code}/actions/{action}", "/api/v1/dossiers/{w.dossier_b}/actions/forward",
      "401 ok  404 403 404 404 404 404 404 404 404 404 ok  403 404 404"),
     # Public: the daily signed roots of the history (the world's events are today's, not yet anchored).
