@@ -50,6 +50,19 @@ def _check_component(dossier: Dossier, component: DossierComponent) -> None:
         )
 
 
+def digitize_refusal(*, dossier: Dossier, actor: User | None) -> DomainError | None:
+    """Why ``actor`` may not digitise the papers of ``dossier`` now (None: allowed)."""
+    try:
+        _check_officer(actor, dossier)
+    except DomainError as exc:
+        return exc
+    if dossier.status not in DIGITIZE_STATES:
+        return DomainError(
+            "digitize_not_allowed", f"Không số hóa khi hồ sơ «{dossier.status_label}».", status=409
+        )
+    return None
+
+
 def _page_images(scans: list[tuple[str, bytes]]) -> list[Image.Image]:
     """Check every scan like an upload, then return their page images in order. Every page's size is
     read from the headers first (each within the upload pixel bound) and the whole batch, which stays

@@ -123,6 +123,18 @@ def _check_pdf(data: bytes) -> None:
         raise DomainError("result_not_pdf", message, fields={"file": [message]})
 
 
+def issue_refusal(*, dossier: Dossier, actor: User | None) -> DomainError | None:
+    """Why ``actor`` may not issue the electronic result of ``dossier`` now (None: allowed) — the checks
+    ``result_issue`` makes, asked by the workspace to decide whether to offer it."""
+    try:
+        _issuing_agency(actor, dossier)
+        _check_state(dossier)
+        _check_not_issued(dossier)
+    except DomainError as exc:
+        return exc
+    return None
+
+
 def result_issue(
     *, dossier: Dossier, data: bytes, title: str, number: str = "", actor: User | None, name: str = ""
 ) -> ResultDocument:

@@ -150,6 +150,20 @@ def check_may_attach(*, actor: User | None, dossier: Dossier) -> None:
         raise Forbidden("Chỉ người nộp hồ sơ hoặc cán bộ tiếp nhận, thụ lý được đính kèm tệp.")
 
 
+def officer_attach_refusal(*, actor: User | None, dossier: Dossier) -> DomainError | None:
+    """``check_may_attach`` for an officer (what the workspace offers), as an answer (None: allowed):
+    the state first, whoever asks, then the role."""
+    if dossier.status not in OFFICER_UPLOAD_STATES:
+        return DomainError(
+            "upload_not_allowed", f"Không thể đính kèm tệp khi hồ sơ «{dossier.status_label}».", status=409
+        )
+    try:
+        check_may_attach(actor=actor, dossier=dossier)
+    except DomainError as exc:
+        return exc
+    return None
+
+
 @transaction.atomic
 def component_file_add(
     *, component: DossierComponent, stored: StoredFile, source: str, actor: User | None

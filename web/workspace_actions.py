@@ -24,16 +24,13 @@ from accounts.models import User
 from catalog.models import Channel
 from documents import digitization, results
 from documents import services as document_services
-from documents.results import ISSUE_STATES, ISSUER_ROLES
 from dossiers import selectors
 from dossiers.actions import processing, registry
 from dossiers.actions.base import ActionContext
-from dossiers.actions.results import at_last_step
 from dossiers.models import DeliveryMethod, Dossier, DossierComponent, DossierStep
 from dossiers.transitions import TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
-from organization.models import Agency, Membership, Role
-from organization.selectors import agency_subtree
+from organization.models import Agency, Role
 from web import workspace_forms as wf
 from web.workspace_common import acting_user, error_page, is_htmx, officer_view
 from web.workspace_previews import PREVIEW_FORMS, preview_context, render_preview
@@ -117,25 +114,13 @@ FIELD_MAP = {
 # Who may do what now: the registry's answer (dossiers/actions/registry.py)
 
 
-def may_issue_result(user: User, ctx: ActionContext) -> bool:
-    """documents/results.py's rules: a leader or clerk there, at the last step or resolved, nothing
-    issued yet."""
-    dossier = ctx.dossier
-    if dossier.status not in ISSUE_STATES or results.issued_result(dossier) is not None:
-        return False
-    if not user.is_superuser and ctx.membership(dossier.handling_agency, ISSUER_ROLES) is None:
-        return False
-    return dossier.status == Status.RESOLVED or at_last_step(ctx)
-
-
 def available_actions(ctx: ActionContext) -> list[ActionSpec]:
     """The actions to offer on ``ctx.dossier`` now: those the registry does not refuse and this page
     has a dialog for (none on a draft: it is still the applicant's)."""
     if ctx.dossier.status == Status.DRAFT:
         return []
     found = [ACTIONS[a.value] for a in registry.offered(ctx) if a.value in ACTIONS]
-    assert ctx.actor is not None
-    if may_issue_result(ctx.actor, ctx):
+    if results.issue_refusal(dossier=ctx.dossier, actor=ctx.actor) is None:
         found.append(ACTIONS[ISSUE_RESULT])
     return found
 
@@ -149,19 +134,9 @@ def _user_choice(user: User, agency: Agency | None = None) -> tuple[str, str]:
 
 
 def _holders(step: DossierStep) -> list[tuple[str, str]]:
-    """Who may hold ``step``: its role at its agency or a unit inside it."""
-    memberships = (
-        Membership.objects.filter(
-            is_active=True,
-            role=step.role,
-            agency_id__in=agency_subtree([step.agency_id]),
-            user__is_active=True,
-        )
-        .select_related("user", "agency")
-        .order_by("user__full_name", "user__username")
-    )
+    """Who may be handed ``step`` (the registry's rule), one choice per person."""
     seen: dict[str, tuple[str, str]] = {}
-    for m in memberships:
+    for m in processing.holders(step):
         seen.setdefault(m.user.username, _user_choice(m.user, m.agency))
     return list(seen.values())
 
@@ -434,20 +409,10 @@ def component_dialog(request: HttpRequest, reference: str, component_id: int, ki
 
 
 def component_actions(ctx: ActionContext) -> list[str]:
-    """Which file actions to offer on the dossier's components (the services re-check)."""
-    dossier, user = ctx.dossier, ctx.actor
-    assert user is not None
+    """Which file actions to offer on the dossier's components: those documents' rules allow."""
     kinds = []
-    officer = user.is_superuser or (
-        ctx.membership(dossier.receiving_agency, {Role.ONE_STOP_OFFICER}) is not None
-    )
-    if officer and dossier.status in digitization.DIGITIZE_STATES:
+    if digitization.digitize_refusal(dossier=ctx.dossier, actor=ctx.actor) is None:
         kinds.append("so-hoa")
-    attach_roles = {Role.ONE_STOP_OFFICER, Role.SPECIALIST}
-    may_attach = user.is_superuser or any(
-        ctx.membership(agency, attach_roles) is not None
-        for agency in (dossier.receiving_agency, dossier.handling_agency)
-    )
-    if may_attach and dossier.status in document_services.OFFICER_UPLOAD_STATES:
+    if document_services.officer_attach_refusal(dossier=ctx.dossier, actor=ctx.actor) is None:
         kinds.append("dinh-kem")
     return kinds

@@ -18,7 +18,8 @@ from dossiers.models import Consultation, DossierStep
 from dossiers.transitions import Action, vietnamese
 from kernel.errors import DomainError
 from kernel.text import nfc
-from organization.models import Agency, Role
+from organization.models import Agency, Membership, Role
+from organization.selectors import agency_subtree
 from worktime.calendar import WorkCalendar
 from worktime.services import work_calendar
 
@@ -124,6 +125,21 @@ def open_steps(ctx: ActionContext, action: Action) -> list[DossierStep]:
     """The active steps on which the actor may take ``action`` (forward or send_back) now."""
     after = {Action.FORWARD: _not_last, Action.SEND_BACK: _not_first}[action]
     return [s for s in ctx.active_steps() if step_holder_refusal(ctx, s) is None and after(ctx, s) is None]
+
+
+def holders(step: DossierStep) -> list[Membership]:
+    """The memberships through which someone may be handed ``step``: its role at its agency or a unit
+    inside it (``ActionContext.may_hold``), of active people, by name."""
+    return list(
+        Membership.objects.filter(
+            is_active=True,
+            role=step.role,
+            agency_id__in=agency_subtree([step.agency_id]),
+            user__is_active=True,
+        )
+        .select_related("user", "agency")
+        .order_by("user__full_name", "user__username")
+    )
 
 
 def following(ctx: ActionContext, step: DossierStep) -> list[DossierStep]:

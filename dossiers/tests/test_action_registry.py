@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from motcua.errors import DomainError
 
 from accounts.models import User
 from catalog.models import ProcedureVersion
@@ -28,7 +29,6 @@ from dossiers.actions import closing, processing, reception, registry, results, 
 from dossiers.models import Dossier
 from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
 from dossiers.transitions import TRANSITIONS, Action
-from motcua.errors import DomainError
 from organization.models import Agency
 
 JUSTICE = "000.00.04.H31"
