@@ -41,6 +41,7 @@ class Who:
     whose: Whose
     roles: frozenset[Role] = frozenset()
     applicant: bool = False
+    refused: str = "Chỉ người nộp hồ sơ được thực hiện thao tác này."  # whose == "applicant": the 403
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def who_refusal(ctx: ActionContext, action: Action, who: Who) -> Refusal | None:
     if ctx.actor is None or who.whose in ("step", "consulted"):
         return None
     if who.whose == "applicant":
-        return None if ctx.is_applicant() else forbidden("Chỉ người nộp hồ sơ được nộp lại hồ sơ.")
+        return None if ctx.is_applicant() else forbidden(who.refused)
     if who.applicant and ctx.is_applicant():
         return None
     dossier = ctx.dossier

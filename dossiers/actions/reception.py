@@ -218,7 +218,14 @@ def _refuse(ctx: ActionContext, inp: ReasonInput) -> None:
 
 
 ENTRIES: list[ActionEntry] = [
-    ActionEntry(Action.SUBMIT, "reception", Who("applicant"), SubmitInput, _submit, plain(SubmitInput)),
+    ActionEntry(
+        Action.SUBMIT,
+        "reception",
+        Who("applicant", refused="Chỉ người nộp hồ sơ được nộp lại hồ sơ."),
+        SubmitInput,
+        _submit,
+        plain(SubmitInput),
+    ),
     ActionEntry(
         Action.RECEIVE, "reception", Who("receiving", ONE_STOP), ReceiveInput, _receive, plain(ReceiveInput)
     ),

@@ -144,7 +144,7 @@ ENTRIES: list[ActionEntry] = [
     ActionEntry(
         Action.APPLICANT_SUPPLEMENT,
         "supplement",
-        Who("applicant"),
+        Who("applicant", refused="Chỉ người nộp hồ sơ được gửi giấy tờ bổ sung."),
         NoteInput,
         _send,
         plain(NoteInput),
