@@ -4,6 +4,7 @@ processing stops at the applicant's request (form 05)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dossiers.actions.base import ActionContext, ActionEntry, Who, commit
 from dossiers.actions.inputs import plain
@@ -37,7 +38,7 @@ def _stop(ctx: ActionContext, inp: ReasonInput) -> None:
     commit(ctx, changes, reason=reason)
 
 
-ENTRIES: list[ActionEntry] = [
+ENTRIES: list[ActionEntry[Any]] = [
     ActionEntry(
         Action.WITHDRAW,
         "closing",

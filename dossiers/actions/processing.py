@@ -463,7 +463,7 @@ def _consult_reply(ctx: ActionContext, inp: ConsultReplyInput) -> None:
     commit(ctx, reason=answer, data={"agency": agency.code, "timing": consultation.timing})
 
 
-ENTRIES: list[ActionEntry] = [
+ENTRIES: list[ActionEntry[Any]] = [
     ActionEntry(
         Action.FORWARD, "processing", Who("step"), ForwardInput, _forward, _parse_forward, rule=_forward_rule
     ),

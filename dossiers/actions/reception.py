@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError
 from django.db.models import F
@@ -217,7 +218,7 @@ def _refuse(ctx: ActionContext, inp: ReasonInput) -> None:
     commit(ctx, {"closed_at": ctx.at, "resolution_note": reason}, reason=reason)
 
 
-ENTRIES: list[ActionEntry] = [
+ENTRIES: list[ActionEntry[Any]] = [
     ActionEntry(
         Action.SUBMIT,
         "reception",

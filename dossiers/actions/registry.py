@@ -24,7 +24,7 @@ from dossiers.models import Dossier
 from dossiers.transitions import Action, Status, allowed_actions
 from organization.models import Agency
 
-ENTRIES: dict[Action, ActionEntry] = {}
+ENTRIES: dict[Action, ActionEntry[Any]] = {}
 for _family in (reception, processing, supplement, time, results, closing):
     for _entry in _family.ENTRIES:
         assert _entry.action not in ENTRIES, f"two entries for {_entry.action}"
@@ -33,7 +33,7 @@ _missing = set(Action) - set(ENTRIES)
 assert not _missing, f"actions without an entry: {sorted(_missing)}"
 
 
-def entry(action: Action | str) -> ActionEntry:
+def entry(action: Action | str) -> ActionEntry[Any]:
     return ENTRIES[Action(action)]
 
 

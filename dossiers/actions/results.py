@@ -123,7 +123,7 @@ def _deliver(ctx: ActionContext, inp: DeliverInput) -> None:
     )
 
 
-ENTRIES: list[ActionEntry] = [
+ENTRIES: list[ActionEntry[Any]] = [
     ActionEntry(
         Action.RESOLVE,
         "results",

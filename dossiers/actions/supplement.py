@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
 from dossiers.actions.clock import CLOCK_FIELDS, start_clock
@@ -132,7 +132,7 @@ def _send(ctx: ActionContext, inp: NoteInput) -> None:
     )
 
 
-ENTRIES: list[ActionEntry] = [
+ENTRIES: list[ActionEntry[Any]] = [
     ActionEntry(
         Action.REQUEST_SUPPLEMENT,
         "supplement",

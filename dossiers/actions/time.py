@@ -144,7 +144,7 @@ def _extend(ctx: ActionContext, inp: ExtendInput) -> None:
     )
 
 
-ENTRIES: list[ActionEntry] = [
+ENTRIES: list[ActionEntry[Any]] = [
     ActionEntry(Action.PAUSE, "time", Who("handling", HANDLERS), PauseInput, _pause, plain(PauseInput)),
     ActionEntry(Action.RESUME, "time", Who("handling", HANDLERS), ResumeInput, _resume, plain(ResumeInput)),
     ActionEntry(
