@@ -66,10 +66,10 @@ GROUPS: dict[str, tuple[StrOrPromise, frozenset[Status]]] = {
 ACCESS_PAGE_SIZE = 50
 APPLICANT_FORMS = dossier_forms.APPLICANT_FORMS
 STATUS_BY_VALUE = {status.value: label for status, label in STATUS_LABELS.items()}
-SUPPLEMENT_STATES = frozenset({Status.RETURNED, Status.AWAITING_SUPPLEMENT})
+# Where the applicant may send papers: the registry's states of the action (the transition table).
+SUPPLEMENT_STATES = registry.entry(Action.APPLICANT_SUPPLEMENT).sources
 # While the clock is stopped (supplement, pause) the appointment will move: not announced then.
 APPOINTMENT_STATES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESOLVED})
-WITHDRAW_STATES = frozenset({Status.SUBMITTED, Status.RETURNED})
 
 
 def _user(request: HttpRequest) -> User:
@@ -306,7 +306,9 @@ def _detail_context(
         "forms": forms,
         "can_supplement": status in SUPPLEMENT_STATES,
         "supplement_form": supplement_form or SupplementForm(),
-        "can_withdraw": status in WITHDRAW_STATES,
+        # A draft is cancelled from its own page (portal_filing); otherwise the registry decides.
+        "can_withdraw": status != Status.DRAFT
+        and registry.refusal(Action.WITHDRAW, dossier=dossier, actor=_user(request)) is None,
         "withdraw_form": withdraw_form or WithdrawForm(),
         "is_draft": status == Status.DRAFT,
         "show_appointment": status in APPOINTMENT_STATES,
