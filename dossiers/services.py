@@ -162,7 +162,7 @@ def dossier_request_supplement(
     return perform(Action.REQUEST_SUPPLEMENT, dossier=dossier, actor=actor, at=at, inp=inp)
 
 
-def dossier_send_supplement(
+def dossier_applicant_supplement(
     *, dossier: Dossier, actor: User | None, note: str = "", at: datetime | None = None
 ) -> Dossier:
     """The applicant sends the papers asked for (uploaded before) with a note."""
