@@ -28,13 +28,12 @@ from django.utils import timezone
 
 from accounts.models import Applicant, User
 from catalog.models import Channel
-from dossiers import services
+from dossiers import events, services
 from dossiers.actions import recording, registry
 from dossiers.models import Dossier
 from dossiers.transitions import PENDING, Action
 from kernel.errors import DomainError, Forbidden
 from organization.models import Agency
-from reports import facts as report_facts
 from worktime.calendar import Unit
 
 DUPLICATE = "duplicate_code"
@@ -348,11 +347,10 @@ def dossier_set_import_facts(
     values = facts.as_dict()
     if not values:
         return dossier
-    before = report_facts.flags_of(dossier)
-    for name, value in values.items():
-        setattr(dossier, name, value)
-    recording.save(dossier, list(values))
-    report_facts.apply_flags(dossier, before)
+    with events.flags_change(dossier):
+        for name, value in values.items():
+            setattr(dossier, name, value)
+        recording.save(dossier, list(values))
     recording.record(
         dossier,
         "import_facts",

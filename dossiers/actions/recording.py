@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from dossiers import chain
+from dossiers import chain, events
 from dossiers.models import Dossier, DossierEvent, DossierStep, Handover, Timing
 from dossiers.selectors import HEAVY_VERSION_FIELDS
 from dossiers.transitions import PORTAL_STATUS, Status
@@ -20,7 +20,6 @@ from kernel.errors import DomainError
 from organization.models import Agency
 from outbox.models import OutboxMessage
 from outbox.services import enqueue
-from reports import facts
 from worktime.calendar import VN_TZ
 
 
@@ -105,7 +104,8 @@ def record(
     )
     event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
     event.save(force_insert=True)
-    facts.apply_event(dossier, action=action, at=at, from_status=from_status, due_before=due_before)
+    # Subscribers (the report facts) follow the history in this transaction (dossiers/events.py).
+    events.event_recorded.send(sender=Dossier, dossier=dossier, event=event, due_before=due_before)
     if announce:
         _announce(dossier, event)
     return event

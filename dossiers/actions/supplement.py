@@ -6,20 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
 from dossiers.actions.clock import CLOCK_FIELDS, start_clock
 from dossiers.actions.inputs import plain
 from dossiers.actions.reception import clean_items
-from dossiers.models import DossierStep, SupplementRequest
+from dossiers.models import DossierComponent, DossierStep, SupplementRequest
 from dossiers.transitions import Action, Status
 from kernel.text import nfc
 from organization.models import Role
 from worktime.services import work_calendar
-
-if TYPE_CHECKING:
-    from documents.models import ComponentFile
 
 SUPPLEMENT_REQUEST_WINDOW_DAYS = 3  # NĐ 61/2018: supplement requested within 3 working days of reception
 OFFICERS = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})
@@ -89,12 +86,13 @@ def _receive(ctx: ActionContext, inp: NoteInput) -> None:
 # resubmits the dossier; after reception the officer receives the supplement.
 
 
-def sent_files(ctx: ActionContext) -> list[ComponentFile]:
+def sent_files(ctx: ActionContext) -> list[Any]:
     """The files the applicant added since the request (or the return) being answered."""
-    from documents.models import ComponentFile  # documents imports dossiers: read late
-
+    # The files are the documents app's model, reached through the components' reverse relation:
+    # dossiers sits below documents and does not import it (docs/adr/0011).
+    component_file = DossierComponent.files.field.model
     dossier = ctx.dossier
-    files = ComponentFile.objects.filter(component__dossier=dossier)
+    files = component_file._default_manager.filter(component__dossier=dossier)
     if Status(dossier.status) == Status.AWAITING_SUPPLEMENT:
         request = (
             dossier.supplement_requests.filter(received_at__isnull=True)

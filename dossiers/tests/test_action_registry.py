@@ -1,4 +1,4 @@
-"""The registry of dossier actions (docs/adr/0011): one entry per action of the transition table, and
+"""The registry of dossier actions (docs/adr/0012): one entry per action of the transition table, and
 its ``refusal()`` — what the pages ask to decide which buttons to offer — says exactly what the service
 does. For demo personas (and the system) and dossiers in varied states, ``refusal()`` is None iff the
 action succeeds, and when it is not None the service refuses with the same code, message and status.
@@ -20,7 +20,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from motcua.errors import DomainError
 
 from accounts.models import User
 from catalog.models import ProcedureVersion
@@ -29,6 +28,7 @@ from dossiers.actions import closing, processing, reception, registry, results, 
 from dossiers.models import Dossier
 from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
 from dossiers.transitions import TRANSITIONS, Action
+from kernel.errors import DomainError
 from organization.models import Agency
 
 JUSTICE = "000.00.04.H31"
