@@ -291,9 +291,10 @@ def action_preview(request: HttpRequest, reference: str, action: str) -> HttpRes
     except NotFound as exc:
         return error_page(request, exc.message, status=404)
     user = acting_user(request)
+    # The paper is headed by the agency the officer acts for, else by the one whose action it is.
     issuer = registry.acting_agency(registry.context(dossier, user), action) or (
         dossier.receiving_agency
-        if action in (Action.RECEIVE, Action.RETURN_FOR_COMPLETION, Action.REFUSE)
+        if registry.entry(action).who.whose == "receiving"
         else dossier.handling_agency
     )
     data = {

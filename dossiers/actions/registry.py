@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,10 +28,11 @@ from organization.models import Agency
 ENTRIES: dict[Action, ActionEntry[Any]] = {}
 for _family in (reception, processing, supplement, time, results, closing):
     for _entry in _family.ENTRIES:
-        assert _entry.action not in ENTRIES, f"two entries for {_entry.action}"
+        if _entry.action in ENTRIES:
+            raise ImproperlyConfigured(f"Two registry entries for the dossier action {_entry.action}.")
         ENTRIES[_entry.action] = _entry
-_missing = set(Action) - set(ENTRIES)
-assert not _missing, f"actions without an entry: {sorted(_missing)}"
+if _missing := sorted(set(Action) - set(ENTRIES)):
+    raise ImproperlyConfigured(f"Dossier actions without a registry entry: {_missing}.")
 
 
 def entry(action: Action | str) -> ActionEntry[Any]:
