@@ -1,4 +1,4 @@
-"""Every write to a dossier, by name (docs/domain.md §4; docs/adr/0012).
+"""Every write to a dossier, by name (docs/domain.md §4; docs/adr/0013).
 
 The actions themselves are declared once each in the registry (``dossiers/actions/``): who may take
 them, from which states, on which legal basis, the check that refuses them and the write. Each

@@ -1,1 +1,1 @@
-"""Dossier actions: one registry entry per action of the transition table (docs/adr/0012)."""
+"""Dossier actions: one registry entry per action of the transition table (docs/adr/0013)."""

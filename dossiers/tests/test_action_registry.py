@@ -1,4 +1,4 @@
-"""The registry of dossier actions (docs/adr/0012): one entry per action of the transition table, and
+"""The registry of dossier actions (docs/adr/0013): one entry per action of the transition table, and
 its ``refusal()`` — what the pages ask to decide which buttons to offer — says exactly what the service
 does. For demo personas (and the system) and dossiers in varied states, ``refusal()`` is None iff the
 action succeeds, and when it is not None the service refuses with the same code, message and status.
