@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dossiers import chain
+from dossiers import chain, history_signing
 from dossiers.actions.recording import local_date
 from dossiers.models import HistoryAnchor
 from kernel.errors import DomainError
@@ -46,7 +46,6 @@ def history_signer() -> Agency:
 def history_anchor(*, day: date, now: datetime | None = None) -> HistoryAnchor:
     """Sign and store the anchor of ``day``: the root over the hashes of the events recorded that day.
     Only a closed day (before today, local time) is anchored, and only once."""
-    from documents.signing import sign_detached
     from dossiers.history import day_root
 
     today = local_date(now or timezone.now())
@@ -57,7 +56,7 @@ def history_anchor(*, day: date, now: datetime | None = None) -> HistoryAnchor:
     if HistoryAnchor.objects.filter(day=day).exists():
         raise DomainError("history_day_anchored", f"Ngày {day:%d/%m/%Y} đã có mốc.", status=409)
     root, count = day_root(day)
-    signature = sign_detached(chain.anchor_message(day, root, count), agency=history_signer())
+    signature = history_signing.signer().sign(chain.anchor_message(day, root, count), agency=history_signer())
     try:
         with transaction.atomic():
             return HistoryAnchor.objects.create(

@@ -1,5 +1,5 @@
 """Reading the dossier history's integrity (ADR 0009): day roots for the anchors, and the verification
-that recomputes every chain and every anchor. Writes (signing an anchor) are in ``dossiers/services.py``.
+that recomputes every chain and every anchor. Writes (signing an anchor) are in ``dossiers/anchors.py``.
 
 Verification walks the events once, ordered by dossier then sequence number, in chunks: memory stays
 flat however many events there are (``bench/verify_history.py``). For each event it checks
@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
-from dossiers import chain
+from dossiers import chain, history_signing
 from dossiers.models import Dossier, DossierEvent, HistoryAnchor
 from kernel.errors import NotFound
 from worktime.calendar import VN_TZ
@@ -161,10 +161,8 @@ def verify(*, since: date | None = None) -> Report:
 
 
 def _check_anchor(anchor: HistoryAnchor, root: chain.DayRoot) -> Iterator[Finding]:
-    from documents.signing import verify_detached
-
     message = chain.anchor_message(anchor.day, anchor.root_hash, anchor.event_count)
-    check = verify_detached(message, _b64(anchor.signature))
+    check = history_signing.signer().verify(message, _b64(anchor.signature))
     if not check.valid:
         yield Finding(Problem.ANCHOR, None, None, f"mốc ngày {anchor.day}: chữ ký không hợp lệ (mốc bị sửa)")
     if root.count != anchor.event_count:

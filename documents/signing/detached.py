@@ -71,3 +71,13 @@ def verify_detached(data: bytes, cms_der: bytes) -> DetachedCheck:
     return DetachedCheck(
         valid=bool(status.intact and status.valid), trusted=bool(status.trusted), subject=subject
     )
+
+
+class DetachedSigner:
+    """What ``dossiers.history_signing`` asks for, installed by ``DocumentsConfig.ready``."""
+
+    def sign(self, data: bytes, *, agency: Agency) -> DetachedSignature:
+        return sign_detached(data, agency=agency)
+
+    def verify(self, data: bytes, cms_der: bytes) -> DetachedCheck:
+        return verify_detached(data, cms_der)
