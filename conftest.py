@@ -1,18 +1,22 @@
-"""Shared test set-up: reference data loaded once per test database, named personas, an API client.
+"""Shared test set-up: reference data loaded once per test database, named personas, an API client,
+a frozen clock, files stored in the test's folder, a pool of signing keys, the kiosk's centre.
 
 Personas (STYLE): a citizen and a business; the one-stop officer, specialist, leader, clerk and agency
 admin of commune A (Phường Phố Hiến); the officer and specialist of commune B (Xã Tân Hưng), who must
 not see commune A's data; the province admin and the monitor; a specialist and leader of a department.
+
+Fixtures live in conftest.py files (this one for the whole suite, an app's ``tests/conftest.py`` for
+its tests); plain helpers in the ``testing`` package. A test module never imports another test module
+or a conftest.py (motcua/tests/test_test_imports.py).
 """
 
 from __future__ import annotations
 
-import json
-import time
+import functools
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import time_machine
@@ -20,40 +24,13 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
-from accounts.services import token_create
 
-TEST_DATA = Path(__file__).resolve().parent / "catalog" / "tests" / "data"
-# The demo logins (demo/loader.py), in the order of the access tables.
-DEMO_LOGINS = (
-    "admin",
-    "qt.tinh",
-    "kiemsoat",
-    "motcua.tinh",
-    "chuyenvien.stp",
-    "lanhdao.stp",
-    "motcua.phohien",
-    "chuyenvien.phohien",
-    "lanhdao.phohien",
-    "vanthu.phohien",
-    "qt.phohien",
-    "motcua.tanhung",
-    "chuyenvien.tanhung",
-    "congdan",
-    "doanhnghiep",
-)
+if TYPE_CHECKING:
+    from testing.clients import ApiClient
 
-
-def load_reference_data() -> None:
-    from catalog.importer import ProcedureImporter
-    from demo.loader import create_logins, create_workflows, load_agencies, publish_catalog
-    from organization.loaders import load_units
-
-    load_units()
-    load_agencies()
-    ProcedureImporter().run([TEST_DATA])
-    publish_catalog(lambda message: None)
-    create_workflows()
-    create_logins()
+# The shared helpers (testing/) assert like the tests do: with pytest's explanations. Registered before
+# any test module imports them (this file does so only inside fixtures).
+pytest.register_assert_rewrite("testing")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,6 +67,8 @@ def _fast_password_hashing() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any, _fast_password_hashing: None) -> None:
+    from testing.reference import load_reference_data
+
     with django_db_blocker.unblock():
         load_reference_data()
 
@@ -103,6 +82,8 @@ def reference_data_kept(django_db_setup: Any, django_db_blocker: Any) -> Iterato
         present = User.objects.filter(username="admin").exists()
     yield
     if present:
+        from testing.reference import load_reference_data
+
         with django_db_blocker.unblock():
             load_reference_data()
 
@@ -137,68 +118,10 @@ citizen = _persona("congdan")
 business = _persona("doanhnghiep")
 
 
-class ApiClient:
-    """Calls ``/api/v1`` as a user (bearer token) or anonymously; answers are (status, json)."""
-
-    def __init__(self, client: Client, user: User | None) -> None:
-        self.client = client
-        self.headers: dict[str, str] = {}
-        if user is not None:
-            raw, _token = token_create(user=user)
-            self.headers["Authorization"] = f"Bearer {raw}"
-
-    def _url(self, path: str) -> str:
-        return path if path.startswith("/") else f"/api/v1/{path}"
-
-    def get(self, path: str, **params: Any) -> tuple[int, Any]:
-        response = self.client.get(self._url(path), params, headers=self.headers)
-        return response.status_code, _json(response)
-
-    def post(self, path: str, body: Any = None, *, raw: str | None = None) -> tuple[int, Any]:
-        data = raw if raw is not None else json.dumps(body if body is not None else {})
-        response = self.client.post(
-            self._url(path), data, content_type="application/json", headers=self.headers
-        )
-        return response.status_code, _json(response)
-
-
-def current_otp(user: User) -> str:
-    """A code ``user``'s second factor accepts now. Each step's code works once, so when this step's was
-    used already (two logins within 30 s) it is the next step's, which is accepted too; with a frozen
-    clock (``clock``) the used steps are forgotten instead — the replay rule has its own tests."""
-    from accounts import totp
-    from accounts.models import SecondFactor
-
-    factor = SecondFactor.objects.get(user=user)
-    now = totp.step_at(time.time())
-    step = max(now, factor.last_step + 1)
-    if step > now + totp.WINDOW:
-        SecondFactor.objects.filter(pk=factor.pk).update(last_step=now - totp.WINDOW - 1)
-        step = now
-    return totp.hotp(totp.secret_bytes(factor.secret), step)
-
-
-def web_login(client: Client, user: User, password: str | None = None, next: str = "") -> Any:
-    """Log ``user`` in through the login pages (password, then the code for staff); the last response."""
-    from demo.loader import DEMO_PASSWORD
-
-    url = "/dang-nhap/" + (f"?next={next}" if next else "")
-    response = client.post(url, {"username": user.username, "password": password or DEMO_PASSWORD})
-    if response.status_code == 302 and response["Location"] == "/dang-nhap/ma-xac-thuc/":
-        response = client.post("/dang-nhap/ma-xac-thuc/", {"code": current_otp(user)})
-    return response
-
-
-def _json(response: Any) -> Any:
-    if not response.content:  # 204 No Content
-        return None
-    if response.get("Content-Type", "").startswith("application/json"):
-        return response.json()
-    return response.content.decode()
-
-
 @pytest.fixture
 def api(client: Client, db: Any) -> Callable[..., ApiClient]:
+    from testing.clients import ApiClient
+
     def make(user: User | None = None) -> ApiClient:
         return ApiClient(Client(), user)
 
@@ -220,3 +143,57 @@ def clock() -> Iterator[Callable[[datetime], Any]]:
     yield move
     if traveller:
         traveller.pop().stop()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Files and keys
+
+
+@pytest.fixture
+def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
+    """The test stores files in its own folder (the storage backend is re-created on change). Autouse in
+    the apps whose tests store files (documents, web); elsewhere ask for it by name."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+@functools.cache
+def _key_pool() -> list[Any]:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(4)]
+
+
+@pytest.fixture(autouse=True)
+def reused_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RSA key generation is the slow part of the demo PKI: each test's CA and credentials draw from
+    one pool of keys made once per session (distinct keys within a test)."""
+    from documents.signing import credentials
+
+    keys = iter(_key_pool())
+    generate = credentials.new_key
+    monkeypatch.setattr(credentials, "new_key", lambda: next(keys, None) or generate())
+
+
+# ---------------------------------------------------------------------------------------------------
+# The kiosk
+
+
+@pytest.fixture
+def centre(db: Any) -> Any:
+    """Commune A's centre with its default counters (1–3: one field each, 4: general with its own line
+    that also serves 1–3's fields, 5: priority with its own line only)."""
+    from kiosk import services
+    from organization.models import Agency
+    from testing.kiosk import CENTRE_A
+
+    agency = Agency.objects.get(code=CENTRE_A)
+    services.counters_ensure(agency)
+    return agency

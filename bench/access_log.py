@@ -58,7 +58,7 @@ from dossiers.models import Dossier  # noqa: E402
 def setup() -> tuple[User, str]:
     call_command("migrate", verbosity=0)
     if not User.objects.filter(username="motcua.phohien").exists():
-        from conftest import load_reference_data
+        from testing.reference import load_reference_data
 
         load_reference_data()
     officer = User.objects.get(username="motcua.phohien")

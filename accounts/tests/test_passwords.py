@@ -11,10 +11,10 @@ from accounts import services
 from accounts.models import AccountEvent, User
 from accounts.passwords import password_problems
 from accounts.services import token_create
-from conftest import current_otp, web_login
 from demo.loader import DEMO_PASSWORD, create_logins
 from organization.models import Agency
 from organization.services import staff_user_create
+from testing.clients import current_otp, web_login
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.test import Client, override_settings
 from accounts import totp
 from accounts.models import AccountEvent, RecoveryCode, SecondFactor, User
 from accounts.selectors import DEMO_OTP_SECRET
-from conftest import current_otp, web_login
 from demo.loader import DEMO_PASSWORD
 from organization.models import Agency, Role
 from organization.services import staff_user_create
+from testing.clients import current_otp, web_login
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from accounts import login_guard, services
 from accounts.models import AccountEvent, RecoveryCode, SecondFactor
 from accounts.selectors import can_administer_login
 from accounts.services import token_create
-from conftest import web_login
 from demo.loader import DEMO_PASSWORD
 from kernel.errors import NotFound
+from testing.clients import web_login
 
 pytestmark = pytest.mark.django_db
 

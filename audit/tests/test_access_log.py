@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from audit.models import PersonalDataAccess
 from catalog.models import ProcedureVersion
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
 
 pytestmark = pytest.mark.django_db
 

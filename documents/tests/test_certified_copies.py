@@ -7,33 +7,15 @@ import io
 
 import pypdf
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from accounts.services import token_create
 from documents.models import CertifiedCopy, VaultItem
 from documents.services import file_read
-from documents.tests.test_digitization import scan
-from dossiers.tests.conftest import vn
+from testing.documents import certify, scan
+from testing.dossiers import vn
 
 pytestmark = pytest.mark.django_db
 
 COMMUNE_A = "000.00.11953.H31"
-
-
-def certify(user, files, **fields):
-    raw, _ = token_create(user=user)
-    data = {
-        "agency": COMMUNE_A,
-        "document_title": "Bằng tốt nghiệp trung học phổ thông",
-        "declared_pages": 1,
-        "requester_name": "Nguyễn Thị Dân",
-        "requester_national_id": "033190001234",
-        **fields,
-        "files": [SimpleUploadedFile(name, content) for name, content in files],
-    }
-    response = Client().post("/api/v1/certified-copies", data, headers={"Authorization": f"Bearer {raw}"})
-    return response.status_code, response.json()
 
 
 def test_certified_copy_is_numbered_signed_and_delivered(api, officer_a, citizen, clock):

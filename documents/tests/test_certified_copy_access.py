@@ -9,9 +9,8 @@ from django.test import Client
 from accounts.services import token_create
 from audit.models import PersonalDataAccess
 from audit.services import subject_hash
-from documents.tests.test_certified_copies import certify
-from documents.tests.test_digitization import scan
-from dossiers.tests.conftest import vn
+from testing.documents import certify, scan
+from testing.dossiers import vn
 
 pytestmark = pytest.mark.django_db
 

@@ -9,32 +9,19 @@ import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image, ImageDraw, ImageFont
 
 from accounts.services import token_create
 from documents.models import ComponentFile, Digitization, VaultItem
 from documents.ocr import ocr_status
 from dossiers.models import Dossier
-from dossiers.tests.conftest import counter_body, vn
+from testing.documents import scan
+from testing.dossiers import counter_body, vn
 
 pytestmark = pytest.mark.django_db
 
-FONT = "dossiers/static/dossiers/fonts/LiberationSerif-Regular.ttf"
 needs_ocr = pytest.mark.skipif(
     not ocr_status().available, reason="Tesseract with Vietnamese is not installed"
 )
-
-
-def scan(lines: list[str]) -> bytes:
-    """A page as a scanner would give it: 300 dpi, black text on white."""
-    font = ImageFont.truetype(FONT, 44)
-    image = Image.new("L", (1654, 700), 255)
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate(lines):
-        draw.text((100, 80 + i * 100), line, font=font, fill=0)
-    out = io.BytesIO()
-    image.save(out, "PNG", dpi=(300, 300))
-    return out.getvalue()
 
 
 def post_files(user, url, files, **fields):
@@ -282,7 +269,7 @@ def test_reuse_in_a_second_dossier(api, officer_a, citizen, clock, counter_dossi
 def test_expired_paper_cannot_be_reused(api, citizen, clock):
     from catalog.models import Procedure
     from documents.services import file_store
-    from documents.tests.conftest import pdf_bytes
+    from testing.documents import pdf_bytes
 
     clock(vn(2026, 3, 2, 9, 0))
     requirement = Procedure.objects.get(code="1.001193").current_version.components.first()

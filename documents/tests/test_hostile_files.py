@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from documents import signing
 from documents.models import ComponentFile, StoredFile
 from documents.services import file_store
-from documents.tests.conftest import dossier_component, files_in, upload
 from documents.tests.corpus import (
     BENIGN,
     HOSTILE,
@@ -32,6 +31,7 @@ from documents.tests.corpus import (
 from documents.validation import DEFAULT_LIMITS, FileRejected, Limits, inspect
 from kernel.errors import DomainError
 from organization.models import Agency
+from testing.documents import dossier_component, files_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,9 @@ def test_every_hostile_file_gets_a_400_through_the_upload_api(officer_a, dossier
 
 
 def test_a_hostile_pdf_in_the_portal_shows_its_reason_and_stores_nothing(citizen, media_in_tmp):
-    from web.tests.test_portal_filing import logged_in, required_components, start_draft
-    from web.tests.test_portal_filing import upload as portal_upload
+    from testing.clients import logged_in
+    from testing.portal import required_components, start_draft
+    from testing.portal import upload as portal_upload
 
     client = logged_in(citizen)
     dossier = start_draft(client)

@@ -12,7 +12,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from documents.services import file_read, file_store
-from documents.tests.conftest import pdf_bytes
+from testing.documents import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

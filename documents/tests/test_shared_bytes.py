@@ -9,8 +9,8 @@ from django.test import Client
 from accounts.services import token_create
 from catalog.models import ProcedureVersion
 from documents.models import Blob, StoredFile
-from documents.tests.conftest import files_in, pdf_bytes, upload
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
+from testing.documents import files_in, pdf_bytes, upload
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -29,15 +29,21 @@ from documents.results import result_issue
 from documents.services import file_read
 from documents.signing import credentials as signing_credentials
 from documents.signing import pdf as signing_pdf
-from documents.tests.conftest import files_in, jpeg_bytes, pdf_bytes
 from dossiers.models import Dossier, DossierEvent
-from dossiers.tests.conftest import advance_to_last_step, counter_body, vn
 from organization.models import Agency
+from testing.documents import files_in, jpeg_bytes, pdf_bytes
+from testing.dossiers import (
+    COMMUNE_A,
+    COMMUNE_B,
+    advance_to_last_step,
+    counter_body,
+    dossier_at_last_step,
+    resolved_dossier,
+    vn,
+)
 
 pytestmark = pytest.mark.django_db
 
-COMMUNE_A = "000.00.11953.H31"
-COMMUNE_B = "000.00.11977.H31"
 TITLE = "Giấy chứng nhận đăng ký khai sinh"
 
 
@@ -87,48 +93,12 @@ def results_routes(settings):
     clear_url_caches()
 
 
-@functools.cache
-def _key_pool() -> list[rsa.RSAPrivateKey]:
-    return [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(4)]
-
-
-@pytest.fixture(autouse=True)
-def reused_keys(monkeypatch):
-    """RSA key generation is the slow part of the demo PKI: each test's CA and credentials draw from
-    one pool of keys made once per session (distinct keys within a test)."""
-    keys = iter(_key_pool())
-    generate = signing_credentials.new_key
-    monkeypatch.setattr(signing_credentials, "new_key", lambda: next(keys, None) or generate())
-
-
 # ---------------------------------------------------------------------------------------------
-# Scenario helpers (also used by web/tests/test_verify_page.py)
-
-CITIZEN = {
-    "name": "Nguyễn Thị Dân",
-    "national_id": "033190001234",
-    "address": "Số 5 đường Chùa Chuông, Phường Phố Hiến",
-    "phone": "0912345678",
-}
+# Scenario helpers (the shared ones are in testing/dossiers.py)
 
 
 def result_pdf(text: str = "Kết quả") -> bytes:
     return pdf_bytes(1, text=text)
-
-
-def dossier_at_last_step(api, officer, superuser, clock) -> str:
-    clock(vn(2026, 3, 2, 9, 0))
-    status, body = api(officer).post("dossiers", counter_body(applicant=CITIZEN))
-    assert status == 201, body
-    advance_to_last_step(api, superuser, body["code"])
-    return body["code"]
-
-
-def resolved_dossier(api, officer, superuser, leader, clock) -> str:
-    code = dossier_at_last_step(api, officer, superuser, clock)
-    status, body = api(leader).post(f"dossiers/{code}/actions/resolve", {"outcome": "approved"})
-    assert status == 200, body
-    return code
 
 
 def post_result(user, code, data, title=TITLE, number="", name="ket-qua.pdf"):

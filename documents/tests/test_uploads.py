@@ -10,7 +10,7 @@ from django.test import Client
 
 from accounts.services import token_create
 from documents.models import ComponentFile, StoredFile
-from documents.tests.conftest import dossier_component, files_in, jpeg_bytes, pdf_bytes, upload
+from testing.documents import dossier_component, files_in, jpeg_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,9 @@ from documents import signing
 from documents.signing import credentials as signing_credentials
 from documents.signing import pdf as signing_pdf
 from documents.signing import verification as signing_verification
-from documents.tests.conftest import pdf_bytes
-from documents.tests.test_signing import COMMUNE_A, reused_keys  # noqa: F401 - autouse key pool
-from dossiers.tests.conftest import vn
 from organization.models import Agency
+from testing.documents import pdf_bytes
+from testing.dossiers import COMMUNE_A, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.models import ProcedureVersion
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, counter_body, vn
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 

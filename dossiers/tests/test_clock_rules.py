@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from dossiers.models import Dossier, SupplementRequest
-from dossiers.tests.conftest import PARENTAGE, advance_to_last_step, counter_body, vn
+from testing.dossiers import PARENTAGE, advance_to_last_step, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -70,8 +70,8 @@ def test_concurrent_receptions_get_consecutive_unique_codes() -> None:
 def test_concurrent_events_on_one_dossier_chain_one_after_the_other() -> None:
     """ADR 0009: each event links to the hash of the one really before it, whatever the interleaving
     (the recording function takes the dossier's row lock before reading the last event)."""
-    from conftest import load_reference_data
     from dossiers.history import verify
+    from testing.reference import load_reference_data
 
     if not Agency.objects.filter(code="001.00.11953.H31").exists():
         load_reference_data()  # emptied by the flush that ended an earlier transactional test

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from dossiers.models import Dossier, DossierEvent, Handover
-from dossiers.tests.conftest import COMMUNE_A_CENTRE, counter_body, vn
 from outbox.models import OutboxMessage
+from testing.dossiers import COMMUNE_A_CENTRE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,11 @@ from pypdf import PdfReader
 from catalog.models import Procedure
 from dossiers.forms import available_forms, lookup_url
 from dossiers.models import Dossier
-from dossiers.tests.conftest import (
+from kernel.formatting import format_date, format_instant
+from kernel.pdf import FONT_DIR, renderer_may_load
+from organization.letterhead import agency_header_lines
+from organization.models import Agency
+from testing.dossiers import (
     BIRTH_REGISTRATION,
     COMMUNE_A,
     COMMUNE_A_CENTRE,
@@ -27,10 +31,6 @@ from dossiers.tests.conftest import (
     counter_body,
     vn,
 )
-from kernel.formatting import format_date, format_instant
-from kernel.pdf import FONT_DIR, renderer_may_load
-from organization.letterhead import agency_header_lines
-from organization.models import Agency
 
 pytestmark = pytest.mark.django_db
 

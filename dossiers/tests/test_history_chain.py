@@ -21,8 +21,8 @@ from dossiers import chain
 from dossiers.guard import history_purge
 from dossiers.models import Dossier, DossierEvent, HistoryAnchor
 from dossiers.services import history_anchor, history_anchor_closed_days
-from dossiers.tests.conftest import counter_body, vn
 from kernel.errors import DomainError
+from testing.dossiers import counter_body, vn
 
 pytestmark = pytest.mark.django_db
 

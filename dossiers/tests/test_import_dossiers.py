@@ -22,8 +22,8 @@ from accounts.models import Applicant
 from dossiers.importer import import_lines
 from dossiers.models import Dossier, DossierEvent, Extension, SupplementRequest
 from dossiers.selectors import Progress, progress_at
-from dossiers.tests.conftest import COMMUNE_A, COMMUNE_A_CENTRE, vn
 from outbox.models import OutboxMessage
+from testing.dossiers import COMMUNE_A, COMMUNE_A_CENTRE, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
 
 pytestmark = pytest.mark.django_db
 

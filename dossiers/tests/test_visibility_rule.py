@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from conftest import DEMO_LOGINS
 from dossiers.models import Dossier
 from dossiers.selectors import can_see, visible_dossiers
-from dossiers.tests.conftest import (
+from organization.models import Agency, Membership, Role
+from testing.dossiers import (
     BIRTH_REGISTRATION,
     COMMUNE_A_CENTRE,
     PARENTAGE,
@@ -26,7 +26,7 @@ from dossiers.tests.conftest import (
     counter_body,
     vn,
 )
-from organization.models import Agency, Membership, Role
+from testing.reference import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,13 @@ from django.test import Client
 
 from accounts.services import token_create
 from catalog.models import Procedure
-from documents.tests.conftest import dossier_component, media_in_tmp, pdf_bytes, upload  # noqa: F401
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A, COMMUNE_A_CENTRE, counter_body
+from testing.documents import dossier_component, pdf_bytes, upload
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A, COMMUNE_A_CENTRE, counter_body
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("media_in_tmp"),
+]  # files stored in the test's folder
 
 
 def status_of(user, path: str, **params) -> int:

@@ -9,8 +9,8 @@ import pytest
 
 from catalog.models import Procedure, Workflow, WorkflowStep
 from dossiers.models import Consultation, Handover
-from dossiers.tests.conftest import COMMUNE_A, PARENTAGE, counter_body, vn
 from organization.models import Agency
+from testing.dossiers import COMMUNE_A, PARENTAGE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -7,34 +7,18 @@ import io
 import re
 
 import pytest
-from django.test import Client
 from pypdf import PdfReader
 
-from dossiers.tests.conftest import counter_body, vn
 from kiosk import selectors, services
-from kiosk.models import QueueTicket
-from kiosk.tests.conftest import CENTRE_A, CENTRE_B, counter, field_line
+from testing.dossiers import counter_body, vn
+from testing.kiosk import CENTRE_B, KIOSK, counter, field_line, take
 
 pytestmark = pytest.mark.django_db
-
-KIOSK = f"/kiosk/{CENTRE_A}"
 
 
 @pytest.fixture
 def at_eight(clock):
     clock(vn(2026, 3, 2, 8, 0))
-
-
-def take(centre, line) -> QueueTicket:
-    """Take a ticket as a person at the kiosk does (CSRF enforced, no login)."""
-    client = Client(enforce_csrf_checks=True)
-    html = client.get(f"{KIOSK}/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    response = client.post(f"{KIOSK}/lay-so/", {"csrfmiddlewaretoken": token, "line": line})
-    assert response.status_code == 302, response.content.decode()
-    ticket = QueueTicket.objects.latest("pk")
-    assert response["Location"] == f"{KIOSK}/ve/{ticket.uuid}/"
-    return ticket
 
 
 def test_the_kiosk_needs_no_login_and_shows_big_buttons(client, centre, at_eight):

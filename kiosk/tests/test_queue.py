@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from dossiers.tests.conftest import vn
 from kernel.errors import DomainError, Forbidden, NotFound
 from kiosk import selectors, services
 from kiosk.models import Counter, QueueTicket
-from kiosk.tests.conftest import counter, field_line
 from organization.models import Agency
+from testing.dossiers import vn
+from testing.kiosk import counter, field_line
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from django.db import connection
 
 from accounts.models import User
 from catalog.models import ProcedureField
-from dossiers.tests.conftest import vn
 from kiosk import services
 from kiosk.models import Counter, QueueTicket
 from organization.models import AdministrativeUnit, Agency
 from organization.services import agency_upsert
+from testing.dossiers import vn
 
 THREADS = 6
 PER_THREAD = 5

@@ -71,7 +71,7 @@ class World:
 
 
 def _api(user: User) -> Any:
-    from conftest import ApiClient
+    from testing.clients import ApiClient
 
     return ApiClient(Client(), user)
 

@@ -56,9 +56,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import User
 from accounts.services import token_create
-from conftest import DEMO_LOGINS
 from motcua.api import api
 from motcua.tests.access_world import World, build_world, counter_body, one_page_pdf
+from testing.reference import DEMO_LOGINS
 
 PERSONAS = ("", *DEMO_LOGINS)
 CODES = ("AN", "SU", "PA", "MO", "PO", "DS", "DL", "OA", "SA", "LA", "CA", "AA", "OB", "SB", "CI", "BU")

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from accounts.models import ApiToken
 from accounts.services import token_create
-from conftest import current_otp
 from demo.loader import DEMO_PASSWORD
+from testing.clients import current_otp
 
 pytestmark = pytest.mark.django_db
 

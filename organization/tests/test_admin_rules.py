@@ -10,7 +10,6 @@ import pytest
 
 from accounts.models import User
 from accounts.services import user_set_password, user_update
-from conftest import DEMO_LOGINS
 from demo.loader import DEMO_PASSWORD
 from kernel.errors import DomainError, Forbidden, NotFound
 from organization.models import AdministrativeUnit, Agency, Membership
@@ -30,6 +29,7 @@ from organization.services import (
     staff_user_create,
     unit_update,
 )
+from testing.reference import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
 

@@ -266,7 +266,7 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
 def admin_data(api: Any, officer_a: User) -> None:
     """Rows the reference data lacks: a dossier (and its outbox messages), counters and tickets of two
     centres, an API token, a calendar day with a history."""
-    from dossiers.tests.conftest import counter_body
+    from testing.dossiers import counter_body
 
     status, body = api(officer_a).post("dossiers", counter_body())
     assert status == 201, body

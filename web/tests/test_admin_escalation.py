@@ -16,7 +16,7 @@ from accounts.models import Applicant, User
 from demo.loader import DEMO_PASSWORD
 from organization.models import AdministrativeUnit, Agency, Membership
 from organization.services import membership_grant
-from web.tests.test_admin_pages import FormValues
+from testing.web import FormValues
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ from catalog.models import Procedure, PublicationDecision, Workflow
 from demo.loader import DEMO_PASSWORD
 from organization.models import Agency, Membership
 from targets.models import Target
+from testing.web import FormValues
 from worktime.models import CalendarOverride
 
 pytestmark = pytest.mark.django_db
@@ -179,49 +180,6 @@ def test_admin_widgets_speak_vietnamese(client, superuser):
     catalog = client.get(reverse("admin:jsi18n")).content.decode()
     assert "Ch\\u1ecdn t\\u1ea5t c\\u1ea3" in catalog  # "Chọn tất cả" (filter_horizontal)
     assert "Ch\\u1ee7 nh\\u1eadt" in catalog  # "Chủ nhật" (date picker)
-
-
-class FormValues(HTMLParser):
-    """What a browser would submit from the admin's change form, as it was rendered."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[str, Any] = {}
-        self._select: tuple[str, bool] | None = None
-        self._textarea: str | None = None
-
-    def _add(self, name: str, value: str, multiple: bool = False) -> None:
-        if multiple:
-            self.data.setdefault(name, []).append(value)
-        else:
-            self.data[name] = value
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        name = a.get("name", "")
-        if tag == "input" and name and a.get("type") not in {"submit", "button", "file", "image"}:
-            if a.get("type") in {"checkbox", "radio"}:
-                if "checked" in a:
-                    self._add(name, a.get("value", "on"), multiple=a.get("type") == "checkbox")
-            else:
-                self._add(name, a.get("value", ""))
-        elif tag == "select" and name:
-            self._select = (name, "multiple" in a)
-        elif tag == "option" and self._select and "selected" in a:
-            self._add(self._select[0], a.get("value", ""), multiple=self._select[1])
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.data[self._textarea] += data.removeprefix("\n")
 
 
 def edit_in_admin(client, obj: models.Model, **changes: Any) -> None:

@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from audit.models import PersonalDataAccess
 from audit.services import subject_hash
-from dossiers.tests.conftest import counter_body
-from web.tests.test_workspace_pages import HX, page
+from testing.dossiers import counter_body
+from testing.web import HX, page
 
 pytestmark = pytest.mark.django_db
 

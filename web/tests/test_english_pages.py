@@ -5,58 +5,15 @@ services' messages say stays Vietnamese whatever the cookie."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
-from kiosk.tests.conftest import centre, field_line  # noqa: F401 - the kiosk's centre fixture
-from kiosk.tests.test_pages import KIOSK, take
 from outbox.models import OutboxMessage
+from testing.dossiers import BIRTH_REGISTRATION, online_dossier, vn
+from testing.kiosk import KIOSK, field_line, take
+from testing.web import english, html_of
 
 pytestmark = pytest.mark.django_db
-
-
-def english(user=None) -> Client:
-    """A browser that chose English in the language selector (logged in as ``user``, if any)."""
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    return client
-
-
-def html_of(client: Client, url: str, **params) -> str:
-    response = client.get(url, params)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert not re.search(r"days \d", html)  # "ngày" before a date is "on", not the unit
-    return html
-
-
-def file_online(api, citizen) -> str:
-    """The reference of an online birth registration the citizen files (1 working day)."""
-    status, body = api(citizen).post(
-        "dossiers",
-        {"procedure": BIRTH_REGISTRATION, "channel": "online", "receiving_agency": COMMUNE_A_CENTRE},
-    )
-    assert status == 201, body
-    return body["reference"]
-
-
-@pytest.fixture
-def received(api, citizen, officer_a, clock) -> Dossier:
-    """Filed at 9:00 and received at 10:00 on Monday 2 March 2026: the result is due at 10:00 on 3 March."""
-    clock(vn(2026, 3, 2, 9, 0))
-    reference = file_online(api, citizen)
-    clock(vn(2026, 3, 2, 10, 0))
-    status, body = api(officer_a).post(f"dossiers/{reference}/actions/receive", {})
-    assert status == 200, body
-    return Dossier.objects.get(code=body["code"])
 
 
 def test_the_public_lookup_in_english(received):
@@ -98,7 +55,7 @@ def test_a_procedures_button_says_file_online(citizen):
     assert "Submit dossier<span" not in html  # the wizard's last button keeps "Submit dossier"
 
 
-def test_the_kiosk_ticket_in_english(centre):  # noqa: F811 - the imported fixture
+def test_the_kiosk_ticket_in_english(centre):
     ticket = take(centre, field_line(centre, 1))
     html = html_of(english(), f"{KIOSK}/ve/{ticket.uuid}/")
     issued = ticket.issued_at.astimezone(vn(2026, 1, 1).tzinfo)
@@ -107,7 +64,7 @@ def test_the_kiosk_ticket_in_english(centre):  # noqa: F811 - the imported fixtu
 
 def test_the_api_and_the_services_stay_vietnamese_under_the_english_cookie(api, citizen, officer_a, clock):
     clock(vn(2026, 3, 2, 9, 0))
-    reference = file_online(api, citizen)
+    reference = online_dossier(api, citizen)
     officer = api(officer_a)
     officer.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     status, body = officer.post(f"dossiers/{reference}/actions/receive", {})

@@ -8,17 +8,16 @@ import pytest
 from django.test import Client
 
 from documents.results import result_issue
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
-from documents.tests.test_signing import resolved_dossier, reused_keys  # noqa: F401 - autouse key pool
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION
-from web.tests.test_english_pages import english, html_of, received  # noqa: F401 - the fixture
-from web.tests.test_portal_dossiers import logged_in, online  # noqa: F401 - the fixture
+from testing.clients import logged_in
+from testing.documents import pdf_bytes
+from testing.dossiers import BIRTH_REGISTRATION, resolved_dossier
+from testing.web import english, html_of
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_submitted_dossiers_next_step_in_english(online, citizen):  # noqa: F811
+def test_a_submitted_dossiers_next_step_in_english(online, citizen):
     html = html_of(english(citizen), f"/ho-so-cua-toi/{online.reference}/")
     assert "Next step: Awaiting reception</h2>" in html
     agency = online.receiving_agency.name
@@ -28,7 +27,7 @@ def test_a_submitted_dossiers_next_step_in_english(online, citizen):  # noqa: F8
     assert "Đang chờ tiếp nhận" not in html and "Bạn chưa cần làm gì thêm" not in html
 
 
-def test_a_received_dossiers_time_limit_is_singular_in_english(received, citizen):  # noqa: F811
+def test_a_received_dossiers_time_limit_is_singular_in_english(received, citizen):
     html = html_of(english(citizen), f"/ho-so-cua-toi/{received.code}/")
     assert "<dd>1 working day</dd>" in html and "working days" not in html
     assert "Next step: Processing</h2>" in html
@@ -54,7 +53,7 @@ def test_a_resolved_then_delivered_dossiers_next_step_in_english(
     assert "Kết quả đã được trả" not in html
 
 
-def test_the_public_lookups_advice_in_english(received):  # noqa: F811
+def test_the_public_lookups_advice_in_english(received):
     client = english()
     html = html_of(client, "/tra-cuu/", ma=received.code)
     assert "The dossier has been received and will be resolved by the appointment date." in html
@@ -72,7 +71,7 @@ def test_the_filing_wizards_steps_in_english(citizen):
     assert "Chọn trường hợp" not in html
 
 
-def test_not_found_and_access_denied_pages_in_english(online, citizen, business):  # noqa: F811
+def test_not_found_and_access_denied_pages_in_english(online, citizen, business):
     response = english().get("/khong-co-trang-nay/")
     assert response.status_code == 404
     html = response.content.decode()
@@ -94,7 +93,7 @@ def test_not_found_and_access_denied_pages_in_english(online, citizen, business)
     assert "This page is for the officials who receive and process dossiers." in html
 
 
-def test_the_same_pages_in_vietnamese_read_as_before(online, received, citizen):  # noqa: F811
+def test_the_same_pages_in_vietnamese_read_as_before(online, received, citizen):
     client = logged_in(citizen)
     html = client.get(f"/ho-so-cua-toi/{online.reference}/").content.decode()
     assert "Việc cần làm: Đang chờ tiếp nhận</h2>" in html

@@ -8,7 +8,7 @@ import pytest
 from django.urls import resolve
 
 from dossiers.forms import lookup_url
-from dossiers.tests.conftest import counter_body, vn
+from testing.dossiers import counter_body, vn
 
 pytestmark = pytest.mark.django_db
 

@@ -8,44 +8,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from catalog.models import ComponentRequirement, ProcedureVersion
+from catalog.models import ComponentRequirement
 from documents.models import ComponentFile
 from documents.results import result_issue
 from documents.services import file_read
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
-from documents.tests.test_signing import CITIZEN, resolved_dossier, reused_keys  # noqa: F401
 from dossiers.models import Dossier, DossierEvent
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
+from testing.clients import logged_in
+from testing.documents import pdf_bytes
+from testing.dossiers import resolved_dossier, vn
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def online(api, citizen, clock) -> Dossier:
-    """An online birth registration the citizen submitted with two papers, one with a file."""
-    clock(vn(2026, 3, 2, 9, 0))
-    version = ProcedureVersion.objects.get(procedure__code=BIRTH_REGISTRATION, status="in_force")
-    birth, form = (
-        version.components.get(name__startswith="Giấy chứng sinh"),
-        version.components.get(name__startswith="Tờ khai đăng ký khai sinh"),
-    )
-    status, body = api(citizen).post(
-        "dossiers",
-        {
-            "procedure": BIRTH_REGISTRATION,
-            "channel": "online",
-            "receiving_agency": COMMUNE_A_CENTRE,
-            "components": [{"requirement": birth.pk}, {"requirement": form.pk}],
-        },
-    )
-    assert status == 201, body
-    return Dossier.objects.get(uuid=body["uuid"])
 
 
 def page(client: Client, dossier: Dossier) -> str:

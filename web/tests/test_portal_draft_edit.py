@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 
 from catalog.models import ComponentRequirement, ProcedureCase, ProcedureVersion
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
 from dossiers import services
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, COMMUNE_B_CENTRE
 from kernel.errors import Forbidden
-from web.tests.test_portal_filing import E_FORM, WIZARD, logged_in, start_draft, upload
+from testing.clients import logged_in
+from testing.documents import pdf_bytes
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, COMMUNE_B_CENTRE
+from testing.portal import E_FORM, WIZARD, start_draft, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -14,50 +14,13 @@ from pypdf import PdfReader
 from catalog.models import ComponentRequirement
 from documents.digitization import type_key
 from documents.models import Blob, ComponentFile, StoredFile, VaultItem
-from documents.tests.conftest import files_in, media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, COMMUNE_B_CENTRE
-from web.portal_common import component_required
+from testing.clients import logged_in
+from testing.documents import files_in, pdf_bytes
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, COMMUNE_B_CENTRE
+from testing.portal import E_FORM, WIZARD, attach_url, required_components, start_draft, upload
 
 pytestmark = pytest.mark.django_db
-
-WIZARD = f"/nop-ho-so/{BIRTH_REGISTRATION}/"
-E_FORM = {
-    "address": "Số 5 đường Chùa Chuông, Phường Phố Hiến",
-    "phone": "0912 345 678",
-    "email": "dan@example.vn",
-    "representative_name": "",
-    "representative_id": "",
-    "note": "Đăng ký khai sinh cho con",
-}
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def start_draft(client: Client, receiving: str = COMMUNE_A_CENTRE, **form: str) -> Dossier:
-    response = client.post(WIZARD, {"receiving": receiving})
-    assert response.status_code == 302 and response["Location"].endswith("/to-khai/")
-    response = client.post(f"{WIZARD}to-khai/", {**E_FORM, **form})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    dossier = Dossier.objects.filter(status="draft").latest("created_at")
-    assert response["Location"] == f"{WIZARD}{dossier.uuid}/giay-to/"
-    return dossier
-
-
-def attach_url(dossier: Dossier, component_id: int) -> str:
-    return f"{WIZARD}{dossier.uuid}/giay-to/{component_id}/"
-
-
-def upload(client: Client, dossier: Dossier, component_id: int, data: bytes, name: str = "giay-to.pdf"):
-    return client.post(attach_url(dossier, component_id), {"file": SimpleUploadedFile(name, data)})
-
-
-def required_components(dossier: Dossier) -> list:
-    return [c for c in dossier.components.select_related("requirement") if component_required(c.requirement)]
 
 
 def test_anonymous_is_sent_to_login():
@@ -135,7 +98,7 @@ def test_the_draft_is_saved_and_resumed_in_another_session(citizen):
     assert "Đính kèm giấy tờ" in html and "Giấy chứng sinh" in html and "Bắt buộc" in html
 
 
-def test_a_refused_file_shows_the_reason_and_stores_nothing(citizen, media_in_tmp):  # noqa: F811
+def test_a_refused_file_shows_the_reason_and_stores_nothing(citizen, media_in_tmp):
     client = logged_in(citizen)
     dossier = start_draft(client)
     component = required_components(dossier)[0]

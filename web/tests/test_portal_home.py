@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from dossiers.importer import import_lines
-from dossiers.tests.conftest import vn
 from reports.tests.history import history_lines
+from testing.dossiers import vn
 
 pytestmark = pytest.mark.django_db
 

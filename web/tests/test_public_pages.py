@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import web_login
 from demo.loader import DEMO_PASSWORD
+from testing.clients import web_login
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from kiosk.models import QueueTicket
-from kiosk.tests.conftest import CENTRE_A, centre, field_line  # noqa: F401 - fixture
+from testing.kiosk import CENTRE_A, field_line
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +48,14 @@ def test_a_made_up_forwarded_for_is_not_a_fresh_allowance_behind_one_proxy(clien
 
 
 @override_settings(MOTCUA_LOOKUP_RATE="1/m")
-def test_the_kiosk_lookup_screen_counts_too(client, centre):  # noqa: F811
+def test_the_kiosk_lookup_screen_counts_too(client, centre):
     assert client.get(f"/kiosk/{CENTRE_A}/tra-cuu/", {"ma": "X"}).status_code == 404
     response = client.get(f"/kiosk/{CENTRE_A}/tra-cuu/", {"ma": "X"})
     assert response.status_code == 429 and "Bạn đã tra cứu quá nhiều lần" in response.content.decode()
 
 
 @override_settings(MOTCUA_KIOSK_TICKET_RATE="2/m")
-def test_kiosk_tickets_are_rate_limited_per_address(client, centre):  # noqa: F811
+def test_kiosk_tickets_are_rate_limited_per_address(client, centre):
     line = field_line(centre, 1)
     for _ in range(2):
         assert client.post(f"/kiosk/{CENTRE_A}/lay-so/", {"line": line}).status_code == 302

@@ -13,9 +13,9 @@ from django.test import Client
 from documents.models import ResultDocument
 from documents.results import result_issue
 from documents.services import file_read
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
-from documents.tests.test_signing import CITIZEN, resolved_dossier, reused_keys  # noqa: F401
 from dossiers.models import Dossier
+from testing.documents import pdf_bytes
+from testing.dossiers import CITIZEN, resolved_dossier
 
 pytestmark = pytest.mark.django_db
 

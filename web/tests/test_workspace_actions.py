@@ -12,11 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Procedure
 from documents.models import ComponentFile, Digitization, ResultDocument
-from documents.tests.conftest import jpeg_bytes, media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage
-from documents.tests.test_signing import reused_keys  # noqa: F401 - autouse: fast demo keys
 from dossiers.models import Dossier, DossierComponent, DossierEvent
-from dossiers.tests.conftest import PARENTAGE, advance_to_last_step, vn
-from web.tests.test_workspace_pages import HX, counter_dossier, forward, online_dossier
+from testing.documents import jpeg_bytes, pdf_bytes
+from testing.dossiers import PARENTAGE, advance_to_last_step, counter_dossier, forward, online_dossier, vn
+from testing.web import HX
 
 pytestmark = pytest.mark.django_db
 

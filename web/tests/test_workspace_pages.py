@@ -9,43 +9,22 @@ import pytest
 
 from dossiers.importer import import_lines
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
 from reports.tests.history import history_lines
+from testing.dossiers import (
+    COMMUNE_A_CENTRE,
+    PARENTAGE,
+    counter_dossier,
+    forward,
+    online_dossier,
+    vn,
+)
+from testing.web import HX, page
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HX-Request": "true"}
-ONLINE = {"procedure": BIRTH_REGISTRATION, "channel": "online", "receiving_agency": COMMUNE_A_CENTRE}
-
 
 # ---------------------------------------------------------------------------------------------
-# Scenario helpers (also used by the other workspace tests and the browser journeys)
-
-
-def counter_dossier(api, officer, procedure: str = BIRTH_REGISTRATION, **applicant) -> str:
-    body = counter_body(procedure=procedure)
-    body["applicant"].update(applicant)
-    status, created = api(officer).post("dossiers", body)
-    assert status == 201, created
-    return created["code"]
-
-
-def online_dossier(api, citizen) -> str:
-    status, created = api(citizen).post("dossiers", ONLINE)
-    assert status == 201, created
-    return created["reference"]
-
-
-def forward(api, user, code: str, assignee: str | None = None) -> None:
-    body = {"assignee": assignee} if assignee else {}
-    status, answer = api(user).post(f"dossiers/{code}/actions/forward", body)
-    assert status == 200, answer
-
-
-def page(client, user, url: str, **kwargs):
-    client.force_login(user)
-    response = client.get(url, **kwargs)
-    return response.status_code, response.content.decode()
+# Helpers (the shared ones are in testing/dossiers.py and testing/web.py)
 
 
 def codes_in(html: str) -> list[str]:

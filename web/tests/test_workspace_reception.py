@@ -10,11 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Procedure
 from documents.models import Digitization
-from documents.tests.conftest import jpeg_bytes, media_in_tmp  # noqa: F401 - autouse storage
-from documents.tests.test_signing import reused_keys  # noqa: F401 - autouse: fast demo keys
 from dossiers.models import Dossier
-from dossiers.tests.conftest import COMMUNE_A_CENTRE, vn
-from web.tests.test_workspace_pages import HX, page
+from testing.documents import jpeg_bytes
+from testing.dossiers import COMMUNE_A_CENTRE, vn
+from testing.web import HX, page
 
 pytestmark = pytest.mark.django_db
 

@@ -379,7 +379,7 @@ def login() -> Callable[..., None]:
     from playwright.sync_api import expect
 
     from accounts import totp
-    from conftest import current_otp
+    from testing.clients import current_otp
 
     def do_login(page: Any, user: Any, password: str = DEMO_PASSWORD, next: str | None = None) -> None:
         page.goto("/dang-nhap/" + (f"?next={next}" if next else ""))

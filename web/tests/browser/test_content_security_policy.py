@@ -10,11 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from documents.tests.conftest import media_in_tmp  # noqa: F401 - autouse storage fixture
 from dossiers.models import Dossier
-from dossiers.tests.conftest import vn
-from web.tests.browser.test_processing import confirm, open_action
-from web.tests.test_workspace_pages import online_dossier
+from testing.browser import confirm, open_action
+from testing.dossiers import online_dossier, vn
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dossiers.models import Dossier
-from dossiers.tests.conftest import vn
+from testing.dossiers import vn
 
 pytestmark = pytest.mark.browser
 

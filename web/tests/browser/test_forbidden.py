@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dossiers.models import Dossier, DossierEvent
-from dossiers.tests.conftest import PARENTAGE, vn
-from web.tests.test_workspace_pages import counter_dossier
+from testing.dossiers import PARENTAGE, counter_dossier, vn
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts import totp
-from conftest import current_otp
 from demo.loader import DEMO_PASSWORD
 from organization.models import Agency, Role
 from organization.services import staff_user_create
+from testing.clients import current_otp
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE
+from testing.documents import pdf_bytes
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE
 from web.portal_common import component_required
 
 pytestmark = pytest.mark.browser

@@ -10,26 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from documents.models import ResultDocument
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
-from documents.tests.test_signing import reused_keys  # noqa: F401 - autouse: fast demo keys
 from dossiers.models import Dossier
-from dossiers.tests.conftest import vn
-from web.tests.test_workspace_pages import counter_dossier, online_dossier
+from testing.browser import confirm, open_action
+from testing.documents import pdf_bytes
+from testing.dossiers import counter_dossier, online_dossier, vn
 
 pytestmark = pytest.mark.browser
-
-
-def open_action(page, label: str):
-    page.wait_for_load_state()  # htmx ready: before it, the link opens the dialog as a page of its own
-    page.get_by_role("region", name="Thao tác").get_by_role("link", name=label, exact=True).click()
-    dialog = page.get_by_role("dialog")
-    expect(dialog.get_by_role("heading", level=2)).to_have_text(label)
-    return dialog
-
-
-def confirm(page, dialog, label: str, done: str) -> None:
-    dialog.get_by_role("button", name=f"Xác nhận: {label}").click()
-    expect(page.get_by_role("status").filter(has_text=done)).to_be_visible()
 
 
 def test_online_dossier_from_reception_to_delivery(

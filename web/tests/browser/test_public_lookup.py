@@ -11,11 +11,10 @@ from playwright.sync_api import expect
 
 from documents.results import result_issue
 from documents.services import file_read
-from documents.tests.conftest import media_in_tmp, pdf_bytes  # noqa: F401 - autouse storage fixture
-from documents.tests.test_signing import resolved_dossier, reused_keys  # noqa: F401 - autouse
 from dossiers.forms import lookup_url
 from dossiers.models import Dossier
-from dossiers.tests.conftest import counter_body
+from testing.documents import pdf_bytes
+from testing.dossiers import counter_body, resolved_dossier
 
 pytestmark = pytest.mark.browser
 

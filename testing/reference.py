@@ -1,0 +1,39 @@
+"""The reference data of every test database (loaded once per database by the root ``conftest.py``):
+the administrative units, the demo agencies, the test catalog published, the workflows and the logins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TEST_DATA = Path(__file__).resolve().parent.parent / "catalog" / "tests" / "data"
+# The demo logins (demo/loader.py), in the order of the access tables.
+DEMO_LOGINS = (
+    "admin",
+    "qt.tinh",
+    "kiemsoat",
+    "motcua.tinh",
+    "chuyenvien.stp",
+    "lanhdao.stp",
+    "motcua.phohien",
+    "chuyenvien.phohien",
+    "lanhdao.phohien",
+    "vanthu.phohien",
+    "qt.phohien",
+    "motcua.tanhung",
+    "chuyenvien.tanhung",
+    "congdan",
+    "doanhnghiep",
+)
+
+
+def load_reference_data() -> None:
+    from catalog.importer import ProcedureImporter
+    from demo.loader import create_logins, create_workflows, load_agencies, publish_catalog
+    from organization.loaders import load_units
+
+    load_units()
+    load_agencies()
+    ProcedureImporter().run([TEST_DATA])
+    publish_catalog(lambda message: None)
+    create_workflows()
+    create_logins()
