@@ -149,6 +149,25 @@ def clock() -> Iterator[Callable[[datetime], Any]]:
 # Files and keys
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_per_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Files the tests store land in a folder of this test process (each worker of a parallel run has
+    its own), not in ``var/media`` shared with the other workers and the demo; ``media_in_tmp`` gives
+    a test a folder of its own."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    configured: dict[str, Any] = settings.STORAGES
+    default = configured["default"]
+    if default["BACKEND"] != "django.core.files.storage.FileSystemStorage":
+        yield  # an object store configured in the environment stays
+        return
+    root = tmp_path_factory.mktemp("media")
+    storages = {**configured, "default": {**default, "OPTIONS": {"location": str(root)}}}
+    with override_settings(STORAGES=storages, MEDIA_ROOT=root):
+        yield
+
+
 @pytest.fixture
 def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
     """The test stores files in its own folder (the storage backend is re-created on change). Autouse in

@@ -11,8 +11,9 @@ import pytest
 from django.test import override_settings
 
 from kernel import ratelimit
+from testing.workers import redis_test_url
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+REDIS_TEST_URL = redis_test_url(14)  # flushed by the tests: one database per worker
 
 
 def _redis_reachable() -> bool:

@@ -14,6 +14,7 @@ from django.test import RequestFactory, override_settings
 
 from kernel import ratelimit
 from kernel.ratelimit import Limit
+from testing.workers import redis_test_url
 
 LIMIT = Limit(name="test", count=3, seconds=60)
 
@@ -29,7 +30,7 @@ def _redis_reachable() -> bool:
 BACKENDS = [
     pytest.param("", id="database"),
     pytest.param(
-        "redis://127.0.0.1:6379/15",
+        redis_test_url(15),  # flushed by the tests: one database per worker
         id="redis",
         marks=pytest.mark.skipif(
             not _redis_reachable() and not os.environ.get("CI"), reason="no Redis on 127.0.0.1:6379"

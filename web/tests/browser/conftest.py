@@ -51,6 +51,7 @@ from django.test.testcases import _MediaFilesHandler
 from django.test.utils import override_settings
 
 from demo.loader import DEMO_PASSWORD
+from testing.workers import worker_index
 
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
@@ -73,6 +74,14 @@ def _chromium_missing() -> str | None:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         return f"không có Chromium ở {CHROMIUM} (apt-get install chromium fonts-noto-core)"
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Remove the failure screenshots of an earlier run — once: in a parallel run by the first worker,
+    while it collects (every worker collects before any runs a test)."""
+    if worker_index() == 0:
+        for stale in SCREENSHOTS.glob("failed-*.png"):
+            stale.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -236,8 +245,6 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"Bỏ qua kiểm thử trên trình duyệt: {reason}")
     from playwright.sync_api import sync_playwright
 
-    for stale in SCREENSHOTS.glob("failed-*.png"):  # from an earlier run
-        stale.unlink()
     manager = sync_playwright()
     playwright = manager.__enter__()
     restore = _hide_the_event_loop(greenlet.getcurrent())
