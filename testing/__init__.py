@@ -5,6 +5,7 @@ for that app), where pytest finds them without an import. What a test calls by n
 request bodies, scenario steps, file builders, HTTP helpers — lives here, one module per subject:
 
 - ``testing.reference``: the reference data every test database starts with, the demo logins.
+- ``testing.database``: data built once for a test module, rolled back after it.
 - ``testing.clients``: the API client, logging in through the pages, the second-factor code.
 - ``testing.dossiers``: procedure and agency codes of the demo, request bodies, scenario steps.
 - ``testing.documents``: PDF, JPEG and scanned-page bytes; uploads and certified copies through the API.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from dossiers.importer import import_lines
 from organization.models import Agency
 from reports.summary import GroupBy, summary
 from reports.tests.history import VN, history_lines
+from testing.database import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +20,12 @@ COMMUNE_B = "000.00.11977.H31"
 Q1 = "reports/summary?from=2026-01-01&to=2026-03-31"
 
 
-@pytest.fixture
-def history() -> None:
-    import_lines(history_lines(seed=11, count=60, start=datetime(2026, 1, 5, tzinfo=VN), days=70))
+@pytest.fixture(scope="module")
+def history(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Imported once for the module's tests (each runs in a savepoint of it)."""
+    with kept_for_the_module(django_db_blocker):
+        import_lines(history_lines(seed=11, count=60, start=datetime(2026, 1, 5, tzinfo=VN), days=70))
+        yield
 
 
 def test_monitor_sees_the_province_with_rates_and_groups(api, monitor, history) -> None:

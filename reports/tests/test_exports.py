@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from organization.models import Agency
 from reports.exports import COLUMNS, MANUAL, header_cells
 from reports.summary import Counts, GroupBy, summary
 from reports.tests.history import VN, history_lines
+from testing.database import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -78,20 +80,23 @@ def _provincial_line(n: int, resolved_day: int | None) -> str:
     )
 
 
-@pytest.fixture
-def history() -> None:
-    outcome = import_lines(
-        [
-            *history_lines(seed=23, count=40, start=datetime(2025, 12, 15, tzinfo=VN), days=100),
-            _provincial_line(0, 4),  # within its time limit
-            _provincial_line(1, 26),  # late
-            _provincial_line(2, None),  # pending
-        ]
-    )
-    assert outcome.rejections == []
-    # Birth registration offered fully online (the test catalog has no full-online procedure); the
-    # online level is read from the dossier's version when the report is made.
-    ProcedureVersion.objects.filter(procedure__code="1.001193").update(online_level=OnlineLevel.FULL)
+@pytest.fixture(scope="module")
+def history(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Imported once for the module's tests (each runs in a savepoint of it)."""
+    with kept_for_the_module(django_db_blocker):
+        outcome = import_lines(
+            [
+                *history_lines(seed=23, count=40, start=datetime(2025, 12, 15, tzinfo=VN), days=100),
+                _provincial_line(0, 4),  # within its time limit
+                _provincial_line(1, 26),  # late
+                _provincial_line(2, None),  # pending
+            ]
+        )
+        assert outcome.rejections == []
+        # Birth registration offered fully online (the test catalog has no full-online procedure); the
+        # online level is read from the dossier's version when the report is made.
+        ProcedureVersion.objects.filter(procedure__code="1.001193").update(online_level=OnlineLevel.FULL)
+        yield
 
 
 def fetch(client: Any, path: str) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +14,7 @@ from dossiers.importer import import_lines
 from reports.models import Fact
 from reports.summary import GroupBy, ReportScope, cover, prefix, summary, summary_naive
 from reports.tests.history import VN, history_lines
+from testing.database import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +34,15 @@ def test_cover_splits_ranges_into_years_months_and_days() -> None:
     ]
 
 
-@pytest.fixture
-def history() -> int:
-    summary_ = import_lines(history_lines(seed=7, count=160, start=datetime(2026, 1, 5, tzinfo=VN), days=80))
-    assert summary_.imported > 120, summary_
-    return summary_.imported
+@pytest.fixture(scope="module")
+def history(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
+    """Imported once for the module's tests (each runs in a savepoint of it)."""
+    with kept_for_the_module(django_db_blocker):
+        summary_ = import_lines(
+            history_lines(seed=7, count=160, start=datetime(2026, 1, 5, tzinfo=VN), days=80)
+        )
+        assert summary_.imported > 120, summary_
+        yield summary_.imported
 
 
 def _periods() -> list[tuple[date, date]]:
