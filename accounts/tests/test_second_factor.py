@@ -118,7 +118,9 @@ def test_a_pending_login_expires(client, officer_a, clock):
 
 def test_force_login_is_a_full_login(client, officer_a):
     client.force_login(officer_a)
-    assert client.get("/can-bo/ho-so/").status_code == 200
+    response = client.get("/can-bo/ho-so/")
+    assert response.status_code == 200
+    assert "Hộp hồ sơ" in response.content.decode()  # the inbox itself, not the second factor's page
 
 
 def test_the_admin_login_goes_through_the_site_login(client):

@@ -272,8 +272,14 @@ def test_create_draft_action(client, superuser):
 
 def test_province_admin_manages_the_catalog_in_admin(client, province_admin):
     client.force_login(province_admin)
-    assert client.get(reverse("admin:catalog_procedure_changelist")).status_code == 200
-    assert client.get(reverse("admin:worktime_calendaroverride_add")).status_code == 200
+    response = client.get(reverse("admin:catalog_procedure_changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1.001193" in html and reverse("admin:catalog_procedure_add") in html  # listed, and may add
+    response = client.get(reverse("admin:worktime_calendaroverride_add"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert all(f'name="{field}"' in html for field in ("day", "kind", "reason", "_save"))  # the form
 
 
 def test_workflow_page_shows_the_duration_check(client, superuser):

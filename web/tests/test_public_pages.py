@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from demo.loader import DEMO_PASSWORD
@@ -32,6 +34,12 @@ def test_list_partial_for_htmx(client):
 def test_list_ignores_bad_filter_values(client):
     response = client.get("/thu-tuc/", {"level": "sao-hoa", "online": "?", "page": "x"})
     assert response.status_code == 200
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'href="/thu-tuc/([0-9.]+)/"', html)
+
+    unfiltered = listed(client.get("/thu-tuc/").content.decode())
+    assert unfiltered and listed(response.content.decode()) == unfiltered  # as if no filter were given
 
 
 def test_detail_page(client):
@@ -85,7 +93,8 @@ def test_login_page_and_login(client, officer_a, citizen):
 
 
 def test_account_needs_login(client):
-    assert client.get("/tai-khoan/").status_code == 302
+    response = client.get("/tai-khoan/")
+    assert response.status_code == 302 and response["Location"] == "/dang-nhap/?next=/tai-khoan/"
 
 
 def test_health_reports_features(client):
