@@ -1,9 +1,9 @@
 """The test suite's own import rules, read from the source with ``ast``:
 
-- a test module (``test_*.py``) or a ``conftest.py`` never imports a test module or a ``conftest.py``:
-  fixtures are found by pytest in the ``conftest.py`` files above the test, plain helpers come from the
-  ``testing`` package (an imported fixture is a second copy that hides which one runs, and importing a
-  test module collects its tests twice over);
+- no test module (``test_*.py``), ``conftest.py`` or helper module of the tests imports a test module
+  or a ``conftest.py``: fixtures are found by pytest in the ``conftest.py`` files above the test, plain
+  helpers come from the ``testing`` package (an imported fixture is a second copy that hides which one
+  runs, and a test module used as a library ties two files' tests together);
 - the product never imports ``testing``: only the tests, the ``conftest.py`` files and the benchmarks do.
 """
 
@@ -17,8 +17,8 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SKIPPED = {".venv", "data", "var", "node_modules", "migrations", "static", "templates", ".git"}
-# Not product code: may use the test helpers.
-SUPPORT = {"testing", "bench"}
+# Not product code either: the benchmarks may use the test helpers (the reference data).
+SUPPORT = {"bench"}
 
 
 def python_files() -> Iterator[Path]:
@@ -30,6 +30,12 @@ def python_files() -> Iterator[Path]:
 
 def is_test_file(path: Path) -> bool:
     return path.name == "conftest.py" or path.name.startswith("test_")
+
+
+def is_test_support(path: Path) -> bool:
+    """A test module, a conftest.py, a helper module in a ``tests`` package or in ``testing``."""
+    parts = path.relative_to(ROOT).parts
+    return is_test_file(path) or "tests" in parts or parts[0] == "testing"
 
 
 def imported_modules(path: Path, root: Path = ROOT) -> Iterator[tuple[int, str]]:
@@ -59,7 +65,7 @@ def test_no_test_module_imports_a_test_module_or_a_conftest() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line} imports {module}"
         for path in python_files()
-        if is_test_file(path)
+        if is_test_support(path)
         for line, module in imported_modules(path)
         if names_a_test_module(module)
     ]
@@ -70,9 +76,7 @@ def test_the_product_does_not_import_the_test_helpers() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line} imports {module}"
         for path in python_files()
-        if not is_test_file(path)
-        and "tests" not in path.relative_to(ROOT).parts
-        and path.relative_to(ROOT).parts[0] not in SUPPORT
+        if not is_test_support(path) and path.relative_to(ROOT).parts[0] not in SUPPORT
         for line, module in imported_modules(path)
         if module == "testing" or module.startswith("testing.")
     ]
