@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from catalog.models import ProcedureVersion
-from conftest import DEMO_LOGINS
 from dossiers.actions import closing, processing, reception, registry, results, supplement, time
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
 from dossiers.transitions import TRANSITIONS, Action
 from kernel.errors import DomainError
 from organization.models import Agency
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
+from testing.reference import DEMO_LOGINS
 
 JUSTICE = "000.00.04.H31"
 SYSTEM = "(system)"
