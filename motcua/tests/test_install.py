@@ -51,8 +51,8 @@ NOT_IN_PRODUCTION = {
 # Needed at run time although no product module imports them by name: named in the settings as dotted
 # paths (S3 storage, the Redis cache and counters) or run by `make serve`.
 RUNTIME_NOT_IMPORTED = {"django-storages", "boto3", "redis", "whitenoise", "gunicorn", "psycopg", "tzdata"}
-# Top-level folders that are not the product: tests, benchmarks, developer tools, data.
-NOT_PRODUCT_DIRS = {"tests", "bench", "tools", "data", "var", "migrations", "node_modules"}
+# Top-level folders that are not the product: tests and their helpers, benchmarks, developer tools, data.
+NOT_PRODUCT_DIRS = {"tests", "testing", "bench", "tools", "data", "var", "migrations", "node_modules"}
 
 
 def pins(lock: Path) -> dict[str, str]:
