@@ -49,8 +49,12 @@ run: migrate
 	@echo "Mở http://$(HOST)/ — quản trị: http://$(HOST)/quan-tri/ — API: http://$(HOST)/api/v1/docs"
 	MOTCUA_SITE_URL=$${MOTCUA_SITE_URL:-http://$(HOST)} $(PY) manage.py runserver $(HOST)
 
+# The tests run in parallel processes (pytest-xdist), one per core up to four, each starting on its own
+# share and taking over tests from the others when done; PYTEST_WORKERS=0 runs them in this process
+# (e.g. to debug with --pdb).
+PYTEST_WORKERS ?= auto
 test: migrate
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist worksteal $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
