@@ -26,7 +26,7 @@ from dossiers.transitions import (
 )
 from kernel.errors import DomainError, Forbidden
 from organization.models import Agency, Membership, Role
-from organization.selectors import agency_subtree
+from organization.selectors import active_memberships, agency_subtree
 
 Whose = Literal["receiving", "handling", "either", "applicant", "step", "consulted"]
 
@@ -71,12 +71,12 @@ def acting_membership(user: User, agency: Agency, roles: Iterable[Role]) -> Memb
     """A membership through which ``user`` acts for ``agency`` in one of ``roles``: at the agency
     itself or at a unit inside it (a division of a department, the service centre of a commune)."""
     inside = agency_subtree([agency.pk])
-    return (
-        Membership.objects.filter(user=user, is_active=True, role__in=list(roles), agency_id__in=inside)
-        .select_related("agency")
-        .order_by("agency__level")
-        .first()
+    wanted = set(roles)
+    found = sorted(
+        (m for m in active_memberships(user) if m.role in wanted and m.agency_id in inside),
+        key=lambda m: m.agency.level,
     )
+    return found[0] if found else None
 
 
 I = TypeVar("I")  # noqa: E741 - the input dataclass of an action
@@ -118,11 +118,7 @@ class ActionContext:
         if self.actor is None:
             return None
         if self._memberships is None:
-            self._memberships = list(
-                Membership.objects.filter(user=self.actor, is_active=True)
-                .select_related("agency")
-                .order_by("pk")
-            )
+            self._memberships = list(active_memberships(self.actor))
         wanted = set(roles)
         candidates = [m for m in self._memberships if m.role in wanted]
         if not candidates:
