@@ -124,16 +124,28 @@ def can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return Dossier.objects.filter(rule, pk=dossier.pk).exists()
 
 
-def dossier_get(*, user: User | AnonymousUser, reference: str) -> Dossier:
+def dossier_get(*, user: User | AnonymousUser, reference: str, lock: bool = False) -> Dossier:
     """The dossier named by code (or uuid before reception) if ``user`` may see it; "not yours"
-    answers like "not found"."""
-    queryset = Dossier.objects.select_related(
-        "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
-    ).defer(*HEAVY_VERSION_FIELDS)
+    answers like "not found". ``lock``: with the row lock of an action (inside its transaction), as
+    ``dossiers.actions.recording.lock`` takes it — the dossier row only."""
+    # The row and the rule in one statement (``can_see``'s condition on this row): a dossier the user
+    # may not see is not found, like one that does not exist.
+    rule = _visibility(user, one=Dossier())
+    if rule is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    queryset = (
+        Dossier.objects.filter(rule)
+        .select_related(
+            "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
+        )
+        .defer(*HEAVY_VERSION_FIELDS)
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
     dossier = queryset.filter(code=reference).first()
     if dossier is None and _looks_like_uuid(reference):
         dossier = queryset.filter(uuid=reference).first()
-    if dossier is None or not can_see(user, dossier):
+    if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     return dossier
 

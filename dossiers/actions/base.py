@@ -103,6 +103,9 @@ class ActionContext:
         self._steps: list[DossierStep] | None = None
         self._open: list[Consultation] | None = None
         self._returned: bool | None = None
+        # (seq, hash) of the dossier's last event as ``perform`` read it on the locked row, for the
+        # first event the action records (``commit``); None: read it then.
+        self.previous_event: tuple[int, str] | None = None
 
     # --- who the actor is
 
@@ -142,6 +145,15 @@ class ActionContext:
                 self.dossier.steps.select_related("agency", "assignee", "finished_by").order_by("position")
             )
         return self._steps
+
+    def steps_as_written(self) -> list[DossierStep] | None:
+        """The steps as the action left them, if it read them (None: read them again). The action
+        saves every change to a step it holds; an action that makes steps (reception) says so by
+        forgetting them (``forget_steps``)."""
+        return self._steps
+
+    def forget_steps(self) -> None:
+        self._steps = None
 
     def groups(self) -> list[list[DossierStep]]:
         """The steps in order, consecutive steps of one parallel group together."""
@@ -311,4 +323,7 @@ def commit(
         appointment_before=ctx.appointment_before if clock else None,
         data=data,
         announce=announce,
+        locked=True,  # commit runs inside perform, on the row it locked
+        previous=ctx.previous_event,
     )
+    ctx.previous_event = None  # a second event of the same action reads its link again

@@ -33,11 +33,13 @@ INBOX_BUDGET = 5
 # Measured above the target (issue 12 §7: target 12 for an action, 5 for an inbox page): the honest
 # figure on SQLite and PostgreSQL, so that any statement more fails; lower it when a change saves one.
 OVER_BUDGET: dict[str, int] = {
-    # Measured with the caller's permissions read once per request (issue 12 §7), SQLite.
-    "receive": 44, "forward": 36, "send_back": 33, "consult": 32, "consult_reply": 32,
-    "request_supplement": 31, "receive_supplement": 33, "applicant_supplement": 20, "pause": 31,
-    "resume": 32, "extend": 30, "resolve": 35, "deliver": 30, "return_for_completion": 31, "refuse": 29,
-    "withdraw": 26, "stop": 31, "submit": 26,
+    # Measured (SQLite; PostgreSQL the same) once the permissions are read once per request, the
+    # answer is built from the action's own row and steps, and the event, outbox, handover and code
+    # writes are single statements. submit and withdraw are within the target (12).
+    "receive": 27, "forward": 21, "send_back": 18, "consult": 18, "consult_reply": 18,
+    "request_supplement": 18, "receive_supplement": 19, "applicant_supplement": 14, "pause": 18,
+    "resume": 18, "extend": 17, "resolve": 20, "deliver": 16, "return_for_completion": 17, "refuse": 15,
+    "stop": 17,
     "GET /api/v1/dossiers": 8, "GET /api/v1/dossiers?overdue=true": 8, "GET /can-bo/ho-so/ (workspace inbox)": 25,
 }  # fmt: skip
 # The actions each scenario takes; together, every action the lifecycles reach.
