@@ -40,7 +40,7 @@ OVER_BUDGET: dict[str, int] = {
     "request_supplement": 18, "receive_supplement": 19, "applicant_supplement": 14, "pause": 18,
     "resume": 18, "extend": 17, "resolve": 20, "deliver": 16, "return_for_completion": 17, "refuse": 15,
     "stop": 17,
-    "GET /api/v1/dossiers": 8, "GET /api/v1/dossiers?overdue=true": 8, "GET /can-bo/ho-so/ (workspace inbox)": 19,
+    "GET /api/v1/dossiers": 6, "GET /api/v1/dossiers?overdue=true": 6, "GET /can-bo/ho-so/ (workspace inbox)": 17,
 }  # fmt: skip
 # The actions each scenario takes; together, every action the lifecycles reach.
 SCENARIOS = {
