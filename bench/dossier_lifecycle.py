@@ -27,6 +27,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -598,23 +599,32 @@ def _reset_sequences() -> None:
 # 2. Lifecycles through the API
 
 
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
+
+
 class Api:
     """Times every call; refuses an unexpected status."""
 
-    def __init__(self, timings: dict[str, list[float]]) -> None:
+    def __init__(self, timings: dict[str, list[float]], queries: dict[str, list[int]] | None = None) -> None:
         self.client = Client(HTTP_HOST="localhost")
         self.timings = timings
+        self.queries = queries  # SQL statements per request, when counted (not during the timed runs)
 
     def call(self, name: str, method: str, path: str, token: str | None, body: Any, expect: int) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        started = time.perf_counter()
-        if method == "GET":
-            response = self.client.get(path, body or {}, headers=headers)
-        else:
-            response = self.client.post(
-                path, json.dumps(body or {}), content_type="application/json", headers=headers
-            )
-        self.timings[name].append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) if self.queries is not None else _nothing() as captured:
+            started = time.perf_counter()
+            if method == "GET":
+                response = self.client.get(path, body or {}, headers=headers)
+            else:
+                response = self.client.post(
+                    path, json.dumps(body or {}), content_type="application/json", headers=headers
+                )
+            self.timings[name].append(time.perf_counter() - started)
+        if self.queries is not None and captured is not None:
+            self.queries[name].append(len(captured.captured_queries))
         if response.status_code != expect:
             raise RuntimeError(f"{name}: {response.status_code} {response.content[:500]!r}")
         return response.json()
@@ -782,9 +792,25 @@ def worker(args: tuple[int, int, int, list[Crew]]) -> WorkerResult:
     )
 
 
+def count_queries(crew_list: list[Crew]) -> None:
+    """One counter lifecycle and one online path, untimed, with the SQL statements of each request
+    counted (as the test budgets count them, dossiers/tests/test_query_budgets.py; here no test
+    transaction is around the request, so an action's transaction is BEGIN/COMMIT, not logged)."""
+    queries: dict[str, list[int]] = defaultdict(list)
+    api = Api(defaultdict(list), queries)
+    api.call("warm-up", "GET", "/api/v1/public/dossiers/KHONG-CO", None, None, 404)
+    counter_lifecycle(api, crew_list[0], 99 * 10**6)
+    online_path(api, crew_list[0])
+    queries.pop("warm-up", None)
+    say("  SQL statements per request (one counter lifecycle and one online path, untimed):")
+    for name, counts in queries.items():
+        say(f"    {name:<42} {', '.join(str(c) for c in counts)}")
+
+
 def measure_lifecycles(lifecycles: int, online: int, workers: int, communes: int) -> None:
     citizen_token = token_create(user=User.objects.get(username="congdan"), days=2)[0]
     crew_list = crews(communes, citizen_token)
+    count_queries(crew_list)
     shares = [lifecycles // workers + (1 if i < lifecycles % workers else 0) for i in range(workers)]
     online_shares = [online // workers + (1 if i < online % workers else 0) for i in range(workers)]
     jobs = [(i, shares[i], online_shares[i], crew_list) for i in range(workers)]

@@ -191,17 +191,19 @@ def _step(step: DossierStep) -> dict[str, Any]:
 
 
 def dossier_payload(
-    dossier: Dossier, at: datetime | None = None, *, applicant: bool = False
+    dossier: Dossier,
+    at: datetime | None = None,
+    *,
+    applicant: bool = False,
+    steps: list[DossierStep] | None = None,
 ) -> dict[str, Any]:
     """The full view of a dossier for those allowed to see it. ``applicant``: the view of the person who
     filed it — what the portal shows him: no processing steps with their assignees, no consultations,
     no notes officers leave each other."""
     at = at or timezone.now()
-    steps = (
-        []
-        if applicant
-        else [_step(s) for s in dossier.steps.select_related("agency", "assignee").order_by("position")]
-    )
+    if steps is None and not applicant:
+        steps = list(dossier.steps.select_related("agency", "assignee").order_by("position"))
+    step_rows = [] if applicant else [_step(s) for s in steps or []]
     events = dossier.events.select_related("actor_agency").order_by("seq")
     progress = progress_at(dossier, at)
     if dossier.resolution_timing:
@@ -268,8 +270,8 @@ def dossier_payload(
         "supplements": dossier.supplement_count,
         "late_supplement_request": dossier.late_supplement_request,
         "extended": dossier.extension_count > 0,
-        "current_steps": [s for s in steps if s["state"] == DossierStep.State.ACTIVE],
-        "steps": steps,
+        "current_steps": [s for s in step_rows if s["state"] == DossierStep.State.ACTIVE],
+        "steps": step_rows,
         "consultations": [
             {
                 "agency": {"code": c.agency.code, "name": c.agency.name},
@@ -494,11 +496,6 @@ class ActionIn(Schema):
     answer: str = Field("", max_length=4000)
 
 
-def run_action(dossier: Dossier, action: Action, data: ActionIn, actor: User) -> Dossier:
-    """Run one API action through the registry (dossiers/actions/registry.py)."""
-    return registry.run(action, dossier=dossier, actor=actor, fields=data.model_dump())
-
-
 @router.post(
     "/dossiers/{code}/actions/{action}",
     response={200: DossierOut, **errors(403, 404, 409)},
@@ -507,11 +504,18 @@ def run_action(dossier: Dossier, action: Action, data: ActionIn, actor: User) ->
 def dossier_action(request: HttpRequest, code: str, action: Action, data: ActionIn) -> dict[str, Any]:
     actor = request.user
     assert isinstance(actor, User)
-    # Not visible answers like not found; visible but not allowed is refused by the service (403).
-    dossier = selectors.dossier_get(user=actor, reference=code)
-    dossier = run_action(dossier, action, data, actor)
-    dossier = selectors.dossier_get(user=actor, reference=dossier.reference)
-    return dossier_payload(dossier, applicant=is_applicant_of(actor, dossier))
+    # Through the registry (dossiers/actions/registry.py). Not visible answers like not found, read
+    # with the row lock in the action's transaction (one statement); visible but not allowed is refused
+    # by the action (403). The answer is built from the row the action wrote (its agencies, procedure
+    # and applicant joined) and the steps it read, not read again: the actor who acted still sees it.
+    ctx = registry.attempt(
+        action,
+        load=lambda: selectors.dossier_get(user=actor, reference=code, lock=True),
+        actor=actor,
+        fields=data.model_dump(),
+    )
+    dossier = ctx.dossier
+    return dossier_payload(dossier, applicant=is_applicant_of(actor, dossier), steps=ctx.steps_as_written())
 
 
 class PublicDossierOut(Schema):

@@ -8,9 +8,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Applicant, User
@@ -55,6 +56,10 @@ def overdue_q(at: datetime) -> Q:
     return Q(status__in=list(CLOCK_RUNNING), due_at__lt=at)
 
 
+_OWN = Value(0, output_field=IntegerField())
+_REACHED = Value(1, output_field=IntegerField())
+
+
 def _visibility(user: User | AnonymousUser, one: Dossier | None = None) -> Q | None:
     """The one rule of who sees a dossier, as a condition on dossier rows (None: no row at all).
 
@@ -72,13 +77,19 @@ def _visibility(user: User | AnonymousUser, one: Dossier | None = None) -> Q | N
     if user.is_superuser:
         return Q()
     assert isinstance(user, User)
+    scope = user_scope(user, DOSSIER_ROLES)
+    # Over the table: the applicant's own dossiers and (below) those consulted or holding a step at
+    # one of the user's agencies, listed in one statement (a UNION, each row tagged with its ground).
+    listed: QuerySet[Any] = (
+        Dossier.objects.filter(applicant__user=user)
+        .order_by()
+        .annotate(ground=_OWN)
+        .values_list("pk", "ground")
+    )
     if one is not None:
         own = Q(applicant__user_id=user.pk)
-    else:
-        own = Q(
-            pk__in=list(Dossier.objects.filter(applicant__user=user).order_by().values_list("pk", flat=True))
-        )
-    scope = user_scope(user, DOSSIER_ROLES)
+    elif scope.everything or not scope.local_ids:
+        own = Q(pk__in=[pk for pk, _ground in listed])
     if scope.everything:
         return own | ~Q(status=Status.DRAFT)
     condition = Q()
@@ -86,19 +97,26 @@ def _visibility(user: User | AnonymousUser, one: Dossier | None = None) -> Q | N
         ids = list(scope.local_ids)
         condition |= Q(receiving_agency_id__in=ids) | Q(handling_agency_id__in=ids)
         # Consultations and workflow steps at an agency other than the dossier's own two: few rows.
-        consulted = Consultation.objects.filter(agency_id__in=ids)
+        consulted = Consultation.objects.filter(agency_id__in=ids).order_by()
         steps = (
             DossierStep.objects.filter(agency_id__in=ids)
             .exclude(dossier__receiving_agency_id=F("agency_id"))
             .exclude(dossier__handling_agency_id=F("agency_id"))
+            .order_by()
         )
         if one is not None:
             condition |= Q(Exists(consulted.filter(dossier_id=OuterRef("pk")))) | Q(
                 Exists(steps.filter(dossier_id=OuterRef("pk")))
             )
         else:
-            extra = set(consulted.values_list("dossier_id", flat=True))
-            extra |= set(steps.values_list("dossier_id", flat=True))
+            rows = list(
+                listed.union(
+                    consulted.annotate(ground=_REACHED).values_list("dossier_id", "ground"),
+                    steps.annotate(ground=_REACHED).values_list("dossier_id", "ground"),
+                )
+            )
+            own = Q(pk__in=[pk for pk, ground in rows if ground == _OWN.value])
+            extra = {pk for pk, ground in rows if ground == _REACHED.value}
             if extra:
                 condition |= Q(pk__in=extra)
     if scope.province_ids:
@@ -124,16 +142,28 @@ def can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return Dossier.objects.filter(rule, pk=dossier.pk).exists()
 
 
-def dossier_get(*, user: User | AnonymousUser, reference: str) -> Dossier:
+def dossier_get(*, user: User | AnonymousUser, reference: str, lock: bool = False) -> Dossier:
     """The dossier named by code (or uuid before reception) if ``user`` may see it; "not yours"
-    answers like "not found"."""
-    queryset = Dossier.objects.select_related(
-        "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
-    ).defer(*HEAVY_VERSION_FIELDS)
+    answers like "not found". ``lock``: with the row lock of an action (inside its transaction), as
+    ``dossiers.actions.recording.lock`` takes it — the dossier row only."""
+    # The row and the rule in one statement (``can_see``'s condition on this row): a dossier the user
+    # may not see is not found, like one that does not exist.
+    rule = _visibility(user, one=Dossier())
+    if rule is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    queryset = (
+        Dossier.objects.filter(rule)
+        .select_related(
+            "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
+        )
+        .defer(*HEAVY_VERSION_FIELDS)
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
     dossier = queryset.filter(code=reference).first()
     if dossier is None and _looks_like_uuid(reference):
         dossier = queryset.filter(uuid=reference).first()
-    if dossier is None or not can_see(user, dossier):
+    if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
     return dossier
 

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "motcua.middleware.LanguageMiddleware",
     # Before the session and authentication: no unchecked text reaches a view or the database.
     "motcua.middleware.InputBoundaryMiddleware",
+    # The request's memo (kernel.memo): the caller's memberships and the agency tree read once.
+    "kernel.memo.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, signals
 
 from accounts.models import Applicant, User
 from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.memo import forget, remember
 from kernel.text import fold
 from organization.models import Agency, Membership, Role
 
@@ -75,14 +76,51 @@ NOTHING = Scope(everything=False, agency_ids=frozenset())
 EVERYTHING = Scope(everything=True, agency_ids=frozenset())
 
 
+def _children() -> dict[int, tuple[int, ...]]:
+    """The agency tree (parent id → child ids), read in one query, once per request (kernel.memo)."""
+
+    def read() -> dict[int, tuple[int, ...]]:
+        tree: dict[int, list[int]] = {}
+        for pk, parent_id in Agency.objects.filter(parent_id__isnull=False).values_list("pk", "parent_id"):
+            tree.setdefault(parent_id, []).append(pk)
+        return {parent: tuple(children) for parent, children in tree.items()}
+
+    return remember("organization.agency_tree", read)
+
+
 def agency_subtree(root_ids: Iterable[int]) -> set[int]:
     """The agencies and every agency below them (divisions of a department, and so on)."""
     found = set(root_ids)
+    if not found:
+        return found
+    children = _children()
     frontier = set(found)
     while frontier:
-        frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        frontier = {child for parent in frontier for child in children.get(parent, ())} - found
         found |= frontier
     return found
+
+
+def active_memberships(user: User) -> tuple[Membership, ...]:
+    """The user's active memberships with their agencies, read once per request (kernel.memo)."""
+    return remember(
+        ("organization.memberships", user.pk),
+        lambda: tuple(
+            Membership.objects.filter(user_id=user.pk, is_active=True).select_related("agency").order_by("pk")
+        ),
+    )
+
+
+def forget_on_change(**kwargs: object) -> None:
+    """A membership or an agency written in this request: what the request remembered is stale."""
+    forget()
+
+
+for _model in (Agency, Membership):
+    signals.post_save.connect(forget_on_change, sender=_model, dispatch_uid=f"memo.{_model.__name__}.save")
+    signals.post_delete.connect(
+        forget_on_change, sender=_model, dispatch_uid=f"memo.{_model.__name__}.delete"
+    )
 
 
 def user_scope(user: User | AnonymousUser, roles: Iterable[Role] | None = None) -> Scope:
@@ -91,16 +129,21 @@ def user_scope(user: User | AnonymousUser, roles: Iterable[Role] | None = None) 
         return NOTHING
     if user.is_superuser:
         return Scope(everything=True, agency_ids=frozenset())
-    memberships = Membership.objects.filter(user=user, is_active=True, agency__is_active=True)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
+    assert isinstance(user, User)
+    wanted = None if roles is None else frozenset(roles)
+    return remember(("organization.user_scope", user.pk, wanted), lambda: _scope(user, wanted))
+
+
+def _scope(user: User, roles: frozenset[Role] | None) -> Scope:
     province_ids: set[int] = set()
     roots: set[int] = set()
-    for role, agency_id, province_id in memberships.values_list("role", "agency_id", "agency__province_id"):
-        if role in PROVINCE_WIDE_ROLES:
-            province_ids.add(province_id)
+    for membership in active_memberships(user):
+        if not membership.agency.is_active or (roles is not None and membership.role not in roles):
+            continue
+        if membership.role in PROVINCE_WIDE_ROLES:
+            province_ids.add(membership.agency.province_id)
         else:
-            roots.add(agency_id)
+            roots.add(membership.agency_id)
     local = agency_subtree(roots)
     whole = (
         set(Agency.objects.filter(province_id__in=province_ids).values_list("pk", flat=True))

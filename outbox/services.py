@@ -34,3 +34,16 @@ def enqueue(
         },
     )
     return message
+
+
+def enqueue_many(messages: list[OutboxMessage]) -> None:
+    """Write several messages (unsaved ``OutboxMessage`` rows) in one INSERT, inside the business
+    transaction like ``enqueue``; a ``key`` stored already is skipped (ON CONFLICT DO NOTHING), so
+    enqueueing stays idempotent without a read and a savepoint per message."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox.enqueue must run inside the business transaction")
+    now = timezone.now()
+    for message in messages:
+        if message.available_at is None:
+            message.available_at = now
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)

@@ -7,6 +7,7 @@ commune's dossier answers "not found"); writes are in ``web/workspace_actions.py
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -135,21 +136,33 @@ class Inbox:
         ).exclude(status=Status.DRAFT)
         self._mine: Q | None = None
 
-    def tab(self, tab: Tab) -> QuerySet[Dossier]:
-        dossiers = self.base
+    def condition(self, tab: Tab) -> Q:
+        """What ``tab`` keeps of ``base`` (the filters of the form applied)."""
+        condition = Q()
         statuses = [self.status] if self.status else [s.value for s in tab.statuses]
         if statuses:
-            dossiers = dossiers.filter(status__in=statuses)
+            condition &= Q(status__in=statuses)
         overdue = self.overdue if self.overdue is not None else tab.overdue
         if overdue is True:
-            dossiers = dossiers.filter(selectors.overdue_q(self.at))
+            condition &= selectors.overdue_q(self.at)
         elif overdue is False:
-            dossiers = dossiers.exclude(selectors.overdue_q(self.at))
+            condition &= ~selectors.overdue_q(self.at)
         if tab.mine:
             if self._mine is None:
                 self._mine = my_work(self.user)
-            dossiers = dossiers.filter(pk__in=Dossier.objects.filter(self._mine).values("pk"))
+            condition &= Q(pk__in=Dossier.objects.filter(self._mine).values("pk"))
+        return condition
+
+    def tab(self, tab: Tab) -> QuerySet[Dossier]:
+        dossiers = self.base.filter(self.condition(tab))
         return dossiers.order_by(*tab.ordering) if tab.ordering else dossiers
+
+    def counts(self, tabs: Iterable[Tab]) -> dict[str, int]:
+        """How many dossiers each tab holds, in one statement (one conditional count per tab)."""
+        found: dict[str, int] = self.base.order_by().aggregate(
+            **{tab.slug: Count("pk", filter=self.condition(tab)) for tab in tabs}
+        )
+        return found
 
 
 @dataclass
@@ -186,10 +199,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     keep = request.GET.copy()
     for key in ("page", "tab"):
         keep.pop(key, None)
+    counts = reader.counts(TABS)
     tabs = [
         {
             "tab": t,
-            "count": reader.tab(t).count(),
+            "count": counts[t.slug],
             "current": t.slug == tab.slug,
         }
         for t in TABS

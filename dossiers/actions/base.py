@@ -26,7 +26,7 @@ from dossiers.transitions import (
 )
 from kernel.errors import DomainError, Forbidden
 from organization.models import Agency, Membership, Role
-from organization.selectors import agency_subtree
+from organization.selectors import active_memberships, agency_subtree
 
 Whose = Literal["receiving", "handling", "either", "applicant", "step", "consulted"]
 
@@ -71,12 +71,12 @@ def acting_membership(user: User, agency: Agency, roles: Iterable[Role]) -> Memb
     """A membership through which ``user`` acts for ``agency`` in one of ``roles``: at the agency
     itself or at a unit inside it (a division of a department, the service centre of a commune)."""
     inside = agency_subtree([agency.pk])
-    return (
-        Membership.objects.filter(user=user, is_active=True, role__in=list(roles), agency_id__in=inside)
-        .select_related("agency")
-        .order_by("agency__level")
-        .first()
+    wanted = set(roles)
+    found = sorted(
+        (m for m in active_memberships(user) if m.role in wanted and m.agency_id in inside),
+        key=lambda m: m.agency.level,
     )
+    return found[0] if found else None
 
 
 I = TypeVar("I")  # noqa: E741 - the input dataclass of an action
@@ -103,6 +103,9 @@ class ActionContext:
         self._steps: list[DossierStep] | None = None
         self._open: list[Consultation] | None = None
         self._returned: bool | None = None
+        # (seq, hash) of the dossier's last event as ``perform`` read it on the locked row, for the
+        # first event the action records (``commit``); None: read it then.
+        self.previous_event: tuple[int, str] | None = None
 
     # --- who the actor is
 
@@ -118,11 +121,7 @@ class ActionContext:
         if self.actor is None:
             return None
         if self._memberships is None:
-            self._memberships = list(
-                Membership.objects.filter(user=self.actor, is_active=True)
-                .select_related("agency")
-                .order_by("pk")
-            )
+            self._memberships = list(active_memberships(self.actor))
         wanted = set(roles)
         candidates = [m for m in self._memberships if m.role in wanted]
         if not candidates:
@@ -146,6 +145,15 @@ class ActionContext:
                 self.dossier.steps.select_related("agency", "assignee", "finished_by").order_by("position")
             )
         return self._steps
+
+    def steps_as_written(self) -> list[DossierStep] | None:
+        """The steps as the action left them, if it read them (None: read them again). The action
+        saves every change to a step it holds; an action that makes steps (reception) says so by
+        forgetting them (``forget_steps``)."""
+        return self._steps
+
+    def forget_steps(self) -> None:
+        self._steps = None
 
     def groups(self) -> list[list[DossierStep]]:
         """The steps in order, consecutive steps of one parallel group together."""
@@ -315,4 +323,7 @@ def commit(
         appointment_before=ctx.appointment_before if clock else None,
         data=data,
         announce=announce,
+        locked=True,  # commit runs inside perform, on the row it locked
+        previous=ctx.previous_event,
     )
+    ctx.previous_event = None  # a second event of the same action reads its link again

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import IntegrityError
-from django.db.models import F
+from django.db import IntegrityError, connection
 
 from accounts.models import User
 from catalog.models import Workflow
@@ -39,14 +38,16 @@ def format_code(agency_code: str, day: date, number: int) -> str:
 def next_code(agency: Agency, day: date) -> str:
     """Issue the next code of ``agency`` for local date ``day``. The sequence row is locked for the
     rest of the transaction, so concurrent receptions wait for each other: no duplicate, no gap."""
-    DossierSequence.objects.bulk_create(
-        [DossierSequence(agency=agency, day=day, last=0)], ignore_conflicts=True
-    )
-    sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
-    sequence.last = F("last") + 1
-    sequence.save(update_fields=["last"])
-    sequence.refresh_from_db(fields=["last"])
-    return format_code(agency.code, day, sequence.last)
+    # One statement (PostgreSQL and SQLite ≥ 3.35): the upsert takes the row lock as an UPDATE does.
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        (last,) = cursor.fetchone()
+    return format_code(agency.code, day, last)
 
 
 def refresh_search(dossier: Dossier) -> None:
@@ -79,8 +80,16 @@ def require_reason(reason: str) -> str:
 
 
 def receive_now(
-    dossier: Dossier, *, actor: User | None, agency: Agency | None, at: datetime, code: str | None = None
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    agency: Agency | None,
+    at: datetime,
+    code: str | None = None,
+    last_event: tuple[int, str] | None = None,
 ) -> None:
+    """Receive ``dossier``, whose row the caller holds: ``perform`` locked it (``last_event``: its last
+    event as read then), or the counter filing made it in this transaction and recorded its submit."""
     calendar = work_calendar()
     previous = dossier.status
     if code:
@@ -109,6 +118,8 @@ def receive_now(
         at=at,
         from_status=previous,
         data={"code": dossier.code},
+        locked=True,
+        previous=last_event,
     )
     handover(
         dossier,
@@ -184,7 +195,15 @@ class ReceiveInput:
 
 
 def _receive(ctx: ActionContext, inp: ReceiveInput) -> None:
-    receive_now(ctx.dossier, actor=ctx.actor, agency=ctx.agency, at=ctx.at, code=inp.code)
+    receive_now(
+        ctx.dossier,
+        actor=ctx.actor,
+        agency=ctx.agency,
+        at=ctx.at,
+        code=inp.code,
+        last_event=ctx.previous_event,
+    )
+    ctx.forget_steps()  # reception made the steps: the answer reads them
 
 
 @dataclass

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,7 +20,7 @@ from dossiers.transitions import PORTAL_STATUS, Status
 from kernel.errors import DomainError
 from organization.models import Agency
 from outbox.models import OutboxMessage
-from outbox.services import enqueue
+from outbox.services import enqueue_many
 from worktime.calendar import VN_TZ
 
 
@@ -47,10 +48,30 @@ def lock(dossier: Dossier) -> Dossier:
     )
 
 
-def check_time(dossier: Dossier, at: datetime) -> None:
+def last_event(dossier: Dossier) -> tuple[int, str, datetime | None]:
+    """(seq, hash) of the dossier's last event — the link the next one hangs on (GENESIS: none) — and
+    the latest instant of its events, in one statement."""
+    latest = (
+        DossierEvent.objects.filter(dossier_id=OuterRef("dossier_id"))
+        .order_by()
+        .values("dossier_id")
+        .annotate(latest=Max("at"))
+        .values("latest")
+    )
+    row = (
+        dossier.events.order_by("-seq")
+        .annotate(latest=Subquery(latest))
+        .values_list("seq", "hash", "latest")
+        .first()
+    )
+    return (0, chain.GENESIS, None) if row is None else row
+
+
+def check_time(dossier: Dossier, at: datetime, last: datetime | Literal["read"] | None = "read") -> None:
+    """``at`` is aware and not before the dossier's latest event (``last``: that instant, read already)."""
     if timezone.is_naive(at):
         raise DomainError("naive_datetime", "Thời điểm phải có múi giờ.")
-    last = dossier.events.aggregate(last=Max("at"))["last"]
+    last = dossier.events.aggregate(last=Max("at"))["last"] if last == "read" else last
     if last is not None and at < last:
         raise DomainError(
             "time_before_last_event",
@@ -76,12 +97,20 @@ def record(
     appointment_before: datetime | None = None,
     data: dict[str, Any] | None = None,
     announce: bool = True,
+    locked: bool = False,
+    previous: tuple[int, str] | None = None,
 ) -> DossierEvent:
-    # The one place a dossier event is written (ADR 0009). The dossier's row lock (held already by
-    # every caller's transaction; taken again here, a no-op then) orders concurrent events of one
-    # dossier, so each links to the hash of the one really before it.
-    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
-    last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    # The one place a dossier event is written (ADR 0009). The dossier's row lock orders concurrent
+    # events of one dossier, so each links to the hash of the one really before it: taken here unless
+    # the caller says it holds it already (``locked``: the registry's ``perform`` locked the row).
+    if not locked:
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+    # ``previous``: (seq, hash) of the last event, read by the caller under the same lock.
+    last = (
+        previous
+        if previous is not None
+        else dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
     event = DossierEvent(
         dossier=dossier,
@@ -153,17 +182,22 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
         "actor": event.actor_name,
         "appointment": dossier.appointment_at.isoformat() if dossier.appointment_at else None,
     }
-    enqueue(
-        topic=OutboxMessage.Topic.NOTIFY_APPLICANT,
-        key=f"{dossier.uuid}:{event.seq}:notify",
-        dossier_code=dossier.code or "",
-        payload={**common, "message": f"Hồ sơ {ref}: {dossier.status_label}."},
-    )
-    enqueue(
-        topic=OutboxMessage.Topic.PORTAL_SYNC,
-        key=f"{dossier.uuid}:{event.seq}:sync",
-        dossier_code=dossier.code or "",
-        payload=common,
+    # Both in one INSERT: their keys hold the event's seq, new with each event (ADR 0009).
+    enqueue_many(
+        [
+            OutboxMessage(
+                topic=OutboxMessage.Topic.NOTIFY_APPLICANT,
+                key=f"{dossier.uuid}:{event.seq}:notify",
+                dossier_code=dossier.code or "",
+                payload={**common, "message": f"Hồ sơ {ref}: {dossier.status_label}."},
+            ),
+            OutboxMessage(
+                topic=OutboxMessage.Topic.PORTAL_SYNC,
+                key=f"{dossier.uuid}:{event.seq}:sync",
+                dossier_code=dossier.code or "",
+                payload=common,
+            ),
+        ]
     )
 
 
@@ -183,7 +217,11 @@ def handover(
     timing: str | None = None,
 ) -> Handover:
     """A row of the process-control sheet: who handed the dossier to whom, against which deadline."""
-    seq = (dossier.handovers.aggregate(n=Max("seq"))["n"] or 0) + 1
+    # The next number computed by the INSERT itself (no read first): the caller holds the row lock.
+    last = (
+        Handover.objects.filter(dossier_id=dossier.pk).order_by().values("dossier_id").annotate(n=Max("seq"))
+    )
+    seq = Coalesce(Subquery(last.values("n")), Value(0)) + Value(1)
     if step is not None:
         step_due = step.due_at
         timing = classify_resolution(at, step.due_at) if step.due_at else ""

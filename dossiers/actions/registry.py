@@ -9,7 +9,7 @@ here: ``refusal()`` says whether an action is allowed (the pages call it to deci
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from dossiers.actions import closing, processing, reception, results, supplement, time
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, state_refusal, who_refusal
-from dossiers.actions.recording import check_time, lock
+from dossiers.actions.recording import check_time, last_event, lock
 from dossiers.models import Dossier
 from dossiers.transitions import Action, Status, allowed_actions
 from organization.models import Agency
@@ -77,7 +77,6 @@ def parse(action: Action | str, fields: Mapping[str, Any]) -> Any:
     return entry(action).parse(fields)
 
 
-@transaction.atomic
 def perform(
     action: Action | str,
     *,
@@ -89,18 +88,40 @@ def perform(
     """Run ``action``: lock the row, check the state, the time, the role and the action's rule —
     refusing with the rule's message and status, and nothing written — then write. ``actor=None`` is
     the system (the history importer): the rules apply, not the roles. Returns the updated dossier."""
+    return attempt(action, load=lambda: lock(dossier), actor=actor, inp=inp, at=at).dossier
+
+
+@transaction.atomic
+def attempt(
+    action: Action | str,
+    *,
+    load: Callable[[], Dossier],
+    actor: User | None,
+    inp: Any = None,
+    fields: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> ActionContext:
+    """``perform`` with the row read by ``load`` inside the transaction — which must lock it (the API
+    reads it once, visibility and lock together) — and the input parsed from ``fields`` after the row
+    was found (not found answers before a bad input). Returns the context: the dossier as written,
+    and what the checks read (its steps), for the answer."""
     found = entry(action)
     at = at or timezone.now()
-    dossier = lock(dossier)
+    dossier = load()
+    if fields is not None:
+        inp = parse(action, fields)
     ctx = ActionContext(dossier, actor, at)
     refused = state_refusal(dossier, found.action)
     if refused is None:
-        check_time(dossier, at)
+        seq, link, latest = last_event(dossier)
+        check_time(dossier, at, latest)
+        # The event this action records hangs on that one (``commit``; the row is locked).
+        ctx.previous_event = (seq, link) if seq else None
         refused = found.check(ctx, inp if inp is not None else found.input())
     if refused is not None:
         raise refused.error()
     found.write(ctx, inp if inp is not None else found.input())
-    return ctx.dossier
+    return ctx
 
 
 def run(action: Action | str, *, dossier: Dossier, actor: User | None, fields: Mapping[str, Any]) -> Dossier:

@@ -12,7 +12,7 @@ from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, comm
 from dossiers.actions.clock import CLOCK_FIELDS, start_clock
 from dossiers.actions.inputs import plain
 from dossiers.actions.reception import clean_items
-from dossiers.models import DossierComponent, DossierStep, SupplementRequest
+from dossiers.models import DossierComponent, SupplementRequest
 from dossiers.transitions import Action, Status
 from kernel.text import nfc
 from organization.models import Role
@@ -74,7 +74,7 @@ def _receive(ctx: ActionContext, inp: NoteInput) -> None:
         received_at=at, received_by=ctx.actor, due_after=dossier.due_at
     )
     # The step that was active keeps working on the completed dossier, with a fresh step deadline.
-    for step in dossier.steps.filter(state=DossierStep.State.ACTIVE):
+    for step in ctx.active_steps():  # the context's own objects: the answer shows them
         step.due_at = calendar.add_working_minutes(at, step.duration_minutes)
         step.save(update_fields=["due_at"])
     commit(ctx, {name: getattr(dossier, name) for name in CLOCK_FIELDS}, reason=nfc(inp.note), clock=True)

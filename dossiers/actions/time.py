@@ -15,7 +15,6 @@ from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, comm
 from dossiers.actions.clock import approaching_at
 from dossiers.actions.inputs import plain, required
 from dossiers.actions.reception import require_reason
-from dossiers.models import DossierStep
 from dossiers.transitions import Action
 from kernel.errors import DomainError
 from kernel.text import nfc
@@ -68,8 +67,9 @@ def _resume(ctx: ActionContext, inp: ResumeInput) -> None:
         "approaching_at": approaching_at(calendar, calendar.next_opening(at), due),
         "clock_stopped_at": None,
     }
-    for step in dossier.steps.filter(state=DossierStep.State.ACTIVE, due_at__isnull=False):
-        assert step.due_at is not None
+    for step in ctx.active_steps():  # the context's own objects: the answer shows them
+        if step.due_at is None:
+            continue
         step.due_at = calendar.resume(
             due=step.due_at, paused_at=paused_at, resumed_at=at, unit="working_hour"
         )
