@@ -1,7 +1,7 @@
 """Query budgets of the hot path (issue 12 §7): every dossier action through the API runs at most
 ``ACTION_BUDGET`` SQL statements, an inbox page at most ``INBOX_BUDGET``, so that a regression (a query
 in a loop, a permission read again) fails CI. Counted as pytest-django counts: every statement the
-connection sends, SAVEPOINT / RELEASE included (see ``querycount.py``; ``QUERY_REPORT=1`` with ``-s``
+connection sends, SAVEPOINT / RELEASE included (see ``testing/querycount.py``; ``QUERY_REPORT=1`` with ``-s``
 prints each request's statements grouped).
 
 The scenarios reach every action of the registry that the lifecycles use, each taken by the persona who
@@ -20,11 +20,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import ProcedureVersion
-from conftest import web_login
 from dossiers.models import Dossier
-from dossiers.tests.conftest import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
-from dossiers.tests.querycount import REPORT, Recorder
 from dossiers.transitions import Action
+from testing.clients import web_login
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, PARENTAGE, counter_body, vn
+from testing.querycount import REPORT, Recorder
 
 pytestmark = pytest.mark.django_db
 
