@@ -8,7 +8,8 @@ the action is kept.
 
 - ``event_recorded``: an event was appended to the dossier's history, after the dossier row was
   saved. Arguments: ``dossier``, ``event`` (the ``DossierEvent``), ``due_before`` (the due instant
-  before the event).
+  before the event), ``running_since_before`` (``Dossier.clock_running_since`` before the event; the
+  dossier carries the value after it).
 - ``flags_changed``: the dossier's counted flags changed (digitised, reused, paid online, electronic
   result, rating). Arguments: ``dossier``, ``before`` (the flags before, as ``flags_of`` gives them).
 """

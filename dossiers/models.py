@@ -167,7 +167,8 @@ class Dossier(models.Model):
     appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
     clock_stopped_at = models.DateTimeField(_("dừng tính thời hạn từ"), null=True, blank=True)
     # When the statutory clock last started running (reception, supplement received, resume); None
-    # while it is stopped. Kept by reports/facts.py to count overdue days.
+    # while it is stopped. Kept by the dossier actions (dossiers/actions/clock.py); the reports count
+    # overdue days from it.
     clock_running_since = models.DateTimeField(
         _("đang tính thời hạn từ"), null=True, blank=True, editable=False
     )

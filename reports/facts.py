@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from dossiers import events
-from dossiers.transitions import BEFORE_RECEPTION, CLOCK_RUNNING, PENDING, Status
+from dossiers.actions.clock import clock_move
+from dossiers.transitions import BEFORE_RECEPTION, PENDING, Status
 from kernel.time import local_date
 from reports.models import COUNTERS, SATISFIED_RATING, Fact
 
@@ -135,18 +136,15 @@ def event_deltas(event: EventFacts) -> Outcome:
     if event.action == "request_supplement":
         deltas.add(local_date(event.at), supplement_requests=1)
 
-    running_before, running_after = source in CLOCK_RUNNING, target in CLOCK_RUNNING
-    due_old = event.due_before if event.due_before is not None else event.due_after
-    due_changed = due_old != event.due_after
-    closes = running_before and (not running_after or due_changed)
-    opens = running_after and (not running_before or due_changed)
+    move = clock_move(event.from_status, event.to_status, event.due_before, event.due_after)
+    due_old = move.due_old
     since: datetime | object | None = UNCHANGED
-    if closes and due_old is not None:
+    if move.closes and due_old is not None:
         started = max(event.running_since, due_old) if event.running_since else due_old
         first = local_date(started)
         deltas.add(max(first, local_date(event.at)), overdue_delta=-1)
         since = None
-    if opens and event.due_after is not None:
+    if move.opens and event.due_after is not None:
         deltas.add(local_date(max(event.at, event.due_after)), overdue_delta=1)
         since = event.at
     return Outcome(deltas, since)
@@ -228,10 +226,17 @@ def flags_of(dossier: Dossier) -> Flags:
 
 
 def apply_event(
-    dossier: Dossier, *, action: str, at: datetime, from_status: str, due_before: datetime | None
+    dossier: Dossier,
+    *,
+    action: str,
+    at: datetime,
+    from_status: str,
+    due_before: datetime | None,
+    running_since_before: datetime | None,
 ) -> None:
-    """Called by the dossier services for every event, after the dossier row is saved, inside the
-    event's transaction (the dossier row is locked)."""
+    """For every dossier event, after the dossier row is saved, inside the event's transaction (the
+    dossier row is locked). The dossier keeps its own clock columns (``clock_running_since`` included,
+    ``dossiers.actions.clock``); the facts only count."""
     outcome = event_deltas(
         EventFacts(
             action=action,
@@ -240,7 +245,7 @@ def apply_event(
             to_status=dossier.status,
             due_before=due_before,
             due_after=dossier.due_at,
-            running_since=dossier.clock_running_since,
+            running_since=running_since_before,
             received_at=dossier.received_at,
             resolved_at=dossier.resolved_at,
             closed_at=dossier.closed_at,
@@ -248,10 +253,6 @@ def apply_event(
             flags=flags_of(dossier),
         )
     )
-    if outcome.running_since is not UNCHANGED:
-        assert outcome.running_since is None or isinstance(outcome.running_since, datetime)
-        dossier.clock_running_since = outcome.running_since
-        type(dossier).objects.filter(pk=dossier.pk).update(clock_running_since=outcome.running_since)
     if outcome.deltas:
         upsert(rows_for(key_of(dossier), outcome.deltas))
 
@@ -268,11 +269,22 @@ def apply_flags(dossier: Dossier, before: Flags) -> None:
 
 
 def on_event_recorded(
-    sender: Any, *, dossier: Dossier, event: Any, due_before: datetime | None, **kwargs: Any
+    sender: Any,
+    *,
+    dossier: Dossier,
+    event: Any,
+    due_before: datetime | None,
+    running_since_before: datetime | None,
+    **kwargs: Any,
 ) -> None:
     """Subscribed to ``dossiers.events.event_recorded`` (``reports.apps``)."""
     apply_event(
-        dossier, action=event.action, at=event.at, from_status=event.from_status, due_before=due_before
+        dossier,
+        action=event.action,
+        at=event.at,
+        from_status=event.from_status,
+        due_before=due_before,
+        running_since_before=running_since_before,
     )
 
 

@@ -3,9 +3,11 @@ zero when a supplement is received, and the instant one working day before the d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from dossiers.models import Dossier
+from dossiers.transitions import CLOCK_RUNNING, Status
 from worktime.calendar import WorkCalendar
 
 
@@ -28,3 +30,41 @@ def start_clock(dossier: Dossier, at: datetime, calendar: WorkCalendar) -> None:
 
 
 CLOCK_FIELDS = ["clock_start", "due_at", "appointment_at", "approaching_at", "clock_stopped_at"]
+
+
+@dataclass(frozen=True)
+class ClockMove:
+    """How an event moves the running spell of the statutory clock (counted by the reports' overdue
+    figures, docs/domain.md §4): a spell closes when the clock stops or its due instant moves, and
+    opens when the clock starts, restarts or runs on toward a new due instant."""
+
+    closes: bool
+    opens: bool
+    due_old: datetime | None  # the due instant the closing spell ran toward
+
+
+def clock_move(
+    from_status: str, to_status: str, due_before: datetime | None, due_after: datetime | None
+) -> ClockMove:
+    running_before = Status(from_status or Status.DRAFT) in CLOCK_RUNNING
+    running_after = Status(to_status) in CLOCK_RUNNING
+    due_old = due_before if due_before is not None else due_after
+    due_changed = due_old != due_after
+    return ClockMove(
+        closes=running_before and (not running_after or due_changed),
+        opens=running_after and (not running_before or due_changed),
+        due_old=due_old,
+    )
+
+
+def running_since_after(
+    move: ClockMove, *, at: datetime, due_after: datetime | None, current: datetime | None
+) -> datetime | None:
+    """``Dossier.clock_running_since`` after the event: when the open spell started, None while the
+    clock is stopped."""
+    since = current
+    if move.closes and move.due_old is not None:
+        since = None
+    if move.opens and due_after is not None:
+        since = at
+    return since

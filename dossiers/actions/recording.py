@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from dossiers import chain, events
+from dossiers.actions import clock
 from dossiers.models import Dossier, DossierEvent, DossierStep, Handover, Timing
 from dossiers.selectors import HEAVY_VERSION_FIELDS
 from dossiers.transitions import PORTAL_STATUS, Status
@@ -133,8 +134,20 @@ def record(
     )
     event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
     event.save(force_insert=True)
+    running_before = dossier.clock_running_since
+    move = clock.clock_move(from_status, dossier.status, due_before, dossier.due_at)
+    since = clock.running_since_after(move, at=at, due_after=dossier.due_at, current=running_before)
+    if since != running_before:
+        dossier.clock_running_since = since
+        Dossier.objects.filter(pk=dossier.pk).update(clock_running_since=since)
     # Subscribers (the report facts) follow the history in this transaction (dossiers/events.py).
-    events.event_recorded.send(sender=Dossier, dossier=dossier, event=event, due_before=due_before)
+    events.event_recorded.send(
+        sender=Dossier,
+        dossier=dossier,
+        event=event,
+        due_before=due_before,
+        running_since_before=running_before,
+    )
     if announce:
         _announce(dossier, event)
     return event
