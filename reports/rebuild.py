@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.db.models import Max, Min, QuerySet
 
+from dossiers.actions.clock import running_since_restore
 from dossiers.models import Dossier, DossierEvent
 from reports.facts import UNCHANGED, EventFacts, FactKey, Flags, event_deltas
 from reports.models import COUNTERS, Fact
@@ -270,9 +271,5 @@ def rebuild_facts(progress: Callable[[str], None] | None = None, *, workers: int
     _stage(days)
     with transaction.atomic():
         rows = _swap()
-        Dossier.objects.bulk_update(
-            [Dossier(pk=pk, clock_running_since=since) for pk, since in changed],
-            ["clock_running_since"],
-            batch_size=5000,
-        )
+        running_since_restore(changed)
     return dossiers, rows

@@ -3,6 +3,7 @@ zero when a supplement is received, and the instant one working day before the d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,3 +69,13 @@ def running_since_after(
     if move.opens and due_after is not None:
         since = at
     return since
+
+
+def running_since_restore(values: Sequence[tuple[int, datetime | None]]) -> None:
+    """Set ``clock_running_since`` of these dossiers to what a replay of their history gives (the
+    report rebuild, ``reports.rebuild``, finds them): the column is the dossier's, so it is written here."""
+    Dossier.objects.bulk_update(
+        [Dossier(pk=pk, clock_running_since=since) for pk, since in values],
+        ["clock_running_since"],
+        batch_size=5000,
+    )
