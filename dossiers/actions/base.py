@@ -300,6 +300,7 @@ def commit(
     """The end every action shares: move to the transition's target state with ``changes``, save the
     changed columns, and record the event (``clock``: with the due instant and appointment as they were
     before the action)."""
+    from dossiers.actions.clock import clock_move, running_since_after
     from dossiers.actions.recording import record, save
 
     dossier, action = ctx.dossier, ctx.action
@@ -309,6 +310,14 @@ def commit(
         fields = {"status": target_status(action, Status(ctx.previous)), **fields}
     for name, value in fields.items():
         setattr(dossier, name, value)
+    # The clock's running spell moves with the same save (dossiers.actions.clock).
+    running_before = dossier.clock_running_since
+    due_before = ctx.due_before if clock else None
+    move = clock_move(ctx.previous, dossier.status, due_before, dossier.due_at)
+    since = running_since_after(move, at=ctx.at, due_after=dossier.due_at, current=running_before)
+    if since != running_before:
+        dossier.clock_running_since = since
+        fields["clock_running_since"] = since
     if fields:
         save(dossier, list(fields))
     record(
@@ -319,11 +328,12 @@ def commit(
         at=ctx.at,
         from_status=ctx.previous,
         reason=reason,
-        due_before=ctx.due_before if clock else None,
+        due_before=due_before,
         appointment_before=ctx.appointment_before if clock else None,
         data=data,
         announce=announce,
         locked=True,  # commit runs inside perform, on the row it locked
         previous=ctx.previous_event,
+        running_since_before=running_before,
     )
     ctx.previous_event = None  # a second event of the same action reads its link again

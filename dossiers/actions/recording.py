@@ -85,6 +85,9 @@ def save(dossier: Dossier, fields: Sequence[str]) -> None:
     dossier.save(update_fields=[*fields, "updated_at"])
 
 
+UNSET = object()
+
+
 def record(
     dossier: Dossier,
     action: str,
@@ -100,6 +103,7 @@ def record(
     announce: bool = True,
     locked: bool = False,
     previous: tuple[int, str] | None = None,
+    running_since_before: datetime | object | None = UNSET,
 ) -> DossierEvent:
     # The one place a dossier event is written (ADR 0009). The dossier's row lock orders concurrent
     # events of one dossier, so each links to the hash of the one really before it: taken here unless
@@ -134,12 +138,18 @@ def record(
     )
     event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
     event.save(force_insert=True)
-    running_before = dossier.clock_running_since
-    move = clock.clock_move(from_status, dossier.status, due_before, dossier.due_at)
-    since = clock.running_since_after(move, at=at, due_after=dossier.due_at, current=running_before)
-    if since != running_before:
-        dossier.clock_running_since = since
-        Dossier.objects.filter(pk=dossier.pk).update(clock_running_since=since)
+    # The clock's running spell (dossiers.actions.clock): moved and saved by the caller with the
+    # dossier when it says so (``running_since_before``: the value it had before), else here.
+    if running_since_before is UNSET:
+        running_before = dossier.clock_running_since
+        move = clock.clock_move(from_status, dossier.status, due_before, dossier.due_at)
+        since = clock.running_since_after(move, at=at, due_after=dossier.due_at, current=running_before)
+        if since != running_before:
+            dossier.clock_running_since = since
+            Dossier.objects.filter(pk=dossier.pk).update(clock_running_since=since)
+    else:
+        assert running_since_before is None or isinstance(running_since_before, datetime)
+        running_before = running_since_before
     # Subscribers (the report facts) follow the history in this transaction (dossiers/events.py).
     events.event_recorded.send(
         sender=Dossier,
