@@ -10,12 +10,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, connection
+from django.db.models import F, Q
 
 from accounts.models import User
 from catalog.models import Workflow
 from catalog.services import to_minutes
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
-from dossiers.actions.clock import CLOCK_FIELDS, start_clock
+from dossiers.actions.clock import CLOCK_FIELDS, clock_move, running_since_after, start_clock
 from dossiers.actions.inputs import plain
 from dossiers.actions.processing import activate
 from dossiers.actions.recording import handover, local_date, record, save
@@ -50,10 +51,12 @@ def next_code(agency: Agency, day: date) -> str:
     return format_code(agency.code, day, last)
 
 
+def search_text_of(dossier: Dossier) -> str:
+    return fold(f"{dossier.code or ''} {dossier.applicant_name} {dossier.applicant_id_number}")[:500]
+
+
 def refresh_search(dossier: Dossier) -> None:
-    dossier.search_text = fold(
-        f"{dossier.code or ''} {dossier.applicant_name} {dossier.applicant_id_number}"
-    )[:500]
+    dossier.search_text = search_text_of(dossier)
     save(dossier, ["search_text"])
 
 
@@ -104,11 +107,18 @@ def receive_now(
     start_clock(dossier, at, calendar)
     # Imported history has no workflow steps: the old system kept its own.
     dossier.workflow = None if dossier.imported else _workflow_for(dossier)
+    dossier.search_text = search_text_of(dossier)  # the code is part of what staff search by
+    # The clock starts running: its spell is saved with the row (dossiers.actions.clock).
+    running_before = dossier.clock_running_since
+    move = clock_move(previous, dossier.status, None, dossier.due_at)
+    dossier.clock_running_since = running_since_after(
+        move, at=at, due_after=dossier.due_at, current=running_before
+    )
+    fields = ["code", "status", "received_at", "received_by", *CLOCK_FIELDS, "workflow", "search_text"]
     try:
-        save(dossier, ["code", "status", "received_at", "received_by", *CLOCK_FIELDS, "workflow"])
+        save(dossier, [*fields, "clock_running_since"])
     except IntegrityError as exc:
         raise DomainError("duplicate_code", f"Mã hồ sơ {dossier.code} đã tồn tại.", status=409) from exc
-    refresh_search(dossier)
     _instantiate_steps(dossier, actor, calendar)
     record(
         dossier,
@@ -120,6 +130,7 @@ def receive_now(
         data={"code": dossier.code},
         locked=True,
         previous=last_event,
+        running_since_before=running_before,
     )
     handover(
         dossier,
@@ -136,12 +147,12 @@ def receive_now(
 
 def _workflow_for(dossier: Dossier) -> Workflow | None:
     level = "commune" if dossier.handling_agency.level == Agency.Level.COMMUNE else "province"
-    workflows = Workflow.objects.filter(
-        procedure=dossier.procedure, status=Workflow.Status.ACTIVE, level=level
-    )
+    # The handling agency's own workflow, else the province's general one: one query, own first.
     return (
-        workflows.filter(agency=dossier.handling_agency).first()
-        or workflows.filter(agency__isnull=True).first()
+        Workflow.objects.filter(procedure=dossier.procedure, status=Workflow.Status.ACTIVE, level=level)
+        .filter(Q(agency=dossier.handling_agency) | Q(agency__isnull=True))
+        .order_by(F("agency").asc(nulls_last=True), "-number")
+        .first()
     )
 
 
