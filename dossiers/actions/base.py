@@ -155,6 +155,10 @@ class ActionContext:
     def forget_steps(self) -> None:
         self._steps = None
 
+    def use_steps(self, steps: list[DossierStep]) -> None:
+        """The steps as the action made them (in order, saved): the answer reads them from here."""
+        self._steps = steps
+
     def groups(self) -> list[list[DossierStep]]:
         """The steps in order, consecutive steps of one parallel group together."""
         groups: list[list[DossierStep]] = []

@@ -26,7 +26,10 @@ from worktime.services import work_calendar
 HANDLERS = frozenset({Role.SPECIALIST, Role.LEADER})
 
 
-def activate(step: DossierStep, at: datetime, calendar: WorkCalendar, assignee: User | None) -> None:
+def activate(
+    step: DossierStep, at: datetime, calendar: WorkCalendar, assignee: User | None, *, save: bool = True
+) -> None:
+    """Start ``step`` (``save`` False: a step not written yet, which its creator inserts)."""
     step.state = DossierStep.State.ACTIVE
     step.started_at = at
     step.due_at = calendar.add_working_minutes(at, step.duration_minutes)
@@ -35,7 +38,8 @@ def activate(step: DossierStep, at: datetime, calendar: WorkCalendar, assignee: 
     step.timing = ""
     step.assignee = assignee
     step.rounds += 1
-    step.save()
+    if save:
+        step.save()
 
 
 def finish(step: DossierStep, at: datetime, actor: User | None) -> None:

@@ -90,9 +90,10 @@ def receive_now(
     at: datetime,
     code: str | None = None,
     last_event: tuple[int, str] | None = None,
-) -> None:
+) -> list[DossierStep]:
     """Receive ``dossier``, whose row the caller holds: ``perform`` locked it (``last_event``: its last
-    event as read then), or the counter filing made it in this transaction and recorded its submit."""
+    event as read then), or the counter filing made it in this transaction and recorded its submit.
+    Returns the steps it made."""
     calendar = work_calendar()
     previous = dossier.status
     if code:
@@ -119,7 +120,7 @@ def receive_now(
         save(dossier, [*fields, "clock_running_since"])
     except IntegrityError as exc:
         raise DomainError("duplicate_code", f"Mã hồ sơ {dossier.code} đã tồn tại.", status=409) from exc
-    _instantiate_steps(dossier, actor, calendar)
+    steps = _instantiate_steps(dossier, actor, calendar)
     record(
         dossier,
         Action.RECEIVE,
@@ -143,6 +144,7 @@ def receive_now(
         to_user=actor,
         note="Tiếp nhận hồ sơ",
     )
+    return steps
 
 
 def _workflow_for(dossier: Dossier) -> Workflow | None:
@@ -156,9 +158,10 @@ def _workflow_for(dossier: Dossier) -> Workflow | None:
     )
 
 
-def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> None:
+def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> list[DossierStep]:
+    """The dossier's steps from its workflow, the first group started, written in one INSERT."""
     if dossier.workflow is None:
-        return
+        return []
     steps = []
     for step in dossier.workflow.steps.select_related("agency").order_by("position"):
         agency = step.agency or (
@@ -176,15 +179,20 @@ def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalen
                 duration_minutes=to_minutes(step.duration_amount, step.duration_unit) or 0,
             )
         )
-    DossierStep.objects.bulk_create(steps)
     if not steps:
-        return
+        return []
     ctx = ActionContext(dossier, actor, dossier.received_at or dossier.created_at)
+    ctx.use_steps(steps)
     assert dossier.clock_start is not None
     for first_step in ctx.groups()[0]:
         activate(
-            first_step, dossier.clock_start, calendar, assignee=actor if ctx.may_hold(first_step) else None
+            first_step,
+            dossier.clock_start,
+            calendar,
+            assignee=actor if ctx.may_hold(first_step) else None,
+            save=False,
         )
+    return DossierStep.objects.bulk_create(steps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,7 +214,7 @@ class ReceiveInput:
 
 
 def _receive(ctx: ActionContext, inp: ReceiveInput) -> None:
-    receive_now(
+    steps = receive_now(
         ctx.dossier,
         actor=ctx.actor,
         agency=ctx.agency,
@@ -214,7 +222,10 @@ def _receive(ctx: ActionContext, inp: ReceiveInput) -> None:
         code=inp.code,
         last_event=ctx.previous_event,
     )
-    ctx.forget_steps()  # reception made the steps: the answer reads them
+    if all(step.pk is not None for step in steps):
+        ctx.use_steps(steps)  # reception made the steps: the answer shows them as made
+    else:
+        ctx.forget_steps()  # a database that does not return the new keys: read them again
 
 
 @dataclass
