@@ -5,18 +5,22 @@ his province below his rank, an agency administrator over the ordinary staff of 
 from __future__ import annotations
 
 from accounts.models import User
-from organization.models import Membership
-from organization.selectors import ADMIN_ROLES, account_refusal, admin_reach, password_refusal
+from organization.selectors import (
+    ADMIN_ROLES,
+    account_refusal,
+    active_memberships,
+    admin_reach,
+    password_refusal,
+)
 
 
 class RoleAuthority:
+    # The active memberships are read once per request (organization.selectors.active_memberships).
     def holds_role(self, user: User) -> bool:
-        return Membership.objects.filter(user_id=user.pk, is_active=True).exists()
+        return bool(active_memberships(user))
 
     def administers_accounts(self, actor: User) -> bool:
-        return Membership.objects.filter(
-            user_id=actor.pk, is_active=True, role__in=list(ADMIN_ROLES)
-        ).exists()
+        return any(m.role in ADMIN_ROLES for m in active_memberships(actor))
 
     def account_refusal(self, actor: User, user: User) -> str | None:
         return account_refusal(admin_reach(actor), user)

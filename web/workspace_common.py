@@ -18,6 +18,7 @@ from dossiers.models import Dossier, Timing
 from dossiers.selectors import PROGRESS_LABELS, Progress, progress_at
 from dossiers.transitions import BEFORE_RECEPTION, Status
 from organization.models import Agency, Membership, Role
+from organization.selectors import active_memberships
 
 View = Callable[..., HttpResponse]
 
@@ -26,7 +27,7 @@ def is_officer(user: Any) -> bool:
     """Staff of some agency (any active role), or the superuser."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser) or Membership.objects.filter(user=user, is_active=True).exists()
+    return bool(user.is_superuser) or bool(active_memberships(user))
 
 
 def officer_view(view: View) -> View:

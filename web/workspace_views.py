@@ -42,7 +42,7 @@ from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
-from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, user_scope
+from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, active_memberships, user_scope
 from web.workspace_actions import available_actions, component_actions
 from web.workspace_common import acting_user, ancestors, deadline_of, error_page, is_htmx, officer_view
 from web.workspace_forms import InboxFilterForm
@@ -112,10 +112,8 @@ def my_work(user: User) -> Q:
 
 
 def _default_tab(user: User) -> Tab:
-    local_roles = Membership.objects.filter(user=user, is_active=True).exclude(
-        role__in=list(PROVINCE_WIDE_ROLES)
-    )
-    return TAB_BY_SLUG["viec-cua-toi" if local_roles.exists() else "tat-ca"]
+    local = any(m.role not in PROVINCE_WIDE_ROLES for m in active_memberships(user))
+    return TAB_BY_SLUG["viec-cua-toi" if local else "tat-ca"]
 
 
 class Inbox:

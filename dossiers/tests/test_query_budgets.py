@@ -43,7 +43,7 @@ OVER_BUDGET: dict[str, int] = {
     "request_supplement": 17, "receive_supplement": 18, "applicant_supplement": 14, "pause": 17,
     "resume": 17, "extend": 17, "resolve": 19, "deliver": 16, "return_for_completion": 17, "refuse": 15,
     "stop": 16,
-    "GET /api/v1/dossiers": 6, "GET /api/v1/dossiers?overdue=true": 6, "GET /can-bo/ho-so/ (workspace inbox)": 17,
+    "GET /api/v1/dossiers": 6, "GET /api/v1/dossiers?overdue=true": 6, "GET /can-bo/ho-so/ (workspace inbox)": 15,
 }  # fmt: skip
 # The actions each scenario takes; together, every action the lifecycles reach.
 SCENARIOS = {
