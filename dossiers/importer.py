@@ -351,15 +351,8 @@ def dossier_set_import_facts(
         for name, value in values.items():
             setattr(dossier, name, value)
         recording.save(dossier, list(values))
-    recording.record(
-        dossier,
-        "import_facts",
-        actor=actor,
-        agency=None,
-        at=at,
-        from_status=dossier.status,
-        data=values,
-        announce=False,
+    recording.dossier_note_event(
+        dossier=dossier, action="import_facts", actor=actor, agency=None, at=at, data=values
     )
     return dossier
 

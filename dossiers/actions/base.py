@@ -304,7 +304,7 @@ def commit(
     """The end every action shares: move to the transition's target state with ``changes``, save the
     changed columns, and record the event (``clock``: with the due instant and appointment as they were
     before the action)."""
-    from dossiers.actions.clock import clock_move, running_since_after
+    from dossiers.actions.clock import move_running_spell
     from dossiers.actions.recording import record, save
 
     dossier, action = ctx.dossier, ctx.action
@@ -315,13 +315,10 @@ def commit(
     for name, value in fields.items():
         setattr(dossier, name, value)
     # The clock's running spell moves with the same save (dossiers.actions.clock).
-    running_before = dossier.clock_running_since
     due_before = ctx.due_before if clock else None
-    move = clock_move(ctx.previous, dossier.status, due_before, dossier.due_at)
-    since = running_since_after(move, at=ctx.at, due_after=dossier.due_at, current=running_before)
-    if since != running_before:
-        dossier.clock_running_since = since
-        fields["clock_running_since"] = since
+    running_before = move_running_spell(dossier, from_status=ctx.previous, due_before=due_before, at=ctx.at)
+    if dossier.clock_running_since != running_before:
+        fields["clock_running_since"] = dossier.clock_running_since
     if fields:
         save(dossier, list(fields))
     record(

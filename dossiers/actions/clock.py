@@ -71,6 +71,18 @@ def running_since_after(
     return since
 
 
+def move_running_spell(
+    dossier: Dossier, *, from_status: str, due_before: datetime | None, at: datetime
+) -> datetime | None:
+    """Move ``dossier.clock_running_since`` for an event at ``at`` that took the dossier from
+    ``from_status`` (and the due instant ``due_before``) to what it holds now; the caller saves the
+    column. Returns the value before, which the report facts count from."""
+    before = dossier.clock_running_since
+    move = clock_move(from_status, dossier.status, due_before, dossier.due_at)
+    dossier.clock_running_since = running_since_after(move, at=at, due_after=dossier.due_at, current=before)
+    return before
+
+
 def running_since_restore(values: Sequence[tuple[int, datetime | None]]) -> None:
     """Set ``clock_running_since`` of these dossiers to what a replay of their history gives (the
     report rebuild, ``reports.rebuild``, finds them): the column is the dossier's, so it is written here."""

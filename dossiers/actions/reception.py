@@ -16,7 +16,7 @@ from accounts.models import User
 from catalog.models import Workflow
 from catalog.services import to_minutes
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
-from dossiers.actions.clock import CLOCK_FIELDS, clock_move, running_since_after, start_clock
+from dossiers.actions.clock import CLOCK_FIELDS, move_running_spell, start_clock
 from dossiers.actions.inputs import plain
 from dossiers.actions.processing import activate
 from dossiers.actions.recording import handover, local_date, record, save
@@ -110,11 +110,7 @@ def receive_now(
     dossier.workflow = None if dossier.imported else _workflow_for(dossier)
     dossier.search_text = search_text_of(dossier)  # the code is part of what staff search by
     # The clock starts running: its spell is saved with the row (dossiers.actions.clock).
-    running_before = dossier.clock_running_since
-    move = clock_move(previous, dossier.status, None, dossier.due_at)
-    dossier.clock_running_since = running_since_after(
-        move, at=at, due_after=dossier.due_at, current=running_before
-    )
+    running_before = move_running_spell(dossier, from_status=previous, due_before=None, at=at)
     fields = ["code", "status", "received_at", "received_by", *CLOCK_FIELDS, "workflow", "search_text"]
     try:
         save(dossier, [*fields, "clock_running_since"])

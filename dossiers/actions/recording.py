@@ -141,12 +141,11 @@ def record(
     # The clock's running spell (dossiers.actions.clock): moved and saved by the caller with the
     # dossier when it says so (``running_since_before``: the value it had before), else here.
     if running_since_before is UNSET:
-        running_before = dossier.clock_running_since
-        move = clock.clock_move(from_status, dossier.status, due_before, dossier.due_at)
-        since = clock.running_since_after(move, at=at, due_after=dossier.due_at, current=running_before)
-        if since != running_before:
-            dossier.clock_running_since = since
-            Dossier.objects.filter(pk=dossier.pk).update(clock_running_since=since)
+        running_before = clock.move_running_spell(
+            dossier, from_status=from_status, due_before=due_before, at=at
+        )
+        if dossier.clock_running_since != running_before:
+            Dossier.objects.filter(pk=dossier.pk).update(clock_running_since=dossier.clock_running_since)
     else:
         assert running_since_before is None or isinstance(running_since_before, datetime)
         running_before = running_since_before
