@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from accounts import login_guard, totp
+from accounts import login_guard, reading, totp
 from accounts.authority import authority
 from accounts.login_guard import LoginRefused
 from accounts.models import (
@@ -399,8 +399,13 @@ def token_current(raw: str) -> ApiToken | None:
     """The live token ``raw`` is (``selectors.token_is_active``), or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
-    return token if token is not None and token_is_active(token) else None
+    # The user, and what the apps above read with him (accounts.reading), in the same statement.
+    tokens = reading.annotate(ApiToken.objects.select_related("user"), "user_id")
+    token = tokens.filter(digest=hash_token(raw)).first()
+    if token is None or not token_is_active(token):
+        return None
+    reading.keep(token, token.user)
+    return token
 
 
 def token_authenticate(raw: str) -> ApiToken | None:

@@ -28,6 +28,7 @@ from dossiers.transitions import Status as DossierStatus
 from kernel import ratelimit
 from kernel.api_errors import errors
 from kernel.errors import DomainError
+from kernel.jsonrows import adopted
 from kernel.pagination import Page, PageParams, paginate
 from organization.models import Agency, Membership, Role
 
@@ -202,9 +203,17 @@ def dossier_payload(
     no notes officers leave each other."""
     at = at or timezone.now()
     if steps is None and not applicant:
+        steps = adopted(dossier, "steps")
+    if steps is None and not applicant:
         steps = list(dossier.steps.select_related("agency", "assignee").order_by("position"))
     step_rows = [] if applicant else [_step(s) for s in steps or []]
-    events = dossier.events.select_related("actor_agency").order_by("seq")
+    # Read with the row when the caller asked (selectors.with_children), else here.
+    events = adopted(dossier, "events")
+    if events is None:
+        events = list(dossier.events.select_related("actor_agency").order_by("seq"))
+    consultations = [] if applicant else adopted(dossier, "consultations")
+    if consultations is None:
+        consultations = list(dossier.consultations.select_related("agency"))
     progress = progress_at(dossier, at)
     if dossier.resolution_timing:
         classification: str | None = dossier.resolution_timing
@@ -283,7 +292,7 @@ def dossier_payload(
                 "answer": c.answer,
                 "timing": c.timing,
             }
-            for c in ([] if applicant else dossier.consultations.select_related("agency"))
+            for c in consultations
         ],
         "events": [
             {
@@ -470,7 +479,7 @@ def dossier_list(
 def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     user = request.user
     assert isinstance(user, User)
-    dossier = selectors.dossier_get(user=user, reference=code)
+    dossier = selectors.dossier_get(user=user, reference=code, children=True)
     record_access(actor=user, kind=Kind.DOSSIER_VIEW, request=request, dossier=dossier)
     return dossier_payload(dossier, applicant=is_applicant_of(user, dossier))
 
@@ -510,7 +519,7 @@ def dossier_action(request: HttpRequest, code: str, action: Action, data: Action
     # and applicant joined) and the steps it read, not read again: the actor who acted still sees it.
     ctx = registry.attempt(
         action,
-        load=lambda: selectors.dossier_get(user=actor, reference=code, lock=True),
+        load=lambda: selectors.dossier_get(user=actor, reference=code, lock=True, children=True),
         actor=actor,
         fields=data.model_dump(),
     )

@@ -15,9 +15,10 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Val
 from django.utils import timezone
 
 from accounts.models import Applicant, User
-from dossiers.models import Consultation, Dossier, DossierStep
+from dossiers.models import Consultation, Dossier, DossierComponent, DossierEvent, DossierStep
 from dossiers.transitions import CLOCK_RUNNING, PENDING, Action, Status
 from kernel.errors import NotFound
+from kernel.jsonrows import adopt, instances, json_rows, own_fields
 from kernel.text import fold
 from organization.models import Agency
 from organization.selectors import DOSSIER_ROLES, user_scope
@@ -142,10 +143,13 @@ def can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
     return Dossier.objects.filter(rule, pk=dossier.pk).exists()
 
 
-def dossier_get(*, user: User | AnonymousUser, reference: str, lock: bool = False) -> Dossier:
+def dossier_get(
+    *, user: User | AnonymousUser, reference: str, lock: bool = False, children: bool = False
+) -> Dossier:
     """The dossier named by code (or uuid before reception) if ``user`` may see it; "not yours"
     answers like "not found". ``lock``: with the row lock of an action (inside its transaction), as
-    ``dossiers.actions.recording.lock`` takes it — the dossier row only."""
+    ``dossiers.actions.recording.lock`` takes it — the dossier row only. ``children``: its steps,
+    papers, consultations and events read in the same statement (``with_children``)."""
     # The row and the rule in one statement (``can_see``'s condition on this row): a dossier the user
     # may not see is not found, like one that does not exist.
     rule = _visibility(user, one=Dossier())
@@ -160,12 +164,56 @@ def dossier_get(*, user: User | AnonymousUser, reference: str, lock: bool = Fals
     )
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    dossier = queryset.filter(code=reference).first()
-    if dossier is None and _looks_like_uuid(reference):
-        dossier = queryset.filter(uuid=reference).first()
+    if children:
+        queryset = with_children(queryset)
+    # A code, or a uuid before reception (an online dossier has no code yet): one statement.
+    named = Q(code=reference) | Q(uuid=reference) if _looks_like_uuid(reference) else Q(code=reference)
+    dossier = queryset.filter(named).first()
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ.")
+    if children:
+        adopt_children(dossier)
     return dossier
+
+
+# What a dossier's page and an action's answer show of its children, read with the row (kernel.jsonrows).
+_PERSON = ("username", "first_name", "last_name", "full_name")
+_PLACE = ("code", "name", "short_name", "kind", "level", "province", "parent", "is_active")
+CHILDREN: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    "steps": (
+        DossierStep,
+        (
+            *own_fields(DossierStep),
+            *(f"agency__{n}" for n in _PLACE),
+            *(f"assignee__{n}" for n in _PERSON),
+            *(f"finished_by__{n}" for n in _PERSON),
+        ),
+    ),
+    "components": (DossierComponent, tuple(own_fields(DossierComponent))),
+    "consultations": (Consultation, (*own_fields(Consultation), *(f"agency__{n}" for n in _PLACE))),
+    "events": (DossierEvent, (*own_fields(DossierEvent), "actor_agency__code", "actor_agency__name")),
+}
+_ORDER = {"steps": "position", "components": "position", "consultations": "pk", "events": "seq"}
+
+
+def with_children(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Each dossier with its children as JSON arrays (one statement; ``adopt_children`` unpacks)."""
+    return queryset.annotate(
+        **{
+            f"_json_{name}": json_rows(model.objects.all(), "dossier", fields)
+            for name, (model, fields) in CHILDREN.items()
+        }
+    )
+
+
+def adopt_children(dossier: Dossier) -> None:
+    """The children read by ``with_children`` kept as the dossier's prefetched relations, in order:
+    ``dossier.steps.all()`` and the others then read nothing."""
+    for name, (model, _fields) in CHILDREN.items():
+        rows = instances(model, dossier.__dict__.pop(f"_json_{name}", None), dossier._state.db or "default")
+        key = _ORDER[name]
+        rows.sort(key=lambda row: (getattr(row, key) or 0, row.pk))
+        adopt(dossier, name, rows, back="dossier")
 
 
 # The long texts of a procedure version: a dossier page needs only its name and number.

@@ -31,6 +31,14 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def keep(key: Hashable, value: Any) -> None:
+    """Remember ``value`` for ``key`` in this request (read along with something else); outside a
+    request, nothing: ``remember`` computes."""
+    store = _memo.get()
+    if store is not None:
+        store[key] = value
+
+
 def forget() -> None:
     store = _memo.get()
     if store is not None:

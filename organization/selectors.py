@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet, signals
 
 from accounts.models import Applicant, User
 from kernel.errors import DomainError, Forbidden, NotFound
-from kernel.memo import forget, remember
+from kernel.jsonrows import instances, json_rows, own_fields
+from kernel.memo import forget, keep, remember
 from kernel.text import fold
 from organization.models import Agency, Membership, Role
 
@@ -102,13 +104,42 @@ def agency_subtree(root_ids: Iterable[int]) -> set[int]:
 
 
 def active_memberships(user: User) -> tuple[Membership, ...]:
-    """The user's active memberships with their agencies, read once per request (kernel.memo)."""
+    """The user's active memberships with their agencies, read once per request (kernel.memo) — or
+    with the user (``with_memberships``: at authentication, ``MembershipReader``)."""
     return remember(
         ("organization.memberships", user.pk),
         lambda: tuple(
             Membership.objects.filter(user_id=user.pk, is_active=True).select_related("agency").order_by("pk")
         ),
     )
+
+
+_MEMBERSHIP_FIELDS = (*own_fields(Membership), *(f"agency__{name}" for name in own_fields(Agency)))
+
+
+def with_memberships(queryset: QuerySet[Any], user: str = "pk") -> QuerySet[Any]:
+    """``queryset`` with each row's user's active memberships and their agencies, in the same
+    statement (kernel.jsonrows); ``keep_memberships`` keeps them for the request."""
+    active = Membership.objects.filter(is_active=True)
+    return queryset.annotate(_json_memberships=json_rows(active, "user", _MEMBERSHIP_FIELDS, outer=user))
+
+
+def keep_memberships(row: Any, user: User) -> None:
+    """What ``with_memberships`` read on ``row``, kept as the request's ``active_memberships(user)``."""
+    if "_json_memberships" not in row.__dict__:
+        return
+    found = instances(Membership, row.__dict__.pop("_json_memberships"), row._state.db or "default")
+    keep(("organization.memberships", user.pk), tuple(sorted(found, key=lambda m: m.pk)))
+
+
+class MembershipReader:
+    """The memberships read with the user at authentication (accounts.reading)."""
+
+    def annotate(self, queryset: QuerySet[Any], user: str) -> QuerySet[Any]:
+        return with_memberships(queryset, user)
+
+    def keep(self, row: Any, user: User) -> None:
+        keep_memberships(row, user)
 
 
 def forget_on_change(**kwargs: object) -> None:

@@ -25,6 +25,7 @@ from dossiers.transitions import (
     vietnamese,
 )
 from kernel.errors import DomainError, Forbidden
+from kernel.jsonrows import adopted
 from organization.models import Agency, Membership, Role
 from organization.selectors import active_memberships, agency_subtree
 
@@ -141,8 +142,16 @@ class ActionContext:
     @property
     def steps(self) -> list[DossierStep]:
         if self._steps is None:
-            self._steps = list(
-                self.dossier.steps.select_related("agency", "assignee", "finished_by").order_by("position")
+            # Read with the row when the caller asked for its children (dossiers.selectors.with_children).
+            held = adopted(self.dossier, "steps")
+            self._steps = (
+                held
+                if held is not None
+                else list(
+                    self.dossier.steps.select_related("agency", "assignee", "finished_by").order_by(
+                        "position"
+                    )
+                )
             )
         return self._steps
 
@@ -177,17 +186,30 @@ class ActionContext:
 
     def open_consultations(self) -> list[Consultation]:
         if self._open is None:
-            self._open = list(
-                self.dossier.consultations.filter(answered_at__isnull=True).select_related("agency")
+            held = adopted(self.dossier, "consultations")
+            self._open = (
+                [c for c in held if c.answered_at is None]
+                if held is not None
+                else list(
+                    self.dossier.consultations.filter(answered_at__isnull=True).select_related("agency")
+                )
             )
         return self._open
 
     def already_returned(self) -> bool:
         if self._returned is None:
-            self._returned = self.dossier.events.filter(action=Action.RETURN_FOR_COMPLETION).exists()
+            held = adopted(self.dossier, "events")
+            self._returned = (
+                any(e.action == Action.RETURN_FOR_COMPLETION for e in held)
+                if held is not None
+                else self.dossier.events.filter(action=Action.RETURN_FOR_COMPLETION).exists()
+            )
         return self._returned
 
     def last_event_at(self) -> datetime | None:
+        held = adopted(self.dossier, "events")
+        if held is not None:
+            return max((e.at for e in held), default=None)
         last: datetime | None = self.dossier.events.aggregate(last=Max("at"))["last"]
         return last
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from accounts.models import User
 from kernel.errors import DomainError
 from organization.models import Agency
+from organization.selectors import keep_memberships, with_memberships
 
 T = TypeVar("T")
 
@@ -25,7 +26,10 @@ def required(value: Any, name: str) -> Any:
 def user_named(username: str | None) -> User | None:
     if not username:
         return None
-    user = User.objects.filter(username=username, is_active=True).first()
+    # With the memberships the checks of the named person ask for (one statement).
+    user: User | None = with_memberships(User.objects.filter(username=username, is_active=True)).first()
+    if user is not None:
+        keep_memberships(user, user)
     if user is None:
         raise DomainError(
             "unknown_user", f"Không có cán bộ {username}.", fields={"assignee": ["Không tồn tại."]}

@@ -17,6 +17,7 @@ from dossiers.actions.recording import classify_resolution, handover
 from dossiers.models import Consultation, DossierStep
 from dossiers.transitions import Action, vietnamese
 from kernel.errors import DomainError
+from kernel.jsonrows import append
 from kernel.text import nfc
 from organization.models import Agency, Membership, Role
 from organization.selectors import agency_subtree
@@ -42,12 +43,23 @@ def activate(
         step.save()
 
 
-def finish(step: DossierStep, at: datetime, actor: User | None) -> None:
+def finish(step: DossierStep, at: datetime, actor: User | None, *, save: bool = True) -> None:
+    """Close ``step`` (``save`` False: the caller saves it with others, ``save_steps``)."""
     step.state = DossierStep.State.DONE
     step.finished_at = at
     step.finished_by = actor
     step.timing = classify_resolution(at, step.due_at) if step.due_at else ""
-    step.save(update_fields=["state", "finished_at", "finished_by", "timing"])
+    if save:
+        step.save(update_fields=["state", "finished_at", "finished_by", "timing"])
+
+
+# What finishing, starting and parking a step change.
+STEP_COLUMNS = ["state", "started_at", "due_at", "finished_at", "finished_by", "timing", "assignee", "rounds"]
+
+
+def save_steps(steps: Sequence[DossierStep]) -> None:
+    """The steps an action changed, in one UPDATE."""
+    DossierStep.objects.bulk_update(steps, STEP_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +228,8 @@ def _forward(ctx: ActionContext, inp: ForwardInput) -> None:
         _check_assignee(ctx, assignee, following[0])
     calendar = work_calendar()
     dossier, actor, at = ctx.dossier, ctx.actor, ctx.at
-    finish(current, at, actor)
+    finish(current, at, actor, save=False)
+    changed = [current]
     if others_active:
         lead = next((s for s in group if s.is_lead), group[0])
         handover(
@@ -233,7 +246,8 @@ def _forward(ctx: ActionContext, inp: ForwardInput) -> None:
     else:
         assert following is not None
         for nxt in following:
-            activate(nxt, at, calendar, assignee=assignee if len(following) == 1 else None)
+            activate(nxt, at, calendar, assignee=assignee if len(following) == 1 else None, save=False)
+            changed.append(nxt)
             handover(
                 dossier,
                 at=at,
@@ -246,6 +260,7 @@ def _forward(ctx: ActionContext, inp: ForwardInput) -> None:
                 step=current,
                 note=note,
             )
+    save_steps(changed)
     commit(
         ctx,
         reason=note,
@@ -290,12 +305,12 @@ def _send_back(ctx: ActionContext, inp: SendBackInput) -> None:
     groups = ctx.groups()
     index = ctx.group_index(current)
     calendar = work_calendar()
-    for s in groups[index]:
-        if s.state == DossierStep.State.ACTIVE:
-            s.state = DossierStep.State.WAITING
-            s.save(update_fields=["state"])
+    changed = [s for s in groups[index] if s.state == DossierStep.State.ACTIVE]
+    for s in changed:
+        s.state = DossierStep.State.WAITING
     for previous_step in groups[index - 1]:
-        activate(previous_step, ctx.at, calendar, assignee=previous_step.finished_by)
+        activate(previous_step, ctx.at, calendar, assignee=previous_step.finished_by, save=False)
+        changed.append(previous_step)
         handover(
             ctx.dossier,
             at=ctx.at,
@@ -308,6 +323,7 @@ def _send_back(ctx: ActionContext, inp: SendBackInput) -> None:
             step=current,
             note=reason,
         )
+    save_steps(changed)
     commit(ctx, reason=reason, data={"step": current.position})
 
 
@@ -375,7 +391,7 @@ def _consult(ctx: ActionContext, inp: ConsultInput) -> None:
     calendar = work_calendar()
     for request in requests:
         due = calendar.add(ctx.at, request.working_days, "working_day")
-        Consultation.objects.create(
+        consultation = Consultation.objects.create(
             dossier=dossier,
             agency=request.agency,
             is_lead=request.is_lead,
@@ -384,6 +400,7 @@ def _consult(ctx: ActionContext, inp: ConsultInput) -> None:
             requested_by=ctx.actor,
             due_at=due,
         )
+        append(dossier, "consultations", consultation)  # the answer shows it (kernel.jsonrows)
         handover(
             dossier,
             at=ctx.at,

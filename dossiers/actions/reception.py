@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection
 from django.db.models import F, Q
 
 from accounts.models import User
-from catalog.models import Workflow
+from catalog.models import Workflow, WorkflowStep
 from catalog.services import to_minutes
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
 from dossiers.actions.clock import CLOCK_FIELDS, move_running_spell, start_clock
@@ -23,6 +23,7 @@ from dossiers.actions.recording import handover, local_date, record, save
 from dossiers.models import Dossier, DossierSequence, DossierStep
 from dossiers.transitions import Action, Status
 from kernel.errors import DomainError
+from kernel.jsonrows import adopt, adopted, instances, json_rows, own_fields
 from kernel.text import fold, nfc
 from organization.models import Agency, Role
 from worktime.calendar import WorkCalendar
@@ -146,12 +147,21 @@ def receive_now(
 def _workflow_for(dossier: Dossier) -> Workflow | None:
     level = "commune" if dossier.handling_agency.level == Agency.Level.COMMUNE else "province"
     # The handling agency's own workflow, else the province's general one: one query, own first.
-    return (
+    # With its steps (and their agencies) in the same statement (kernel.jsonrows).
+    found = (
         Workflow.objects.filter(procedure=dossier.procedure, status=Workflow.Status.ACTIVE, level=level)
         .filter(Q(agency=dossier.handling_agency) | Q(agency__isnull=True))
+        .annotate(_json_steps=json_rows(WorkflowStep.objects.all(), "workflow", _WORKFLOW_STEP_FIELDS))
         .order_by(F("agency").asc(nulls_last=True), "-number")
         .first()
     )
+    if found is not None:
+        steps = instances(WorkflowStep, found.__dict__.pop("_json_steps"), found._state.db or "default")
+        adopt(found, "steps", sorted(steps, key=lambda s: (s.position, s.pk)), back="workflow")
+    return found
+
+
+_WORKFLOW_STEP_FIELDS = (*own_fields(WorkflowStep), *(f"agency__{name}" for name in own_fields(Agency)))
 
 
 def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> list[DossierStep]:
@@ -159,7 +169,10 @@ def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalen
     if dossier.workflow is None:
         return []
     steps = []
-    for step in dossier.workflow.steps.select_related("agency").order_by("position"):
+    workflow_steps = adopted(dossier.workflow, "steps")
+    if workflow_steps is None:
+        workflow_steps = list(dossier.workflow.steps.select_related("agency").order_by("position"))
+    for step in workflow_steps:
         agency = step.agency or (
             dossier.receiving_agency if step.role == Role.ONE_STOP_OFFICER else dossier.handling_agency
         )

@@ -19,6 +19,7 @@ from dossiers.models import Dossier, DossierEvent, DossierStep, Handover, Timing
 from dossiers.selectors import HEAVY_VERSION_FIELDS
 from dossiers.transitions import PORTAL_STATUS, Status
 from kernel.errors import DomainError
+from kernel.jsonrows import adopted, append
 from organization.models import Agency
 from outbox.models import OutboxMessage
 from outbox.services import enqueue_many
@@ -51,7 +52,12 @@ def lock(dossier: Dossier) -> Dossier:
 
 def last_event(dossier: Dossier) -> tuple[int, str, datetime | None]:
     """(seq, hash) of the dossier's last event — the link the next one hangs on (GENESIS: none) — and
-    the latest instant of its events, in one statement."""
+    the latest instant of its events, in one statement (none when they were read with the row)."""
+    held: list[DossierEvent] | None = adopted(dossier, "events")
+    if held is not None:
+        if not held:
+            return (0, chain.GENESIS, None)
+        return (held[-1].seq, held[-1].hash, max(e.at for e in held))
     latest = (
         DossierEvent.objects.filter(dossier_id=OuterRef("dossier_id"))
         .order_by()
@@ -111,11 +117,13 @@ def record(
     if not locked:
         Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
     # ``previous``: (seq, hash) of the last event, read by the caller under the same lock.
-    last = (
-        previous
-        if previous is not None
-        else dossier.events.order_by("-seq").values_list("seq", "hash").first()
-    )
+    held = adopted(dossier, "events")
+    if previous is not None:
+        last: tuple[int, str] | None = previous
+    elif held is not None:  # the history read with the locked row, and what this request added
+        last = (held[-1].seq, held[-1].hash) if held else None
+    else:
+        last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
     event = DossierEvent(
         dossier=dossier,
@@ -138,6 +146,7 @@ def record(
     )
     event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
     event.save(force_insert=True)
+    append(dossier, "events", event)  # read with the row: the answer shows the history with it
     # The clock's running spell (dossiers.actions.clock): moved and saved by the caller with the
     # dossier when it says so (``running_since_before``: the value it had before), else here.
     if running_since_before is UNSET:

@@ -1,0 +1,19 @@
+"""Django's model backend, its session user read with what apps above accounts add (``accounts.reading``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from accounts import reading
+from accounts.models import User
+
+
+class UserBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
+        user = reading.annotate(User._default_manager.filter(pk=user_id)).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        reading.keep(user, user)
+        return user
