@@ -397,7 +397,7 @@ def dossier_create(request: HttpRequest, data: DossierIn) -> Status[dict[str, An
             "Chỉ hồ sơ nộp trực tuyến mới lưu nháp.",
             fields={"draft": ["Không áp dụng."]},
         )
-    dossier = services.dossier_create(data=payload, actor=user, draft=data.draft)
+    dossier = services.dossier_create(data=payload, actor=user, draft=data.draft, children=True)
     return Status(201, dossier_payload(dossier, applicant=is_applicant_of(user, dossier)))
 
 

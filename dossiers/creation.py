@@ -23,11 +23,12 @@ from catalog.models import (
     ProcessingOption,
 )
 from dossiers.actions.base import acting_membership
-from dossiers.actions.reception import receive_now, refresh_search
+from dossiers.actions.reception import receive_now, search_text_of
 from dossiers.actions.recording import lock, record, save
 from dossiers.models import Dossier, DossierComponent
 from dossiers.transitions import Action, Status, vietnamese
 from kernel.errors import DomainError, Forbidden
+from kernel.jsonrows import adopt, drop
 from kernel.text import nfc
 from organization.models import Agency, Role
 
@@ -192,13 +193,30 @@ def _statutory(
     )
 
 
+CHILDREN = ("steps", "components", "consultations", "events")
+
+
 @transaction.atomic
 def dossier_create(
-    *, data: DossierInput, actor: User | None, at: datetime | None = None, draft: bool = False
+    *,
+    data: DossierInput,
+    actor: User | None,
+    at: datetime | None = None,
+    draft: bool = False,
+    children: bool = False,
 ) -> Dossier:
     """File a dossier. Online: submitted by the applicant (or kept as a draft), then checked by a
-    one-stop officer. Counter and postal: recorded by the officer and received at once."""
-    at = at or timezone.now()
+    one-stop officer. Counter and postal: recorded by the officer and received at once.
+    ``children``: the dossier returned keeps its steps, papers, consultations and events as filing wrote
+    them (kernel.jsonrows), for an answer built at once; else they are read again when asked for."""
+    dossier = _file(data, actor, at or timezone.now(), draft)
+    if not children:
+        for relation in CHILDREN:
+            drop(dossier, relation)
+    return dossier
+
+
+def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> Dossier:
     procedure = Procedure.objects.select_related("current_version").filter(code=data.procedure_code).first()
     if procedure is None:
         raise DomainError(
@@ -251,8 +269,15 @@ def dossier_create(
     ):
         raise Forbidden(f"Chỉ cán bộ một cửa của {receiving.name} được tiếp nhận hồ sơ tại đây.")
     contact = applicant_data or ApplicantData(name=applicant.name)
-    dossier = Dossier.objects.create(
-        status=Status.DRAFT,
+    submitted = not (draft and not officer_channel)
+    code = data.code if submitted and data.code and not officer_channel else None
+    if code and Dossier.objects.filter(code=code).exists():
+        raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
+    # Written once, as filed: a draft, or already submitted (its submit event follows).
+    dossier = Dossier(
+        status=Status.SUBMITTED if submitted else Status.DRAFT,
+        submitted_at=at if submitted else None,
+        code=code,
         channel=data.channel,
         procedure=procedure,
         version=version,
@@ -275,20 +300,26 @@ def dossier_create(
         created_by=actor,
         imported=data.imported,
     )
-    _set_components(dossier, version, data.components)
-    refresh_search(dossier)
-    if draft and not officer_channel:
+    dossier.search_text = search_text_of(dossier)
+    dossier.save(force_insert=True)
+    # A new dossier's children are what this transaction writes: kept as they are written, for the
+    # events' chain and the answer, rather than read back (kernel.jsonrows).
+    for relation in ("steps", "consultations", "events"):
+        adopt(dossier, relation, [])
+    adopt(dossier, "components", _set_components(dossier, version, data.components), back="dossier")
+    # The row was inserted by this transaction: nobody else can write it before the commit (locked).
+    if not submitted:
         record(
-            dossier, "create", actor=actor, agency=None, at=at, from_status="", data={"channel": data.channel}
+            dossier,
+            "create",
+            actor=actor,
+            agency=None,
+            at=at,
+            from_status="",
+            data={"channel": data.channel},
+            locked=True,
         )
         return dossier
-    dossier.status = Status.SUBMITTED
-    dossier.submitted_at = at
-    if data.code and not officer_channel:
-        if Dossier.objects.filter(code=data.code).exists():
-            raise DomainError("duplicate_code", f"Mã hồ sơ {data.code} đã tồn tại.", status=409)
-        dossier.code = data.code
-    save(dossier, ["status", "submitted_at", "code"])
     # A counter or postal dossier is received in the same transaction: only the reception is announced.
     record(
         dossier,
@@ -299,6 +330,7 @@ def dossier_create(
         from_status="",
         data={"channel": data.channel},
         announce=not officer_channel,
+        locked=True,
     )
     if officer_channel:
         receive_now(dossier, actor=actor, agency=receiving, at=at, code=data.code)
@@ -431,7 +463,9 @@ def dossier_update_draft(
     return dossier
 
 
-def _set_components(dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentData]) -> None:
+def _set_components(
+    dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentData]
+) -> list[DossierComponent]:
     requirements = {c.pk: c for c in version.components.all()}
     rows = []
     for i, item in enumerate(components):
@@ -467,4 +501,4 @@ def _set_components(dossier: Dossier, version: ProcedureVersion, components: Seq
                 position=i,
             )
         )
-    DossierComponent.objects.bulk_create(rows)
+    return DossierComponent.objects.bulk_create(rows)

@@ -56,11 +56,6 @@ def search_text_of(dossier: Dossier) -> str:
     return fold(f"{dossier.code or ''} {dossier.applicant_name} {dossier.applicant_id_number}")[:500]
 
 
-def refresh_search(dossier: Dossier) -> None:
-    dossier.search_text = search_text_of(dossier)
-    save(dossier, ["search_text"])
-
-
 def clean_items(items: Sequence[str], field_name: str = "items") -> list[str]:
     cleaned = [nfc(item) for item in items if nfc(item)]
     if not cleaned:
@@ -201,7 +196,9 @@ def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalen
             assignee=actor if ctx.may_hold(first_step) else None,
             save=False,
         )
-    return DossierStep.objects.bulk_create(steps)
+    made = DossierStep.objects.bulk_create(steps)
+    adopt(dossier, "steps", made, back="dossier")  # the dossier's steps as made (kernel.jsonrows)
+    return made
 
 
 # ---------------------------------------------------------------------------------------------

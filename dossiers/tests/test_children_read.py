@@ -31,7 +31,9 @@ def _columns(obj: Any) -> dict[str, Any]:
 def test_children_read_with_the_row_are_the_rows(api, officer_a, specialist_a, clock) -> None:
     clock(vn(2026, 3, 2, 9, 0))
     version = ProcedureVersion.objects.get(procedure__code=BIRTH_REGISTRATION, status="in_force")
-    papers = [{"requirement": r.pk, "originals": 1, "copies": 2} for r in version.components.order_by("pk")[:2]]
+    papers = [
+        {"requirement": r.pk, "originals": 1, "copies": 2} for r in version.components.order_by("pk")[:2]
+    ]
     code = api(officer_a).post("dossiers", counter_body(components=papers))[1]["code"]
     api(officer_a).post(f"dossiers/{code}/actions/forward", {"assignee": "chuyenvien.phohien"})
     task = {"agency": JUSTICE, "task": "Xác minh", "working_days": 2, "lead": True}

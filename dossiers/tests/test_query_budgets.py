@@ -38,6 +38,9 @@ OVER_BUDGET: dict[str, int] = {
     # steps an action changes in one UPDATE, and the workflow with its steps. Every other action is
     # within the target; these still read the agency tree and the calendar on every request.
     "forward": 13, "receive": 14, "GET /can-bo/ho-so/ (workspace inbox)": 14,
+    # Filing is not an action of the registry; held at its measured count too. At the counter it is a
+    # filing and a reception in one request (applicant, dossier, papers, two events, code, steps, ...).
+    "create (counter)": 24, "create (online)": 14,
 }  # fmt: skip
 # The actions each scenario takes; together, every action the lifecycles reach.
 SCENARIOS = {
@@ -113,7 +116,8 @@ def _assert_budgets(rec: Recorder, scenario: str | None = None, seen: set[str] |
     over = [
         (m.label, m.count, _budget(m.label))
         for m in rec.measured
-        if (m.label in set(Action) or m.label.startswith("GET ")) and m.count > _budget(m.label)
+        if (m.label in set(Action) or m.label.startswith("GET ") or m.label in OVER_BUDGET)
+        and m.count > _budget(m.label)
     ]
     assert not over, (
         "over the query budget (request, statements, budget): " + repr(over) + "\n" + rec.report()
@@ -132,9 +136,8 @@ def test_counter_lifecycle_with_send_back_and_consultation(
     as_, recorder, seen, officer_a, specialist_a, leader_a, clerk_a, specialist_dept, clock
 ) -> None:
     clock(vn(2026, 3, 2, 9, 0))
-    code = recorder.call("create (counter)", lambda: as_(officer_a).post("dossiers", counter_body()), 201)[
-        "code"
-    ]
+    officer = as_(officer_a)  # its token made before, not in the measured request
+    code = recorder.call("create (counter)", lambda: officer.post("dossiers", counter_body()), 201)["code"]
     _act(recorder, seen, as_(officer_a), code, "forward", {"assignee": "chuyenvien.phohien"})
     _act(recorder, seen, as_(specialist_a), code, "send_back", {"reason": "Thiếu chữ ký"})
     _act(recorder, seen, as_(officer_a), code, "forward", {"assignee": "chuyenvien.phohien"})
