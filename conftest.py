@@ -90,7 +90,10 @@ def reference_data_kept(django_db_setup: Any, django_db_blocker: Any) -> Iterato
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
+    from kernel.generations import drop_kept
+
     cache.clear()
+    drop_kept()  # what a process keeps across requests (kernel.generations): a test starts with none
 
 
 def _persona(username: str) -> Callable[[Any], User]:

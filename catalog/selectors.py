@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from catalog.models import (
     ComponentRequirement,
@@ -16,6 +17,8 @@ from catalog.models import (
     WorkflowStep,
 )
 from kernel.errors import NotFound
+from kernel.generations import bump, bump_on, current
+from kernel.jsonrows import adopt, instances, json_rows, own_fields
 from kernel.text import fold
 from organization.models import Agency
 
@@ -134,3 +137,41 @@ def procedure_workflows(procedure: Procedure) -> list[Workflow]:
         .prefetch_related(Prefetch("steps", queryset=WorkflowStep.objects.select_related("agency")))
         .order_by("level", "agency__code")
     )
+
+
+# The active workflows, with their steps and the steps' agencies: kept across requests while none of
+# them is written (kernel.generations). Bulk writes (steps made in one INSERT, workflows retired in
+# one UPDATE) call ``workflows_changed``.
+WORKFLOWS = "catalog.workflows"
+bump_on(WORKFLOWS, Workflow, WorkflowStep, Agency)
+_WORKFLOW_COLUMNS = [f.attname for f in Workflow._meta.concrete_fields]
+_WORKFLOW_STEP_FIELDS = (*own_fields(WorkflowStep), *(f"agency__{name}" for name in own_fields(Agency)))
+
+
+def workflows_changed() -> None:
+    bump(WORKFLOWS)
+
+
+def active_workflow(procedure_id: int, level: str, agency_id: int) -> Workflow | None:
+    """The workflow a dossier of the procedure handled by the agency follows — the agency's own
+    active one, else the province's general one at that level — with its steps (and their agencies)
+    kept as its ``steps``. Each call answers new instances."""
+
+    def read() -> dict[str, Any] | None:
+        return (
+            Workflow.objects.filter(procedure_id=procedure_id, status=Workflow.Status.ACTIVE, level=level)
+            .filter(Q(agency_id=agency_id) | Q(agency__isnull=True))
+            .annotate(_json_steps=json_rows(WorkflowStep.objects.all(), "workflow", _WORKFLOW_STEP_FIELDS))
+            .order_by(F("agency").asc(nulls_last=True), "-number")
+            .values(*_WORKFLOW_COLUMNS, "_json_steps")
+            .first()
+        )
+
+    row = current(WORKFLOWS, read, key=(procedure_id, level, agency_id))
+    if row is None:
+        return None
+    db = Workflow.objects.db
+    workflow = Workflow.from_db(db, _WORKFLOW_COLUMNS, [row[name] for name in _WORKFLOW_COLUMNS])
+    steps = instances(WorkflowStep, row["_json_steps"], db)
+    adopt(workflow, "steps", sorted(steps, key=lambda s: (s.position, s.pk)), back="workflow")
+    return workflow

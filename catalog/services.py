@@ -30,6 +30,7 @@ from catalog.models import (
     Workflow,
     WorkflowStep,
 )
+from catalog.selectors import workflows_changed
 from catalog.workflow_rules import StepSpec, workflow_problems
 from kernel.errors import DomainError
 from kernel.text import fold, nfc, slugify_vi
@@ -502,6 +503,7 @@ def workflow_activate(*, workflow: Workflow) -> Workflow:
         level=workflow.level,
         status=Workflow.Status.ACTIVE,
     ).exclude(pk=workflow.pk).update(status=Workflow.Status.RETIRED)
+    workflows_changed()  # an UPDATE of many rows sends no signal
     workflow.status = Workflow.Status.ACTIVE
     workflow.save(update_fields=["status"])
     return workflow
@@ -556,4 +558,5 @@ def workflow_create_standard(
         )
         for i, ((name, role, _share), m) in enumerate(zip(STANDARD_STEPS, minutes, strict=True))
     )
+    workflows_changed()  # steps made in one INSERT: no signal
     return workflow

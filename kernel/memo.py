@@ -1,7 +1,8 @@
-"""Values computed once per request (issue 12 §7): the caller's memberships, the agency tree. A request
-opens a memo (``RequestMemoMiddleware``); ``remember(key, compute)`` computes a value the first time the
-request asks for it and answers the same value afterwards. Nothing lives past the request: outside a
-request (commands, tests calling services, the task worker) there is no memo and every call computes.
+"""Values computed once per request (issue 12 §7): the caller's memberships and scope (values kept
+across requests: kernel.generations). A request opens a memo (``RequestMemoMiddleware``);
+``remember(key, compute)`` computes a value the first time the request asks for it and answers the
+same value afterwards. Nothing lives past the request: outside a request (commands, tests calling
+services, the task worker) there is no memo and every call computes.
 A write to what a memo holds (a membership, an agency) calls ``forget()`` (organization's signals), so
 a request that changes roles and then checks them sees the change.
 
@@ -37,6 +38,12 @@ def keep(key: Hashable, value: Any) -> None:
     store = _memo.get()
     if store is not None:
         store[key] = value
+
+
+def held(key: Hashable) -> Any:
+    """What this request holds for ``key`` (``keep``, ``remember``), or None."""
+    store = _memo.get()
+    return None if store is None else store.get(key)
 
 
 def forget() -> None:

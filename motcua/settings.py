@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     # static files instead of a CDN (and without an inline script).
     "ninja",
     "simple_history",
+    "kernel",
     "accounts",
     "organization",
     "worktime",

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet, signals
 
 from accounts.models import Applicant, User
 from kernel.errors import DomainError, Forbidden, NotFound
+from kernel.generations import bump_on, current
 from kernel.jsonrows import instances, json_rows, own_fields
 from kernel.memo import forget, keep, remember
 from kernel.text import fold
@@ -78,8 +79,12 @@ NOTHING = Scope(everything=False, agency_ids=frozenset())
 EVERYTHING = Scope(everything=True, agency_ids=frozenset())
 
 
+AGENCY_TREE = "organization.agency_tree"
+
+
 def _children() -> dict[int, tuple[int, ...]]:
-    """The agency tree (parent id → child ids), read in one query, once per request (kernel.memo)."""
+    """The agency tree (parent id → child ids), read in one query and kept while no agency is written
+    (kernel.generations)."""
 
     def read() -> dict[int, tuple[int, ...]]:
         tree: dict[int, list[int]] = {}
@@ -87,7 +92,7 @@ def _children() -> dict[int, tuple[int, ...]]:
             tree.setdefault(parent_id, []).append(pk)
         return {parent: tuple(children) for parent, children in tree.items()}
 
-    return remember("organization.agency_tree", read)
+    return current(AGENCY_TREE, read)
 
 
 def agency_subtree(root_ids: Iterable[int]) -> set[int]:
@@ -152,6 +157,8 @@ for _model in (Agency, Membership):
     signals.post_delete.connect(
         forget_on_change, sender=_model, dispatch_uid=f"memo.{_model.__name__}.delete"
     )
+# After the memo's: a request that writes an agency goes on under the tree's new generation.
+bump_on(AGENCY_TREE, Agency)
 
 
 def user_scope(user: User | AnonymousUser, roles: Iterable[Role] | None = None) -> Scope:

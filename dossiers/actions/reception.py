@@ -10,10 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, connection
-from django.db.models import F, Q
 
 from accounts.models import User
-from catalog.models import Workflow, WorkflowStep
+from catalog.models import Workflow
+from catalog.selectors import active_workflow
 from catalog.services import to_minutes
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
 from dossiers.actions.clock import CLOCK_FIELDS, move_running_spell, start_clock
@@ -23,7 +23,7 @@ from dossiers.actions.recording import handover, local_date, record, save
 from dossiers.models import Dossier, DossierSequence, DossierStep
 from dossiers.transitions import Action, Status
 from kernel.errors import DomainError
-from kernel.jsonrows import adopt, adopted, instances, json_rows, own_fields
+from kernel.jsonrows import adopt, adopted
 from kernel.text import fold, nfc
 from organization.models import Agency, Role
 from worktime.calendar import WorkCalendar
@@ -141,22 +141,7 @@ def receive_now(
 
 def _workflow_for(dossier: Dossier) -> Workflow | None:
     level = "commune" if dossier.handling_agency.level == Agency.Level.COMMUNE else "province"
-    # The handling agency's own workflow, else the province's general one: one query, own first.
-    # With its steps (and their agencies) in the same statement (kernel.jsonrows).
-    found = (
-        Workflow.objects.filter(procedure=dossier.procedure, status=Workflow.Status.ACTIVE, level=level)
-        .filter(Q(agency=dossier.handling_agency) | Q(agency__isnull=True))
-        .annotate(_json_steps=json_rows(WorkflowStep.objects.all(), "workflow", _WORKFLOW_STEP_FIELDS))
-        .order_by(F("agency").asc(nulls_last=True), "-number")
-        .first()
-    )
-    if found is not None:
-        steps = instances(WorkflowStep, found.__dict__.pop("_json_steps"), found._state.db or "default")
-        adopt(found, "steps", sorted(steps, key=lambda s: (s.position, s.pk)), back="workflow")
-    return found
-
-
-_WORKFLOW_STEP_FIELDS = (*own_fields(WorkflowStep), *(f"agency__{name}" for name in own_fields(Agency)))
+    return active_workflow(dossier.procedure_id, level, dossier.handling_agency_id)
 
 
 def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> list[DossierStep]:

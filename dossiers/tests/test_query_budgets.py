@@ -33,14 +33,11 @@ INBOX_BUDGET = 5
 # Measured above the target (issue 12 §7: target 12 for an action, 5 for an inbox page): the honest
 # figure on SQLite and PostgreSQL, so that any statement more fails; lower it when a change saves one.
 OVER_BUDGET: dict[str, int] = {
-    # Measured (SQLite; PostgreSQL the same) once the caller's memberships come with the authentication
-    # read, the dossier's children with its locked row (kernel.jsonrows), the answer from those, the
-    # steps an action changes in one UPDATE, and the workflow with its steps. Every other action is
-    # within the target; these still read the agency tree and the calendar on every request.
-    "forward": 13, "receive": 14, "GET /can-bo/ho-so/ (workspace inbox)": 14,
+    # Every action of the registry is within the target. The inbox page reads its chrome apart.
+    "GET /can-bo/ho-so/ (workspace inbox)": 13,
     # Filing is not an action of the registry; held at its measured count too. At the counter it is a
-    # filing and a reception in one request (applicant, dossier, papers, two events, code, steps, ...).
-    "create (counter)": 24, "create (online)": 14,
+    # filing and a reception in one request (applicant, dossier, papers, two events, code, steps, ...);
+    "create (counter)": 19, "create (online)": 14,
 }  # fmt: skip
 # The actions each scenario takes; together, every action the lifecycles reach.
 SCENARIOS = {
@@ -99,6 +96,13 @@ def _budget(label: str) -> int:
     return OVER_BUDGET.get(label, INBOX_BUDGET if label.startswith("GET ") else ACTION_BUDGET)
 
 
+def _warm(officer: Any) -> None:
+    """The requests measured are those of a process that has served one before: what it keeps across
+    requests (kernel.generations: the agency tree, the calendar's overrides, the workflows) is held.
+    The first request of a process reads each once more (three statements at most), once per change."""
+    assert officer.post("dossiers", counter_body())[0] == 201
+
+
 def _act(rec: Recorder, seen: set[str], client: Any, code: str, action: str, body: Any = None) -> Any:
     answer = rec.call(action, lambda: client.post(f"dossiers/{code}/actions/{action}", body or {}))
     seen.add(action)
@@ -137,6 +141,7 @@ def test_counter_lifecycle_with_send_back_and_consultation(
 ) -> None:
     clock(vn(2026, 3, 2, 9, 0))
     officer = as_(officer_a)  # its token made before, not in the measured request
+    _warm(officer)
     code = recorder.call("create (counter)", lambda: officer.post("dossiers", counter_body()), 201)["code"]
     _act(recorder, seen, as_(officer_a), code, "forward", {"assignee": "chuyenvien.phohien"})
     _act(recorder, seen, as_(specialist_a), code, "send_back", {"reason": "Thiếu chữ ký"})
@@ -200,6 +205,7 @@ def test_supplements_pause_extend_and_stop(
 def test_online_paths(as_, recorder, seen, officer_a, citizen, clock) -> None:
     clock(vn(2026, 3, 2, 9, 0))
     applicant, officer = as_(citizen), as_(officer_a)
+    _warm(officer)
     ref = recorder.call("create (online)", lambda: applicant.post("dossiers", ONLINE), 201)["uuid"]
     _act(
         recorder, seen, officer, ref, "return_for_completion", {"items": ["Giấy chứng sinh"], "reason": "Mờ"}
