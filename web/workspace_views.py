@@ -42,9 +42,15 @@ from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
-from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, active_memberships, user_scope
+from organization.selectors import (
+    DOSSIER_ROLES,
+    PROVINCE_WIDE_ROLES,
+    active_memberships,
+    agency_ancestors,
+    user_scope,
+)
 from web.workspace_actions import available_actions, component_actions
-from web.workspace_common import acting_user, ancestors, deadline_of, error_page, is_htmx, officer_view
+from web.workspace_common import acting_user, deadline_of, error_page, is_htmx, officer_view
 from web.workspace_forms import InboxFilterForm
 from worktime.calendar import VN_TZ
 
@@ -91,10 +97,10 @@ def my_work(user: User) -> Q:
     condition = Q(steps__state=active, steps__assignee=user)
     if user.is_superuser:
         return condition
-    for membership in Membership.objects.filter(user=user, is_active=True).select_related("agency__parent"):
+    for membership in active_memberships(user):
         if membership.role in PROVINCE_WIDE_ROLES:
             continue
-        places = ancestors(membership.agency)
+        places = agency_ancestors(membership.agency_id)
         condition |= Q(
             steps__state=active,
             steps__assignee__isnull=True,
