@@ -1,4 +1,5 @@
-"""Django's model backend, its session user read with what apps above accounts add (``accounts.reading``)."""
+"""Django's model backend, its session user read with his applicant (every page's menu asks whether he
+files dossiers) and with what apps above accounts add (``accounts.reading``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from accounts.models import User
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = reading.annotate(User._default_manager.filter(pk=user_id)).first()
+        user = reading.annotate(User._default_manager.select_related("applicant").filter(pk=user_id)).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         reading.keep(user, user)

@@ -216,6 +216,23 @@ def adopt_children(dossier: Dossier) -> None:
         adopt(dossier, name, rows, back="dossier")
 
 
+def with_active_steps(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Each dossier with its active steps and their assignees as a JSON array, in the same statement
+    (an inbox page shows where each dossier is); ``active_steps`` unpacks them."""
+    steps = DossierStep.objects.filter(state=DossierStep.State.ACTIVE)
+    fields = (*own_fields(DossierStep), *(f"assignee__{n}" for n in _PERSON))
+    return queryset.annotate(_json_active_steps=json_rows(steps, "dossier", fields))
+
+
+def active_steps(dossier: Dossier) -> list[DossierStep]:
+    """The active steps ``with_active_steps`` read with ``dossier``, in workflow order."""
+    rows = instances(
+        DossierStep, dossier.__dict__.pop("_json_active_steps", None), dossier._state.db or "default"
+    )
+    rows.sort(key=lambda step: (step.position, step.pk))
+    return rows
+
+
 # The long texts of a procedure version: a dossier page needs only its name and number.
 HEAVY_VERSION_FIELDS = tuple(
     f"version__{name}"

@@ -108,6 +108,21 @@ def agency_subtree(root_ids: Iterable[int]) -> set[int]:
     return found
 
 
+def agency_ancestors(agency_id: int) -> list[int]:
+    """The agency and the agencies above it, nearest first: a member of a unit acts for every agency
+    it is inside. From the agency tree (``_children``), not one query per level."""
+    parents = remember(
+        "organization.agency_parents",
+        lambda: {child: parent for parent, children in _children().items() for child in children},
+    )
+    chain: list[int] = []
+    current: int | None = agency_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
 def active_memberships(user: User) -> tuple[Membership, ...]:
     """The user's active memberships with their agencies, read once per request (kernel.memo) — or
     with the user (``with_memberships``: at authentication, ``MembershipReader``)."""
@@ -117,6 +132,12 @@ def active_memberships(user: User) -> tuple[Membership, ...]:
             Membership.objects.filter(user_id=user.pk, is_active=True).select_related("agency").order_by("pk")
         ),
     )
+
+
+def holds_roles(user: User) -> bool:
+    """Whether ``user`` holds a role at some agency, active or not (the pages' menu offers him the
+    workspace): the active memberships held for the request answer without a query when there are."""
+    return bool(active_memberships(user)) or Membership.objects.filter(user_id=user.pk).exists()
 
 
 _MEMBERSHIP_FIELDS = (*own_fields(Membership), *(f"agency__{name}" for name in own_fields(Agency)))
@@ -327,12 +348,9 @@ def admin_reach(user: User | AnonymousUser) -> AdminReach:
         return AdminReach(user_id=None, superuser=False, province=NOTHING, agency=NOTHING)
     if user.is_superuser:
         return AdminReach(user_id=user.pk, superuser=True, province=EVERYTHING, agency=EVERYTHING)
-    held = set(
-        Membership.objects.filter(
-            user=user, is_active=True, agency__is_active=True, role__in=list(ADMIN_ROLES)
-        ).values_list("role", flat=True)
-    )
-    # Most people hold no administrator role: one query says so, the admin and its link stay shut.
+    # From the memberships held for the request (read with the user at authentication): most people
+    # hold no administrator role, and the admin and its link stay shut without a query.
+    held = {m.role for m in active_memberships(user) if m.agency.is_active and m.role in ADMIN_ROLES}
     return AdminReach(
         user_id=user.pk,
         superuser=False,

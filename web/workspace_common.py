@@ -72,17 +72,6 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
-def ancestors(agency: Agency) -> list[int]:
-    """The agency and the agencies above it: a member of a unit acts for every agency it is inside
-    (``dossiers.services.acting_membership``)."""
-    chain: list[int] = []
-    current: Agency | None = agency
-    while current is not None and current.pk not in chain:
-        chain.append(current.pk)
-        current = current.parent
-    return chain
-
-
 def reception_points(user: User) -> list[Agency]:
     """The service centres (or agencies) where ``user`` receives dossiers as a one-stop officer; every
     active service centre for the superuser."""

@@ -42,9 +42,15 @@ from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
 from organization.models import Agency, Membership, Role
-from organization.selectors import DOSSIER_ROLES, PROVINCE_WIDE_ROLES, active_memberships, user_scope
+from organization.selectors import (
+    DOSSIER_ROLES,
+    PROVINCE_WIDE_ROLES,
+    active_memberships,
+    agency_ancestors,
+    user_scope,
+)
 from web.workspace_actions import available_actions, component_actions
-from web.workspace_common import acting_user, ancestors, deadline_of, error_page, is_htmx, officer_view
+from web.workspace_common import acting_user, deadline_of, error_page, is_htmx, officer_view
 from web.workspace_forms import InboxFilterForm
 from worktime.calendar import VN_TZ
 
@@ -91,10 +97,10 @@ def my_work(user: User) -> Q:
     condition = Q(steps__state=active, steps__assignee=user)
     if user.is_superuser:
         return condition
-    for membership in Membership.objects.filter(user=user, is_active=True).select_related("agency__parent"):
+    for membership in active_memberships(user):
         if membership.role in PROVINCE_WIDE_ROLES:
             continue
-        places = ancestors(membership.agency)
+        places = agency_ancestors(membership.agency_id)
         condition |= Q(
             steps__state=active,
             steps__assignee__isnull=True,
@@ -163,6 +169,15 @@ class Inbox:
         return found
 
 
+class CountedPaginator(Paginator):
+    """Pages of rows already counted (an inbox tab's count, read with the other tabs'): the page is
+    read without counting them again."""
+
+    def __init__(self, object_list: QuerySet[Dossier], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 @dataclass
 class Row:
     dossier: Dossier
@@ -183,21 +198,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     form.is_valid()
     reader = Inbox(user, form, now)
-    dossiers = reader.tab(tab).prefetch_related(
-        Prefetch(
-            "steps",
-            queryset=DossierStep.objects.filter(state=DossierStep.State.ACTIVE)
-            .select_related("assignee")
-            .order_by("position"),
-            to_attr="active_steps",
-        )
-    )
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [Row(d, deadline_of(d, now), [_holder(s) for s in getattr(d, "active_steps", [])]) for d in page]
+    # Every tab's count in one statement; the page's own count is its tab's.
+    counts = reader.counts(TABS)
+    dossiers = selectors.with_active_steps(reader.tab(tab))
+    page = CountedPaginator(dossiers, PAGE_SIZE, counts[tab.slug]).get_page(request.GET.get("page"))
+    rows = [Row(d, deadline_of(d, now), [_holder(s) for s in selectors.active_steps(d)]) for d in page]
     keep = request.GET.copy()
     for key in ("page", "tab"):
         keep.pop(key, None)
-    counts = reader.counts(TABS)
     tabs = [
         {
             "tab": t,

@@ -33,10 +33,9 @@ INBOX_BUDGET = 5
 # Measured above the target (issue 12 §7: target 12 for an action, 5 for an inbox page): the honest
 # figure on SQLite and PostgreSQL, so that any statement more fails; lower it when a change saves one.
 OVER_BUDGET: dict[str, int] = {
-    # Every action of the registry is within the target. The inbox page reads its chrome apart.
-    "GET /can-bo/ho-so/ (workspace inbox)": 13,
+    # Every action of the registry is within the target, and the inbox page within its own.
     # Filing is not an action of the registry; held at its measured count too. At the counter it is a
-    # filing and a reception in one request (applicant, dossier, papers, two events, code, steps, ...);
+    # filing and a reception in one request (applicant, dossier, papers, two events, code, steps, ...).
     "create (counter)": 19, "create (online)": 14,
 }  # fmt: skip
 # The actions each scenario takes; together, every action the lifecycles reach.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from organization.models import Agency, Membership
-from organization.selectors import user_scope
+from organization.selectors import agency_ancestors, user_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,17 @@ def test_weak_password_and_duplicate_username_are_explained(api, agency_admin_a)
         f"agencies/{COMMUNE_A}/members", {"username": "congdan", "role": "nobody"}
     )
     assert status == 422 and "role" in body["error"]["fields"]
+
+
+def test_the_agencies_above_a_unit_come_from_the_tree(django_assert_num_queries):
+    centre = Agency.objects.get(code=CENTRE_A)
+    chain = []
+    current: Agency | None = centre
+    while current is not None:
+        chain.append(current.pk)
+        current = current.parent
+    assert len(chain) >= 2  # the centre, its commune (and above)
+    with django_assert_num_queries(1):  # the tree, whatever the depth
+        assert agency_ancestors(centre.pk) == chain
+    top = Agency.objects.get(pk=chain[-1])
+    assert agency_ancestors(top.pk) == [top.pk]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 
 from dossiers.importer import import_lines
 from dossiers.models import Dossier
+from organization.models import Agency, Membership, Role
 from reports.tests.history import history_lines
 from testing.dossiers import (
     COMMUNE_A_CENTRE,
@@ -48,6 +50,25 @@ def test_staff_see_the_workspace_links_and_citizens_do_not(client, officer_a, ci
     assert "Hộp hồ sơ" in html and "/can-bo/tiep-nhan/" in html and "/can-bo/so-theo-doi/" in html
     _, html = page(client, citizen, "/")
     assert "/can-bo/ho-so/" not in html
+
+
+def test_the_menu_follows_roles_held_and_filing(client, officer_a, specialist_b, citizen):
+    """The workspace's links for whoever holds a role, active or not (a revoked one still shows them;
+    the workspace then refuses), the portal's for whoever files dossiers — both for a citizen who is
+    also staff."""
+    Membership.objects.filter(user=specialist_b).update(is_active=False)
+    status, html = page(client, specialist_b, "/can-bo/ho-so/")
+    assert status == 403 and 'href="/can-bo/ho-so/"' in html
+    Membership.objects.create(
+        user=citizen, agency=Agency.objects.get(code=COMMUNE_A_CENTRE), role=Role.ONE_STOP_OFFICER
+    )
+    status, html = page(client, citizen, "/can-bo/ho-so/")
+    assert status == 200
+    mine = reverse("web:portal_my_dossiers")
+    assert 'href="/can-bo/ho-so/"' in html and mine in html
+    _, html = page(client, officer_a, "/can-bo/ho-so/")
+    assert mine not in html
+    assert "Tỉnh Hưng Yên" in html  # the province's name, read with the session's user
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,6 +111,21 @@ def test_inbox_filters_keep_the_query_and_answer_htmx_with_the_list_only(client,
     # Junk in the filters is ignored, not a 500.
     status, _ = page(client, officer_a, "/can-bo/ho-so/?tab=nope&status=bogus&overdue=x&page=abc")
     assert status == 200
+
+
+def test_inbox_pages_through_its_tab_counted_with_the_others(client, api, officer_a, clock, monkeypatch):
+    monkeypatch.setattr("web.workspace_views.PAGE_SIZE", 2)
+    clock(vn(2026, 3, 2, 9, 0))
+    codes = [counter_dossier(api, officer_a, national_id=f"03309500000{i}") for i in range(3)]
+    _, first = page(client, officer_a, "/can-bo/ho-so/?tab=dang-xu-ly")
+    assert "Đang xử lý: 3 hồ sơ" in first and "Trang 1 / 2" in first
+    _, second = page(client, officer_a, "/can-bo/ho-so/?tab=dang-xu-ly&page=2")
+    assert "Trang 2 / 2" in second
+    assert codes_in(first) + codes_in(second) == codes  # the most urgent first, each once
+    _, beyond = page(client, officer_a, "/can-bo/ho-so/?tab=dang-xu-ly&page=9")
+    assert codes_in(beyond) == codes_in(second)  # past the end: the last page
+    _, empty = page(client, officer_a, "/can-bo/ho-so/?tab=cho-bo-sung")
+    assert codes_in(empty) == [] and "Trang " not in empty
 
 
 def test_inbox_tabs_per_role(client, api, citizen, officer_a, specialist_a, clock):
