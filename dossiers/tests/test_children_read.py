@@ -126,6 +126,7 @@ def test_what_filing_reads_with_the_procedure_are_the_rows(officer_a, citizen) -
         # The same columns, decimals at their scale (1.00, not 1) as the ORM reads them.
         assert [repr(_columns(r)) for r in found[name]] == [repr(_columns(r)) for r in rows], name
     assert found["options"] and found["components"] and found["steps"]
-    assert parent is not None and _columns(parent) == _columns(Agency.objects.get(pk=centre.parent_id))
+    assert parent is not None and _columns(parent) == _columns(Agency.objects.get(pk=parent.pk))
+    assert parent.pk == centre.parent_id
     assert read.applicants is not None
     assert [_columns(a) for a in read.applicants] == [_columns(Applicant.objects.get(user=citizen))]
