@@ -30,7 +30,8 @@ from kernel.api_errors import errors
 from kernel.errors import DomainError
 from kernel.jsonrows import adopted
 from kernel.pagination import Page, PageParams, paginate
-from organization.models import Agency, Membership, Role
+from organization.models import Agency, Role
+from organization.selectors import active_memberships
 
 router = Router(tags=["Hồ sơ"])
 public_router = Router(tags=["Tra cứu công khai"])
@@ -328,11 +329,8 @@ def _agency(code: str | None, field: str) -> Agency | None:
 
 
 def _default_reception_point(user: User) -> Agency:
-    centres = list(
-        Membership.objects.filter(user=user, is_active=True, role=Role.ONE_STOP_OFFICER).select_related(
-            "agency"
-        )
-    )
+    # The caller's memberships, read with him at authentication (organization.selectors).
+    centres = [m for m in active_memberships(user) if m.role == Role.ONE_STOP_OFFICER]
     if len(centres) == 1:
         return centres[0].agency
     raise DomainError(

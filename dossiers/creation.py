@@ -3,13 +3,14 @@ applicant's changes to a draft. The actions that follow are the registry's (``do
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -17,20 +18,28 @@ from accounts.models import Applicant, User
 from catalog.models import (
     Channel,
     ComponentRequirement,
-    Procedure,
     ProcedureCase,
     ProcedureVersion,
     ProcessingOption,
 )
 from dossiers.actions.base import acting_membership
-from dossiers.actions.reception import receive_now, search_text_of
-from dossiers.actions.recording import lock, record, save
+from dossiers.actions.reception import (
+    duplicate_code,
+    instantiate_steps,
+    reception_handover,
+    search_text_of,
+    take_in,
+    workflow_for,
+)
+from dossiers.actions.recording import Happened, lock, record, record_together, save
+from dossiers.filing_read import FilingRead, read_for_filing
 from dossiers.models import Dossier, DossierComponent
 from dossiers.transitions import Action, Status, vietnamese
 from kernel.errors import DomainError, Forbidden
 from kernel.jsonrows import adopt, drop
 from kernel.text import nfc
 from organization.models import Agency, Role
+from worktime.services import work_calendar
 
 
 @dataclass
@@ -71,11 +80,9 @@ class DossierInput:
     imported: bool = False  # history import: the old system's processing time wins, no workflow steps
 
 
-def _applicant_for(data: ApplicantData) -> Applicant:
-    """The applicant with this ID number or tax code, created if new (a counter applicant need not
-    have a login)."""
-    name = nfc(data.name)
-    if not name:
+def _applicant_lookup(data: ApplicantData) -> dict[str, str]:
+    """How the applicant named by ``data`` is found: by ID number or tax code (or why neither)."""
+    if not nfc(data.name):
         raise DomainError(
             "invalid_applicant",
             "Thiếu họ tên người nộp hồ sơ.",
@@ -88,20 +95,26 @@ def _applicant_for(data: ApplicantData) -> Applicant:
                 "Tổ chức cần mã số thuế hợp lệ.",
                 fields={"applicant.tax_code": ["Mã số thuế gồm 10 chữ số (hoặc 10-3)."]},
             )
-        lookup = {"tax_code": data.tax_code}
-    else:
-        if len(data.national_id) != 12 or not data.national_id.isdigit():
-            raise DomainError(
-                "invalid_applicant",
-                "Số định danh cá nhân phải gồm đúng 12 chữ số.",
-                fields={"applicant.national_id": ["Gồm đúng 12 chữ số."]},
-            )
-        lookup = {"national_id": data.national_id}
-    applicant = Applicant.objects.filter(**lookup).first()
+        return {"tax_code": data.tax_code}
+    if len(data.national_id) != 12 or not data.national_id.isdigit():
+        raise DomainError(
+            "invalid_applicant",
+            "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+            fields={"applicant.national_id": ["Gồm đúng 12 chữ số."]},
+        )
+    return {"national_id": data.national_id}
+
+
+def _applicant_for(data: ApplicantData, read: list[Applicant] | None = None) -> Applicant:
+    """The applicant with this ID number or tax code, created if new (a counter applicant need not
+    have a login). ``read``: the one found (or none) by the filing's read; None: looked up here."""
+    lookup = _applicant_lookup(data)
+    found = read if read is not None else list(Applicant.objects.filter(**lookup).order_by("pk")[:1])
+    applicant = found[0] if found else None
     if applicant is None:
         applicant = Applicant.objects.create(
             kind=data.kind,
-            name=name,
+            name=nfc(data.name),
             national_id=data.national_id if data.kind == Applicant.Kind.INDIVIDUAL else "",
             tax_code=data.tax_code if data.kind == Applicant.Kind.ORGANIZATION else "",
             date_of_birth=data.date_of_birth,
@@ -113,9 +126,10 @@ def _applicant_for(data: ApplicantData) -> Applicant:
 
 
 def _competent_handling_agency(
-    version: ProcedureVersion, receiving: Agency, handling: Agency | None
+    version: ProcedureVersion, receiving: Agency, handling: Agency | None, linked: Sequence[Agency]
 ) -> Agency:
-    """The agency that settles the dossier: given, or derived from the receiving centre."""
+    """The agency that settles the dossier: given, or derived from the receiving centre. ``linked``:
+    the agencies linked to ``version`` (``_linked``)."""
     if handling is None:
         if version.at_commune and receiving.level == Agency.Level.COMMUNE:
             handling = (
@@ -124,16 +138,16 @@ def _competent_handling_agency(
                 else receiving
             )
         else:
-            linked = list(version.agencies.filter(is_active=True))
-            if len(linked) == 1:
-                handling = linked[0]
+            active = [agency for agency in linked if agency.is_active]
+            if len(active) == 1:
+                handling = active[0]
             else:
                 raise DomainError(
                     "handling_agency_required",
                     "Cần chọn cơ quan giải quyết hồ sơ.",
                     fields={"handling_agency": ["Bắt buộc nhập với thủ tục này."]},
                 )
-    competent = version.agencies.filter(pk=handling.pk).exists() or (
+    competent = any(agency.pk == handling.pk for agency in linked) or (
         version.at_commune
         and handling.level == Agency.Level.COMMUNE
         and handling.kind == Agency.Kind.PEOPLES_COMMITTEE
@@ -217,7 +231,9 @@ def dossier_create(
 
 
 def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> Dossier:
-    procedure = Procedure.objects.select_related("current_version").filter(code=data.procedure_code).first()
+    officer_channel = data.channel in (Channel.COUNTER, Channel.POSTAL)
+    read = _read(data, actor, officer_channel)
+    procedure = read.procedure
     if procedure is None:
         raise DomainError(
             "unknown_procedure",
@@ -238,15 +254,15 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
             fields={"channel": ["online, counter hoặc postal."]},
         )
     receiving = data.receiving_agency
-    _check_reception_point(version, receiving)
-    handling = _competent_handling_agency(version, receiving, data.handling_agency)
-    case = _case_of(version, data.case_id)
+    linked = _linked(version)
+    _check_reception_point(receiving, linked)
+    handling = _competent_handling_agency(version, receiving, data.handling_agency, linked)
+    case = _case_of(version, data.case_id, read.cases)
     if data.imported and data.processing_time is not None:
         amount, unit = data.processing_time
     else:
         amount, unit = _statutory(version, data.channel, case, data.processing_time)
     applicant_data = data.applicant
-    officer_channel = data.channel in (Channel.COUNTER, Channel.POSTAL)
     if actor is not None and not officer_channel:
         # Online: the applicant files for themselves.
         own = getattr(actor, "applicant", None)
@@ -260,7 +276,7 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
                 "Thiếu thông tin người nộp hồ sơ.",
                 fields={"applicant": ["Bắt buộc nhập."]},
             )
-        applicant = _applicant_for(applicant_data)
+        applicant = _applicant_for(applicant_data, read.applicants)
     if (
         actor is not None
         and officer_channel
@@ -273,7 +289,8 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
     code = data.code if submitted and data.code and not officer_channel else None
     if code and Dossier.objects.filter(code=code).exists():
         raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
-    # Written once, as filed: a draft, or already submitted (its submit event follows).
+    # Written once, as filed: a draft, already submitted (its submit event follows), or — at the
+    # counter and by post — already received.
     dossier = Dossier(
         status=Status.SUBMITTED if submitted else Status.DRAFT,
         submitted_at=at if submitted else None,
@@ -301,44 +318,130 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         imported=data.imported,
     )
     dossier.search_text = search_text_of(dossier)
+    papers = _components(dossier, version, data.components)
+    if officer_channel:
+        return _file_received(dossier, papers, data, actor, at)
     dossier.save(force_insert=True)
-    # A new dossier's children are what this transaction writes: kept as they are written, for the
-    # events' chain and the answer, rather than read back (kernel.jsonrows).
-    for relation in ("steps", "consultations", "events"):
-        adopt(dossier, relation, [])
-    adopt(dossier, "components", _set_components(dossier, version, data.components), back="dossier")
+    _adopt_new(dossier, papers)
     # The row was inserted by this transaction: nobody else can write it before the commit (locked).
-    if not submitted:
-        record(
-            dossier,
-            "create",
-            actor=actor,
-            agency=None,
-            at=at,
-            from_status="",
-            data={"channel": data.channel},
-            locked=True,
-        )
-        return dossier
-    # A counter or postal dossier is received in the same transaction: only the reception is announced.
     record(
         dossier,
-        Action.SUBMIT,
+        Action.SUBMIT if submitted else "create",
         actor=actor,
-        agency=receiving if officer_channel else None,
+        agency=None,
         at=at,
         from_status="",
         data={"channel": data.channel},
-        announce=not officer_channel,
         locked=True,
     )
-    if officer_channel:
-        receive_now(dossier, actor=actor, agency=receiving, at=at, code=data.code)
     return dossier
 
 
-def _check_reception_point(version: ProcedureVersion, receiving: Agency) -> None:
-    if receiving.kind != Agency.Kind.SERVICE_CENTRE and not version.agencies.filter(pk=receiving.pk).exists():
+def _file_received(
+    dossier: Dossier,
+    papers: list[DossierComponent],
+    data: DossierInput,
+    actor: User | None,
+    at: datetime,
+) -> Dossier:
+    """At the counter or by post the dossier is filed and received at once: reception is made on the
+    instance (code, clock, workflow) and the row written once, as received; its two events (submitted,
+    then received: only the reception is announced) in one INSERT."""
+    as_submitted = copy.copy(dossier)  # the dossier as its submit event leaves it
+    calendar = work_calendar()
+    # Imported history has no workflow steps: the old system kept its own.
+    workflow = None if data.imported else workflow_for(dossier)
+    running_before = take_in(
+        dossier, actor=actor, at=at, code=data.code, calendar=calendar, workflow=workflow
+    )
+    try:
+        dossier.save(force_insert=True)
+    except IntegrityError as exc:
+        raise duplicate_code(dossier) from exc
+    as_submitted.pk = dossier.pk
+    _adopt_new(dossier, papers)
+    receiving = dossier.receiving_agency
+    record_together(
+        dossier,
+        [
+            Happened(
+                as_submitted,
+                Action.SUBMIT,
+                actor,
+                receiving,
+                at,
+                from_status="",
+                running_since_before=None,
+                data={"channel": data.channel},
+                announce=False,
+            ),
+            Happened(
+                dossier,
+                Action.RECEIVE,
+                actor,
+                receiving,
+                at,
+                from_status=Status.SUBMITTED,
+                running_since_before=running_before,
+                data={"code": dossier.code},
+            ),
+        ],
+    )
+    instantiate_steps(dossier, actor, calendar)
+    reception_handover(dossier, actor=actor, at=at)
+    return dossier
+
+
+def _adopt_new(dossier: Dossier, papers: list[DossierComponent]) -> None:
+    """A new dossier's children are what this transaction writes: its papers written now, the others
+    kept as they are written, for the events' chain and the answer, rather than read back
+    (kernel.jsonrows)."""
+    for relation in ("steps", "consultations", "events"):
+        adopt(dossier, relation, [])
+    adopt(dossier, "components", DossierComponent.objects.bulk_create(papers), back="dossier")
+
+
+def _read(data: DossierInput, actor: User | None, officer_channel: bool) -> FilingRead:
+    """``read_for_filing`` for ``data``; online, the applicant found is the actor's, kept as his."""
+    online_actor = actor is not None and not officer_channel
+    read = read_for_filing(
+        procedure_code=data.procedure_code,
+        receiving=data.receiving_agency,
+        handling=data.handling_agency,
+        components=bool(data.components),
+        case_id=data.case_id,
+        applicant=_applicant_wanted(data, actor, officer_channel),
+    )
+    if online_actor and read.applicants is not None:
+        assert actor is not None
+        found = read.applicants[0] if read.applicants else None
+        User._meta.get_field("applicant").set_cached_value(actor, found)
+        if found is not None:
+            Applicant._meta.get_field("user").set_cached_value(found, actor)
+    return read
+
+
+def _applicant_wanted(data: DossierInput, actor: User | None, officer_channel: bool) -> dict[str, Any] | None:
+    """How the filing's applicant is found, when it is looked up: online, the actor's (unless already
+    known); else the one ``data.applicant`` names (if it names one rightly: else the check answers)."""
+    if actor is not None and not officer_channel:
+        return None if User._meta.get_field("applicant").is_cached(actor) else {"user_id": actor.pk}
+    if data.applicant is None:
+        return None
+    try:
+        return _applicant_lookup(data.applicant)
+    except DomainError:
+        return None
+
+
+def _linked(version: ProcedureVersion) -> list[Agency]:
+    """The agencies linked to ``version`` (a few provincial ones): read with the procedure when filing
+    (``_read``), else here."""
+    return list(version.agencies.all())
+
+
+def _check_reception_point(receiving: Agency, linked: Sequence[Agency]) -> None:
+    if receiving.kind != Agency.Kind.SERVICE_CENTRE and all(a.pk != receiving.pk for a in linked):
         raise DomainError(
             "not_a_reception_point",
             f"{receiving.name} không phải nơi tiếp nhận hồ sơ.",
@@ -346,10 +449,14 @@ def _check_reception_point(version: ProcedureVersion, receiving: Agency) -> None
         )
 
 
-def _case_of(version: ProcedureVersion, case_id: int | None) -> ProcedureCase | None:
+def _case_of(
+    version: ProcedureVersion, case_id: int | None, read: list[ProcedureCase] | None = None
+) -> ProcedureCase | None:
+    """The case ``case_id`` of ``version`` (``read``: as the filing's read found it; None: read here)."""
     if case_id is None:
         return None
-    case = version.cases.filter(pk=case_id).first()
+    found = read if read is not None else list(version.cases.filter(pk=case_id))
+    case = found[0] if found else None
     if case is None:
         raise DomainError(
             "invalid_case", "Trường hợp không thuộc thủ tục này.", fields={"case": ["Không hợp lệ."]}
@@ -398,8 +505,9 @@ def dossier_update_draft(
     if actor is None or dossier.applicant.user_id != actor.pk:
         raise Forbidden("Chỉ người nộp hồ sơ được sửa bản nháp của mình.")
     version = dossier.version
-    _check_reception_point(version, change.receiving_agency)
-    handling = _competent_handling_agency(version, change.receiving_agency, change.handling_agency)
+    linked = _linked(version)
+    _check_reception_point(change.receiving_agency, linked)
+    handling = _competent_handling_agency(version, change.receiving_agency, change.handling_agency, linked)
     case = _case_of(version, change.case_id)
     amount, unit = _statutory(version, dossier.channel, case, None)
 
@@ -463,9 +571,12 @@ def dossier_update_draft(
     return dossier
 
 
-def _set_components(
+def _components(
     dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentData]
 ) -> list[DossierComponent]:
+    """The dossier's papers, checked against the version's list, to be written with it (``_adopt_new``)."""
+    if not components:
+        return []
     requirements = {c.pk: c for c in version.components.all()}
     rows = []
     for i, item in enumerate(components):
@@ -501,4 +612,4 @@ def _set_components(
                 position=i,
             )
         )
-    return DossierComponent.objects.bulk_create(rows)
+    return rows

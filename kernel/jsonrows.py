@@ -68,27 +68,38 @@ def own_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
-def json_rows(queryset: QuerySet[Any], link: str, fields: Sequence[str], outer: str = "pk") -> Subquery:
-    """The rows of ``queryset`` whose ``link`` (a foreign key) is the outer row's ``outer`` column, as
-    a JSON array of objects of ``fields``; NULL when there are none."""
-    model = queryset.model
+def _object(model: type[models.Model], fields: Sequence[str]) -> JSONObject:
     values: dict[str, Any] = {}
     for path in fields:
         column = F(_column(model, path))
         values[path] = AsJSON(column) if isinstance(_field(model, path), models.JSONField) else column
+    return JSONObject(**values)
+
+
+def json_rows(queryset: QuerySet[Any], link: str, fields: Sequence[str], outer: str = "pk") -> Subquery:
+    """The rows of ``queryset`` whose ``link`` (a foreign key) is the outer row's ``outer`` column, as
+    a JSON array of objects of ``fields``; NULL when there are none."""
     rows = (
         queryset.filter(**{link: OuterRef(outer)})
         .order_by()
         .values(link)
-        .annotate(rows=JSONArray(JSONObject(**values)))
+        .annotate(rows=JSONArray(_object(queryset.model, fields)))
         .values("rows")
     )
     return Subquery(rows, output_field=models.JSONField())
 
 
+def json_row(queryset: QuerySet[Any], fields: Sequence[str]) -> Subquery:
+    """The first row of ``queryset`` (in its order) as one JSON object of ``fields``, NULL when there
+    is none: a row the outer statement does not link to, read with it all the same (``instances``
+    of ``[row]`` turns it back)."""
+    first = queryset.values(row=_object(queryset.model, fields))[:1]
+    return Subquery(first, output_field=models.JSONField())
+
+
 def _decode(field: models.Field[Any, Any], value: Any) -> Any:
     """A JSON value back to the field's Python value (dates come as text; SQLite's without a zone,
-    in UTC; booleans as 0/1 on SQLite)."""
+    in UTC; booleans as 0/1 on SQLite; decimals at any scale)."""
     if value is None:
         return None
     if isinstance(field, models.DateTimeField):
@@ -100,7 +111,8 @@ def _decode(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.BooleanField):
         return bool(value)
     if isinstance(field, models.DecimalField):
-        return Decimal(str(value))
+        # At the column's scale, as the ORM reads it (JSON keeps 1.00 as 1, or as the float 1.0).
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places), context=field.context)
     if isinstance(field, models.UUIDField):
         return uuid.UUID(str(value))
     return value

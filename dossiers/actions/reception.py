@@ -87,32 +87,20 @@ def receive_now(
     code: str | None = None,
     last_event: tuple[int, str] | None = None,
 ) -> list[DossierStep]:
-    """Receive ``dossier``, whose row the caller holds: ``perform`` locked it (``last_event``: its last
-    event as read then), or the counter filing made it in this transaction and recorded its submit.
-    Returns the steps it made."""
+    """Receive ``dossier``, whose row the caller holds (``perform`` locked it; ``last_event``: its last
+    event as read then). Returns the steps it made. (Filing at the counter receives the dossier before
+    its row is first written: ``take_in``, dossiers/creation.py.)"""
     calendar = work_calendar()
     previous = dossier.status
-    if code:
-        if Dossier.objects.filter(code=code).exclude(pk=dossier.pk).exists():
-            raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
-        dossier.code = code
-    elif not dossier.code:
-        dossier.code = next_code(dossier.receiving_agency, local_date(at))
-    dossier.status = Status.RECEIVED
-    dossier.received_at = at
-    dossier.received_by = actor
-    start_clock(dossier, at, calendar)
     # Imported history has no workflow steps: the old system kept its own.
-    dossier.workflow = None if dossier.imported else _workflow_for(dossier)
-    dossier.search_text = search_text_of(dossier)  # the code is part of what staff search by
-    # The clock starts running: its spell is saved with the row (dossiers.actions.clock).
-    running_before = move_running_spell(dossier, from_status=previous, due_before=None, at=at)
+    workflow = None if dossier.imported else workflow_for(dossier)
+    running_before = take_in(dossier, actor=actor, at=at, code=code, calendar=calendar, workflow=workflow)
     fields = ["code", "status", "received_at", "received_by", *CLOCK_FIELDS, "workflow", "search_text"]
     try:
         save(dossier, [*fields, "clock_running_since"])
     except IntegrityError as exc:
-        raise DomainError("duplicate_code", f"Mã hồ sơ {dossier.code} đã tồn tại.", status=409) from exc
-    steps = _instantiate_steps(dossier, actor, calendar)
+        raise duplicate_code(dossier) from exc
+    steps = instantiate_steps(dossier, actor, calendar)
     record(
         dossier,
         Action.RECEIVE,
@@ -125,6 +113,46 @@ def receive_now(
         previous=last_event,
         running_since_before=running_before,
     )
+    reception_handover(dossier, actor=actor, at=at)
+    return steps
+
+
+def take_in(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    at: datetime,
+    code: str | None,
+    calendar: WorkCalendar,
+    workflow: Workflow | None,
+) -> datetime | None:
+    """What reception makes of ``dossier``, on the instance (the caller writes the row): its code
+    (``code``, or the agency's next), received, its clock started, ``workflow`` as its workflow, the
+    search text, the clock's running spell. Returns ``clock_running_since`` as it was before."""
+    previous = dossier.status
+    if code:
+        if Dossier.objects.filter(code=code).exclude(pk=dossier.pk).exists():
+            raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
+        dossier.code = code
+    elif not dossier.code:
+        dossier.code = next_code(dossier.receiving_agency, local_date(at))
+    dossier.status = Status.RECEIVED
+    dossier.received_at = at
+    dossier.received_by = actor
+    start_clock(dossier, at, calendar)
+    dossier.workflow = workflow
+    dossier.search_text = search_text_of(dossier)  # the code is part of what staff search by
+    # The clock starts running: its spell is saved with the row (dossiers.actions.clock).
+    return move_running_spell(dossier, from_status=previous, due_before=None, at=at)
+
+
+def duplicate_code(dossier: Dossier) -> DomainError:
+    """The answer when the row's code is taken (the unique constraint said so)."""
+    return DomainError("duplicate_code", f"Mã hồ sơ {dossier.code} đã tồn tại.", status=409)
+
+
+def reception_handover(dossier: Dossier, *, actor: User | None, at: datetime) -> None:
+    """The first row of the process-control sheet: received by the one-stop officer."""
     handover(
         dossier,
         at=at,
@@ -136,15 +164,21 @@ def receive_now(
         to_user=actor,
         note="Tiếp nhận hồ sơ",
     )
-    return steps
 
 
-def _workflow_for(dossier: Dossier) -> Workflow | None:
-    level = "commune" if dossier.handling_agency.level == Agency.Level.COMMUNE else "province"
-    return active_workflow(dossier.procedure_id, level, dossier.handling_agency_id)
+def workflow_level(handling: Agency) -> str:
+    return "commune" if handling.level == Agency.Level.COMMUNE else "province"
 
 
-def _instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> list[DossierStep]:
+def workflow_for(dossier: Dossier) -> Workflow | None:
+    """The handling agency's own active workflow, else the province's general one, with its steps:
+    kept across requests (catalog.selectors.active_workflow, kernel.generations)."""
+    return active_workflow(
+        dossier.procedure_id, workflow_level(dossier.handling_agency), dossier.handling_agency_id
+    )
+
+
+def instantiate_steps(dossier: Dossier, actor: User | None, calendar: WorkCalendar) -> list[DossierStep]:
     """The dossier's steps from its workflow, the first group started, written in one INSERT."""
     if dossier.workflow is None:
         return []

@@ -5,6 +5,7 @@ for all the actions of the registry (and the few writes outside it: creation, dr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -116,37 +117,21 @@ def record(
     # the caller says it holds it already (``locked``: the registry's ``perform`` locked the row).
     if not locked:
         Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
-    # ``previous``: (seq, hash) of the last event, read by the caller under the same lock.
-    held = adopted(dossier, "events")
-    if previous is not None:
-        last: tuple[int, str] | None = previous
-    elif held is not None:  # the history read with the locked row, and what this request added
-        last = (held[-1].seq, held[-1].hash) if held else None
-    else:
-        last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
-    event = DossierEvent(
-        dossier=dossier,
-        seq=seq,
-        action=action,
-        at=at,
-        recorded_at=timezone.now(),
+    event = _event(
+        dossier,
+        dossier,
+        action,
         actor=actor,
-        actor_name=actor.display_name if actor else "Hệ thống",
-        actor_agency=agency,
+        agency=agency,
+        at=at,
         from_status=from_status,
-        to_status=dossier.status,
         reason=reason,
         due_before=due_before,
-        due_after=dossier.due_at,
         appointment_before=appointment_before,
-        appointment_after=dossier.appointment_at,
-        data=data or {},
-        prev_hash=prev_hash,
+        data=data,
+        last=_link(dossier, previous),
     )
-    event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
     event.save(force_insert=True)
-    append(dossier, "events", event)  # read with the row: the answer shows the history with it
     # The clock's running spell (dossiers.actions.clock): moved and saved by the caller with the
     # dossier when it says so (``running_since_before``: the value it had before), else here.
     if running_since_before is UNSET:
@@ -158,17 +143,129 @@ def record(
     else:
         assert running_since_before is None or isinstance(running_since_before, datetime)
         running_before = running_since_before
-    # Subscribers (the report facts) follow the history in this transaction (dossiers/events.py).
+    _published(dossier, dossier, event, due_before, running_before, announce)
+    return event
+
+
+@dataclass(frozen=True)
+class Happened:
+    """One of the events ``record_together`` writes: what ``record`` takes, and ``state``, the dossier
+    as this event left it (the dossier itself for the last; a copy for those before)."""
+
+    state: Dossier
+    action: str
+    actor: User | None
+    agency: Agency | None
+    at: datetime
+    from_status: str
+    running_since_before: datetime | None  # the state's clock_running_since before the event
+    data: dict[str, Any] = field(default_factory=dict)
+    announce: bool = True
+
+
+def record_together(dossier: Dossier, happened: Sequence[Happened]) -> list[DossierEvent]:
+    """Several events of ``dossier`` in a row (filing at the counter: submitted, then received), chained
+    as ``record`` chains them one by one, written in one INSERT, then published in order, each with
+    the dossier as it left it. The caller holds the row (made in this transaction, or locked) and saved
+    it as the last event left it, running spell included."""
+    last = _link(dossier, None)
+    made = []
+    for item in happened:
+        event = _event(
+            dossier,
+            item.state,
+            item.action,
+            actor=item.actor,
+            agency=item.agency,
+            at=item.at,
+            from_status=item.from_status,
+            reason="",
+            due_before=None,
+            appointment_before=None,
+            data=item.data,
+            last=last,
+        )
+        last = (event.seq, event.hash)
+        made.append(event)
+    DossierEvent.objects.bulk_create(made)
+    for item, event in zip(happened, made, strict=True):
+        _published(dossier, item.state, event, None, item.running_since_before, item.announce)
+    return made
+
+
+def _link(dossier: Dossier, previous: tuple[int, str] | None) -> tuple[int, str] | None:
+    """(seq, hash) of the dossier's last event, the next one's link: ``previous`` when the caller read
+    it under the same lock, else from the history read with the row and what this request added, else
+    read now (None: no event yet)."""
+    if previous is not None:
+        return previous
+    held = adopted(dossier, "events")
+    if held is not None:
+        return (held[-1].seq, held[-1].hash) if held else None
+    found: tuple[int, str] | None = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    return found
+
+
+def _event(
+    dossier: Dossier,
+    state: Dossier,
+    action: str,
+    *,
+    actor: User | None,
+    agency: Agency | None,
+    at: datetime,
+    from_status: str,
+    reason: str,
+    due_before: datetime | None,
+    appointment_before: datetime | None,
+    data: dict[str, Any] | None,
+    last: tuple[int, str] | None,
+) -> DossierEvent:
+    """The event, hashed onto ``last`` (not written); ``state``: the dossier as the event left it."""
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    event = DossierEvent(
+        dossier=dossier,
+        seq=seq,
+        action=action,
+        at=at,
+        recorded_at=timezone.now(),
+        actor=actor,
+        actor_name=actor.display_name if actor else "Hệ thống",
+        actor_agency=agency,
+        from_status=from_status,
+        to_status=state.status,
+        reason=reason,
+        due_before=due_before,
+        due_after=state.due_at,
+        appointment_before=appointment_before,
+        appointment_after=state.appointment_at,
+        data=data or {},
+        prev_hash=prev_hash,
+    )
+    event.hash = chain.event_hash(prev_hash, {name: getattr(event, name) for name in chain.FIELDS})
+    return event
+
+
+def _published(
+    dossier: Dossier,
+    state: Dossier,
+    event: DossierEvent,
+    due_before: datetime | None,
+    running_since_before: datetime | None,
+    announce: bool,
+) -> None:
+    """A written event: kept with the history read with the row (the answer shows it), its subscribers
+    told (the report facts, in this transaction: dossiers/events.py), its outbox rows written."""
+    append(dossier, "events", event)
     events.event_recorded.send(
         sender=Dossier,
-        dossier=dossier,
+        dossier=state,
         event=event,
         due_before=due_before,
-        running_since_before=running_before,
+        running_since_before=running_since_before,
     )
     if announce:
-        _announce(dossier, event)
-    return event
+        _announce(state, event)
 
 
 def dossier_note_event(

@@ -80,3 +80,54 @@ def test_memberships_read_with_the_user_are_the_memberships(officer_a) -> None:
     read = sorted(instances(Membership, found), key=lambda m: m.pk)
     assert [_columns(m) for m in read] == [_columns(m) for m in expected]
     assert [_columns(m.agency) for m in read] == [_columns(m.agency) for m in expected]
+
+
+def test_what_filing_reads_with_the_procedure_are_the_rows(officer_a, citizen) -> None:
+    from accounts.models import Applicant
+    from catalog.models import WorkflowStep
+    from catalog.selectors import active_workflow
+    from dossiers.filing_read import read_for_filing
+    from organization.models import Agency
+    from testing.dossiers import COMMUNE_A_CENTRE
+
+    centre = Agency.objects.get(code=COMMUNE_A_CENTRE)
+    with CaptureQueriesContext(connection) as captured:
+        read = read_for_filing(
+            procedure_code=BIRTH_REGISTRATION,
+            receiving=centre,
+            handling=None,
+            components=True,
+            case_id=None,
+            applicant={"user_id": citizen.pk},
+        )
+        assert read.procedure is not None
+        version = read.procedure.current_version
+        assert version is not None
+        found = {
+            "options": list(version.options.all()),
+            "components": list(version.components.all()),
+            "agencies": list(version.agencies.all()),
+        }
+        parent = centre.parent
+    assert len(captured.captured_queries) == 1
+    # The workflow reception takes, read with its steps (kept across requests: kernel.generations).
+    assert centre.parent_id is not None
+    workflow = active_workflow(read.procedure.pk, "commune", centre.parent_id)
+    assert workflow is not None
+    found["steps"] = list(workflow.steps.all())
+    plain = ProcedureVersion.objects.get(pk=version.pk)
+    expected = {
+        "options": list(plain.options.order_by("position", "pk")),
+        "components": list(plain.components.order_by("position", "pk")),
+        "agencies": list(plain.agencies.order_by("pk")),
+        "steps": list(WorkflowStep.objects.filter(workflow=workflow).order_by("position", "pk")),
+    }
+    found["agencies"].sort(key=lambda a: a.pk)
+    for name, rows in expected.items():
+        # The same columns, decimals at their scale (1.00, not 1) as the ORM reads them.
+        assert [repr(_columns(r)) for r in found[name]] == [repr(_columns(r)) for r in rows], name
+    assert found["options"] and found["components"] and found["steps"]
+    assert parent is not None and _columns(parent) == _columns(Agency.objects.get(pk=parent.pk))
+    assert parent.pk == centre.parent_id
+    assert read.applicants is not None
+    assert [_columns(a) for a in read.applicants] == [_columns(Applicant.objects.get(user=citizen))]

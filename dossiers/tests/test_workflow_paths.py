@@ -212,3 +212,58 @@ def test_inbox_filters(api, officer_a, monitor, received):
     assert status == 400 and "status" in body["error"]["fields"]
     _, listing = api(monitor).get("dossiers", agency=COMMUNE_A)
     assert received in [d["code"] for d in listing["items"]]
+
+
+def _own_workflow(procedure: str, agency: str | None, level: str, step: str) -> Workflow:
+    """An active one-step workflow of ``agency`` (None: general) for ``procedure``."""
+    workflow = Workflow.objects.create(
+        procedure=Procedure.objects.get(code=procedure),
+        agency=Agency.objects.get(code=agency) if agency else None,
+        level=level,
+        number=7,
+        name=step,
+    )
+    WorkflowStep.objects.create(
+        workflow=workflow, position=1, name=step, role="one_stop_officer", duration_amount=Decimal("8")
+    )
+    from catalog.services import workflow_activate
+
+    return workflow_activate(workflow=workflow)
+
+
+def test_counter_reception_takes_the_handling_agency_own_workflow(
+    api, officer_a, officer_b, officer_province, clock
+):
+    # The commune's own workflow before the general one, whether the handling agency is the
+    # centre's commune or named; another commune's is never taken (kept across requests:
+    # catalog.selectors.active_workflow).
+    clock(vn(2026, 3, 2, 9, 0))
+    _own_workflow(PARENTAGE, COMMUNE_A, "commune", "Quy trình riêng của phường")
+    _own_workflow(PARENTAGE, "000.00.11977.H31", "commune", "Quy trình riêng của xã B")
+    _own_workflow(PARENTAGE, "000.00.11977.H31", "province", "Cấp khác")
+    status, body = api(officer_a).post("dossiers", counter_body(procedure=PARENTAGE))
+    assert status == 201, body
+    assert [s["name"] for s in body["steps"]] == ["Quy trình riêng của phường"]
+    version = Procedure.objects.get(code=PARENTAGE).current_version
+    version.boundary_free = True
+    version.save()
+    status, body = api(officer_b).post(
+        "dossiers", counter_body(procedure=PARENTAGE, handling_agency=COMMUNE_A)
+    )
+    assert status == 201, body
+    assert [s["name"] for s in body["steps"]] == ["Quy trình riêng của phường"]
+    # A provincial procedure: its one linked department handles it, with its own workflow.
+    status, body = api(officer_province).post("dossiers", counter_body(procedure="1.000049"))
+    assert status == 201, body
+    general = [s["name"] for s in body["steps"]]
+    assert len(general) > 1
+    _own_workflow("1.000049", "000.00.08.H31", "province", "Quy trình riêng của Sở")
+    status, body = api(officer_province).post("dossiers", counter_body(procedure="1.000049"))
+    assert status == 201, body
+    assert [s["name"] for s in body["steps"]] == ["Quy trình riêng của Sở"]
+    # Without any active workflow the dossier has no steps.
+    for retired in Workflow.objects.filter(procedure__code="1.000049"):
+        retired.status = Workflow.Status.RETIRED
+        retired.save()  # each save starts a new generation of the kept workflows (ADR 0014)
+    status, body = api(officer_province).post("dossiers", counter_body(procedure="1.000049"))
+    assert status == 201 and body["steps"] == []
