@@ -34,6 +34,7 @@ from dossiers.actions.reception import (
 from dossiers.actions.recording import Happened, lock, record, record_together, save
 from dossiers.filing_read import FilingRead, read_for_filing
 from dossiers.models import Dossier, DossierComponent
+from dossiers.selectors import CHILDREN
 from dossiers.transitions import Action, Status, vietnamese
 from kernel.errors import DomainError, Forbidden
 from kernel.jsonrows import adopt, drop
@@ -205,9 +206,6 @@ def _statutory(
         "hoặc cập nhật danh mục.",
         fields={"processing_time": ["Bắt buộc nhập với thủ tục này."]},
     )
-
-
-CHILDREN = ("steps", "components", "consultations", "events")
 
 
 @transaction.atomic
@@ -396,7 +394,7 @@ def _adopt_new(dossier: Dossier, papers: list[DossierComponent]) -> None:
     """A new dossier's children are what this transaction writes: its papers written now, the others
     kept as they are written, for the events' chain and the answer, rather than read back
     (kernel.jsonrows)."""
-    for relation in ("steps", "consultations", "events"):
+    for relation in CHILDREN:
         adopt(dossier, relation, [])
     adopt(dossier, "components", DossierComponent.objects.bulk_create(papers), back="dossier")
 

@@ -10,6 +10,7 @@ answers from them without a query, exactly as ``prefetch_related`` would have, o
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC
@@ -47,6 +48,7 @@ class AsJSON(Func):
         )
 
 
+@functools.cache  # every request's JSON columns name the same few hundred paths
 def _field(model: type[models.Model], path: str) -> models.Field[Any, Any]:
     *hops, name = path.split("__")
     for hop in hops:

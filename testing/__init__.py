@@ -13,6 +13,7 @@ request bodies, scenario steps, file builders, HTTP helpers — lives here, one 
 - ``testing.portal``: the citizen portal's filing wizard.
 - ``testing.kiosk``: the kiosk of commune A's centre.
 - ``testing.browser``: steps of the Playwright journeys.
+- ``testing.counting``: a computation that counts its calls (what a memo or a kept value saves).
 - ``testing.workers``: what differs between the processes of a parallel run (``-n 2``).
 
 A test module never imports another test module or a ``conftest.py`` (motcua/tests/test_test_imports.py

@@ -4,6 +4,7 @@ reception rules (boundary-free, provincial procedures, missing statutory time)."
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -147,7 +148,8 @@ def test_parallel_branches_start_together_and_join(
     assert kinds == ["receive", "forward", "forward", "branch_done", "forward"]
 
 
-def test_boundary_free_procedure_is_received_anywhere_and_routed(api, officer_b):
+def _filed_in_commune_b_for_commune_a(api, officer_b) -> tuple[int, Any]:
+    """The parentage procedure made boundary-free, filed at commune B's counter for commune A."""
     version = Procedure.objects.get(code=PARENTAGE).current_version
     version.boundary_free = True
     version.save()
@@ -155,6 +157,11 @@ def test_boundary_free_procedure_is_received_anywhere_and_routed(api, officer_b)
         "dossiers", counter_body(procedure=PARENTAGE, handling_agency=COMMUNE_A)
     )
     assert status == 201, body
+    return status, body
+
+
+def test_boundary_free_procedure_is_received_anywhere_and_routed(api, officer_b):
+    status, body = _filed_in_commune_b_for_commune_a(api, officer_b)
     assert body["receiving_agency"]["code"] == "001.00.11977.H31"
     assert body["handling_agency"]["code"] == COMMUNE_A
     assert body["code"].startswith("001.00.11977.H31-")
@@ -244,13 +251,7 @@ def test_counter_reception_takes_the_handling_agency_own_workflow(
     status, body = api(officer_a).post("dossiers", counter_body(procedure=PARENTAGE))
     assert status == 201, body
     assert [s["name"] for s in body["steps"]] == ["Quy trình riêng của phường"]
-    version = Procedure.objects.get(code=PARENTAGE).current_version
-    version.boundary_free = True
-    version.save()
-    status, body = api(officer_b).post(
-        "dossiers", counter_body(procedure=PARENTAGE, handling_agency=COMMUNE_A)
-    )
-    assert status == 201, body
+    status, body = _filed_in_commune_b_for_commune_a(api, officer_b)
     assert [s["name"] for s in body["steps"]] == ["Quy trình riêng của phường"]
     # A provincial procedure: its one linked department handles it, with its own workflow.
     status, body = api(officer_province).post("dossiers", counter_body(procedure="1.000049"))

@@ -19,6 +19,7 @@ from kernel.models import Generation
 from organization.models import Agency
 from organization.selectors import AGENCY_TREE, agency_subtree
 from organization.services import agency_upsert
+from testing.counting import Counter
 from worktime.models import CalendarOverride
 from worktime.services import OVERRIDES, work_calendar
 
@@ -26,15 +27,6 @@ pytestmark = pytest.mark.django_db
 
 VALUE = "kernel.tests.value"
 register(VALUE)
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self) -> int:
-        self.calls += 1
-        return self.calls
 
 
 def in_request(user: User, work: Callable[[], Any]) -> Any:

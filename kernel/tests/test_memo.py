@@ -5,15 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 
 from kernel.memo import RequestMemoMiddleware, forget, remember
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self) -> int:
-        self.calls += 1
-        return self.calls
+from testing.counting import Counter
 
 
 def test_outside_a_request_every_call_computes() -> None:
