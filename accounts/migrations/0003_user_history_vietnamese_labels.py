@@ -8,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -15,89 +17,92 @@ class Migration(migrations.Migration):
         ('accounts', '0002_initial'),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterField(
-            model_name='apitoken',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='digest',
-            field=models.CharField(max_length=64, unique=True, verbose_name='mã băm SHA-256'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='expires_at',
-            field=models.DateTimeField(verbose_name='hết hạn lúc'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='last_used_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='dùng gần nhất lúc'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='prefix',
-            field=models.CharField(help_text='Đầu mã để nhận biết, không đủ để đăng nhập.', max_length=8, verbose_name='đầu mã'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='revoked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='thu hồi lúc'),
-        ),
-        migrations.AlterField(
-            model_name='apitoken',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
-        ),
-        migrations.AlterField(
-            model_name='applicant',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='applicant',
-            name='user',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applicant', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
-        ),
-        migrations.AlterField(
-            model_name='applicant',
-            name='uuid',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
-        ),
-        migrations.AlterField(
-            model_name='user',
-            name='uuid',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
-        ),
-        migrations.CreateModel(
-            name='HistoricalUser',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(db_index=True, error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, verbose_name='mã UUID')),
-                ('full_name', models.CharField(blank=True, max_length=200, verbose_name='họ và tên')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='số điện thoại')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'lịch sử tài khoản',
-                'verbose_name_plural': 'lịch sử tài khoản',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
+        ReloadOnce([
+            migrations.AlterField(
+                model_name='apitoken',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='apitoken',
+                name='digest',
+                field=models.CharField(max_length=64, unique=True, verbose_name='mã băm SHA-256'),
+            ),
+            migrations.AlterField(
+                model_name='apitoken',
+                name='expires_at',
+                field=models.DateTimeField(verbose_name='hết hạn lúc'),
+            ),
+            migrations.AlterField(
+                model_name='apitoken',
+                name='last_used_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='dùng gần nhất lúc'),
+            ),
+            migrations.AlterField(
+                model_name='apitoken',
+                name='prefix',
+                field=models.CharField(help_text='Đầu mã để nhận biết, không đủ để đăng nhập.', max_length=8, verbose_name='đầu mã'),
+            ),
+            migrations.AlterField(
+                model_name='apitoken',
+                name='revoked_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='thu hồi lúc'),
+            ),
+            migrations.AlterField(
+                model_name='apitoken',
+                name='user',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
+            ),
+            migrations.AlterField(
+                model_name='applicant',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='applicant',
+                name='user',
+                field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applicant', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
+            ),
+            migrations.AlterField(
+                model_name='applicant',
+                name='uuid',
+                field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
+            ),
+            migrations.AlterField(
+                model_name='user',
+                name='uuid',
+                field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
+            ),
+            migrations.CreateModel(
+                name='HistoricalUser',
+                fields=[
+                    ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                    ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                    ('username', models.CharField(db_index=True, error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                    ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
+                    ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
+                    ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                    ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
+                    ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                    ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                    ('uuid', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False, verbose_name='mã UUID')),
+                    ('full_name', models.CharField(blank=True, max_length=200, verbose_name='họ và tên')),
+                    ('phone', models.CharField(blank=True, max_length=20, verbose_name='số điện thoại')),
+                    ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('history_date', models.DateTimeField(db_index=True)),
+                    ('history_change_reason', models.CharField(max_length=100, null=True)),
+                    ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                    ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ],
+                options={
+                    'verbose_name': 'lịch sử tài khoản',
+                    'verbose_name_plural': 'lịch sử tài khoản',
+                    'ordering': ('-history_date', '-history_id'),
+                    'get_latest_by': ('history_date', 'history_id'),
+                },
+                bases=(simple_history.models.HistoricalChanges, models.Model),
+            ),
+        ]),
     ]

@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -13,216 +15,219 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='historicalprocedureversion',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử phiên bản thủ tục', 'verbose_name_plural': 'lịch sử phiên bản thủ tục'},
-        ),
-        migrations.AlterModelOptions(
-            name='historicalpublicationdecision',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử quyết định công bố', 'verbose_name_plural': 'lịch sử quyết định công bố'},
-        ),
-        migrations.AlterModelOptions(
-            name='historicalworkflow',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử quy trình điện tử', 'verbose_name_plural': 'lịch sử quy trình điện tử'},
-        ),
-        migrations.AlterModelOptions(
-            name='historicalworkflowstep',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử bước quy trình', 'verbose_name_plural': 'lịch sử bước quy trình'},
-        ),
-        migrations.AlterField(
-            model_name='componentrequirement',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='components', to='catalog.procedurecase', verbose_name='trường hợp'),
-        ),
-        migrations.AlterField(
-            model_name='componentrequirement',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='componentrequirement',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='components', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='feeitem',
-            name='option',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='catalog.processingoption', verbose_name='thời hạn và phí'),
-        ),
-        migrations.AlterField(
-            model_name='feeitem',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprocedureversion',
-            name='content_hash',
-            field=models.CharField(db_index=True, editable=False, max_length=64, verbose_name='mã băm nội dung'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprocedureversion',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprocedureversion',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprocedureversion',
-            name='procedure',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='historicalpublicationdecision',
-            name='applied_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người áp dụng'),
-        ),
-        migrations.AlterField(
-            model_name='historicalworkflow',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='historicalworkflow',
-            name='procedure',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='historicalworkflowstep',
-            name='workflow',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.workflow', verbose_name='quy trình'),
-        ),
-        migrations.AlterField(
-            model_name='legalbasis',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='legalbasis',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_basis', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='procedure',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='procedure',
-            name='search_text',
-            field=models.TextField(default='', editable=False, help_text='Mã, tên, lĩnh vực không dấu.', verbose_name='chuỗi tìm kiếm'),
-        ),
-        migrations.AlterField(
-            model_name='procedure',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc'),
-        ),
-        migrations.AlterField(
-            model_name='procedurecase',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='procedurecase',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='procedureresult',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='procedureresult',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='procedureversion',
-            name='content_hash',
-            field=models.CharField(db_index=True, editable=False, max_length=64, verbose_name='mã băm nội dung'),
-        ),
-        migrations.AlterField(
-            model_name='procedureversion',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='procedureversion',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
-        ),
-        migrations.AlterField(
-            model_name='procedureversion',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='processingoption',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.procedurecase', verbose_name='trường hợp'),
-        ),
-        migrations.AlterField(
-            model_name='processingoption',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='processingoption',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='publicationdecision',
-            name='applied_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người áp dụng'),
-        ),
-        migrations.AlterField(
-            model_name='publicationitem',
-            name='decision',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='catalog.publicationdecision', verbose_name='quyết định công bố'),
-        ),
-        migrations.AlterField(
-            model_name='publicationitem',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publication_items', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='workflow',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='workflow',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workflows', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='workflowstep',
-            name='workflow',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalog.workflow', verbose_name='quy trình'),
-        ),
-        migrations.CreateModel(
-            name='HistoricalProcedureField',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(max_length=200, verbose_name='mã')),
-                ('name', models.CharField(max_length=300, verbose_name='tên lĩnh vực')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'lịch sử lĩnh vực',
-                'verbose_name_plural': 'lịch sử lĩnh vực',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
+        ReloadOnce([
+            migrations.AlterModelOptions(
+                name='historicalprocedureversion',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử phiên bản thủ tục', 'verbose_name_plural': 'lịch sử phiên bản thủ tục'},
+            ),
+            migrations.AlterModelOptions(
+                name='historicalpublicationdecision',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử quyết định công bố', 'verbose_name_plural': 'lịch sử quyết định công bố'},
+            ),
+            migrations.AlterModelOptions(
+                name='historicalworkflow',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử quy trình điện tử', 'verbose_name_plural': 'lịch sử quy trình điện tử'},
+            ),
+            migrations.AlterModelOptions(
+                name='historicalworkflowstep',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử bước quy trình', 'verbose_name_plural': 'lịch sử bước quy trình'},
+            ),
+            migrations.AlterField(
+                model_name='componentrequirement',
+                name='case',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='components', to='catalog.procedurecase', verbose_name='trường hợp'),
+            ),
+            migrations.AlterField(
+                model_name='componentrequirement',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='componentrequirement',
+                name='version',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='components', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='feeitem',
+                name='option',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='catalog.processingoption', verbose_name='thời hạn và phí'),
+            ),
+            migrations.AlterField(
+                model_name='feeitem',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='historicalprocedureversion',
+                name='content_hash',
+                field=models.CharField(db_index=True, editable=False, max_length=64, verbose_name='mã băm nội dung'),
+            ),
+            migrations.AlterField(
+                model_name='historicalprocedureversion',
+                name='created_at',
+                field=models.DateTimeField(blank=True, editable=False, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='historicalprocedureversion',
+                name='created_by',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
+            ),
+            migrations.AlterField(
+                model_name='historicalprocedureversion',
+                name='procedure',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='historicalpublicationdecision',
+                name='applied_by',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người áp dụng'),
+            ),
+            migrations.AlterField(
+                model_name='historicalworkflow',
+                name='created_at',
+                field=models.DateTimeField(blank=True, editable=False, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='historicalworkflow',
+                name='procedure',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='historicalworkflowstep',
+                name='workflow',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='catalog.workflow', verbose_name='quy trình'),
+            ),
+            migrations.AlterField(
+                model_name='legalbasis',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='legalbasis',
+                name='version',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_basis', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='procedure',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='procedure',
+                name='search_text',
+                field=models.TextField(default='', editable=False, help_text='Mã, tên, lĩnh vực không dấu.', verbose_name='chuỗi tìm kiếm'),
+            ),
+            migrations.AlterField(
+                model_name='procedure',
+                name='updated_at',
+                field=models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc'),
+            ),
+            migrations.AlterField(
+                model_name='procedurecase',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='procedurecase',
+                name='version',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='procedureresult',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='procedureresult',
+                name='version',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='procedureversion',
+                name='content_hash',
+                field=models.CharField(db_index=True, editable=False, max_length=64, verbose_name='mã băm nội dung'),
+            ),
+            migrations.AlterField(
+                model_name='procedureversion',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='procedureversion',
+                name='created_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
+            ),
+            migrations.AlterField(
+                model_name='procedureversion',
+                name='procedure',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='processingoption',
+                name='case',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.procedurecase', verbose_name='trường hợp'),
+            ),
+            migrations.AlterField(
+                model_name='processingoption',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='processingoption',
+                name='version',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='catalog.procedureversion', verbose_name='phiên bản thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='publicationdecision',
+                name='applied_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người áp dụng'),
+            ),
+            migrations.AlterField(
+                model_name='publicationitem',
+                name='decision',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='catalog.publicationdecision', verbose_name='quyết định công bố'),
+            ),
+            migrations.AlterField(
+                model_name='publicationitem',
+                name='procedure',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publication_items', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='workflow',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='workflow',
+                name='procedure',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workflows', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='workflowstep',
+                name='workflow',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalog.workflow', verbose_name='quy trình'),
+            ),
+            migrations.CreateModel(
+                name='HistoricalProcedureField',
+                fields=[
+                    ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                    ('code', models.SlugField(max_length=200, verbose_name='mã')),
+                    ('name', models.CharField(max_length=300, verbose_name='tên lĩnh vực')),
+                    ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('history_date', models.DateTimeField(db_index=True)),
+                    ('history_change_reason', models.CharField(max_length=100, null=True)),
+                    ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                    ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ],
+                options={
+                    'verbose_name': 'lịch sử lĩnh vực',
+                    'verbose_name_plural': 'lịch sử lĩnh vực',
+                    'ordering': ('-history_date', '-history_id'),
+                    'get_latest_by': ('history_date', 'history_id'),
+                },
+                bases=(simple_history.models.HistoricalChanges, models.Model),
+            ),
+        ]),
     ]

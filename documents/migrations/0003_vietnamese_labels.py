@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -16,220 +18,223 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterField(
-            model_name='certificateauthority',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='certificateauthority',
-            name='slug',
-            field=models.SlugField(unique=True, verbose_name='mã'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certified_copies', to='organization.agency', verbose_name='cơ quan chứng thực'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='certified_at',
-            field=models.DateTimeField(verbose_name='chứng thực lúc'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='certified_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chứng thực'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='file',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='requester',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certified_copies', to='accounts.applicant', verbose_name='người yêu cầu'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='vault_item',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certified_copy', to='documents.vaultitem', verbose_name='giấy tờ trong kho dữ liệu'),
-        ),
-        migrations.AlterField(
-            model_name='certifiedcopy',
-            name='year',
-            field=models.PositiveSmallIntegerField(verbose_name='năm'),
-        ),
-        migrations.AlterField(
-            model_name='componentfile',
-            name='component',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='dossiers.dossiercomponent', verbose_name='giấy tờ đã nộp'),
-        ),
-        migrations.AlterField(
-            model_name='componentfile',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='componentfile',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
-        ),
-        migrations.AlterField(
-            model_name='componentfile',
-            name='file',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='component_uses', to='documents.storedfile', verbose_name='tệp'),
-        ),
-        migrations.AlterField(
-            model_name='componentfile',
-            name='version',
-            field=models.PositiveIntegerField(verbose_name='phiên bản'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='at',
-            field=models.DateTimeField(verbose_name='thời điểm'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người số hóa'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='component',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='digitization', to='dossiers.dossiercomponent', verbose_name='giấy tờ đã nộp'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='exemption',
-            field=models.CharField(blank=True, choices=[('online', 'Hồ sơ nộp trực tuyến'), ('shown_only', 'Giấy tờ chỉ xuất trình'), ('classified', 'Tài liệu mật')], max_length=12, verbose_name='lý do không số hóa'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='file',
-            field=models.ForeignKey(blank=True, help_text='Bản số hóa đã ký số.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp số hóa'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='ocr_seconds',
-            field=models.FloatField(blank=True, null=True, verbose_name='thời gian nhận dạng chữ (giây)'),
-        ),
-        migrations.AlterField(
-            model_name='digitization',
-            name='status',
-            field=models.CharField(choices=[('digitized', 'Đã số hóa'), ('reused', 'Tái sử dụng dữ liệu số'), ('national', 'Lấy từ kho dữ liệu quốc gia'), ('exempt', 'Không phải số hóa')], max_length=12, verbose_name='tình trạng số hóa'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='certificate_serial',
-            field=models.CharField(max_length=100, verbose_name='số sê-ri chứng thư'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='file',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp đã ký'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='signed_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản ký'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='source_file',
-            field=models.ForeignKey(blank=True, help_text='Bản trước khi ký.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp trước khi ký'),
-        ),
-        migrations.AlterField(
-            model_name='resultdocument',
-            name='verification_id',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã xác thực'),
-        ),
-        migrations.AlterField(
-            model_name='signingcredential',
-            name='agency',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='signing_credential', to='organization.agency', verbose_name='cơ quan'),
-        ),
-        migrations.AlterField(
-            model_name='signingcredential',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='content_type',
-            field=models.CharField(max_length=120, verbose_name='kiểu nội dung (MIME)'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='sha256',
-            field=models.CharField(db_index=True, max_length=64, verbose_name='mã băm SHA-256'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='size',
-            field=models.PositiveBigIntegerField(verbose_name='dung lượng (byte)'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='storage_name',
-            field=models.CharField(max_length=300, unique=True, verbose_name='tên lưu trữ'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='text_folded',
-            field=models.TextField(blank=True, editable=False, verbose_name='nội dung không dấu'),
-        ),
-        migrations.AlterField(
-            model_name='storedfile',
-            name='uuid',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
-        ),
-        migrations.AlterField(
-            model_name='vaultitem',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='vaultitem',
-            name='dossier',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='vaultitem',
-            name='file',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp'),
-        ),
-        migrations.AlterField(
-            model_name='vaultitem',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vault_items', to='accounts.applicant', verbose_name='chủ sở hữu'),
-        ),
-        migrations.AlterField(
-            model_name='vaultitem',
-            name='type_key',
-            field=models.CharField(db_index=True, editable=False, max_length=500, verbose_name='khóa loại giấy tờ'),
-        ),
+        ReloadOnce([
+            migrations.AlterField(
+                model_name='certificateauthority',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='certificateauthority',
+                name='slug',
+                field=models.SlugField(unique=True, verbose_name='mã'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certified_copies', to='organization.agency', verbose_name='cơ quan chứng thực'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='certified_at',
+                field=models.DateTimeField(verbose_name='chứng thực lúc'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='certified_by',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chứng thực'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='file',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='requester',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certified_copies', to='accounts.applicant', verbose_name='người yêu cầu'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='vault_item',
+                field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certified_copy', to='documents.vaultitem', verbose_name='giấy tờ trong kho dữ liệu'),
+            ),
+            migrations.AlterField(
+                model_name='certifiedcopy',
+                name='year',
+                field=models.PositiveSmallIntegerField(verbose_name='năm'),
+            ),
+            migrations.AlterField(
+                model_name='componentfile',
+                name='component',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='dossiers.dossiercomponent', verbose_name='giấy tờ đã nộp'),
+            ),
+            migrations.AlterField(
+                model_name='componentfile',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='componentfile',
+                name='created_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
+            ),
+            migrations.AlterField(
+                model_name='componentfile',
+                name='file',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='component_uses', to='documents.storedfile', verbose_name='tệp'),
+            ),
+            migrations.AlterField(
+                model_name='componentfile',
+                name='version',
+                field=models.PositiveIntegerField(verbose_name='phiên bản'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='at',
+                field=models.DateTimeField(verbose_name='thời điểm'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='by',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người số hóa'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='component',
+                field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='digitization', to='dossiers.dossiercomponent', verbose_name='giấy tờ đã nộp'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='exemption',
+                field=models.CharField(blank=True, choices=[('online', 'Hồ sơ nộp trực tuyến'), ('shown_only', 'Giấy tờ chỉ xuất trình'), ('classified', 'Tài liệu mật')], max_length=12, verbose_name='lý do không số hóa'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='file',
+                field=models.ForeignKey(blank=True, help_text='Bản số hóa đã ký số.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp số hóa'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='ocr_seconds',
+                field=models.FloatField(blank=True, null=True, verbose_name='thời gian nhận dạng chữ (giây)'),
+            ),
+            migrations.AlterField(
+                model_name='digitization',
+                name='status',
+                field=models.CharField(choices=[('digitized', 'Đã số hóa'), ('reused', 'Tái sử dụng dữ liệu số'), ('national', 'Lấy từ kho dữ liệu quốc gia'), ('exempt', 'Không phải số hóa')], max_length=12, verbose_name='tình trạng số hóa'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='certificate_serial',
+                field=models.CharField(max_length=100, verbose_name='số sê-ri chứng thư'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='file',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp đã ký'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='signed_by',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản ký'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='source_file',
+                field=models.ForeignKey(blank=True, help_text='Bản trước khi ký.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp trước khi ký'),
+            ),
+            migrations.AlterField(
+                model_name='resultdocument',
+                name='verification_id',
+                field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã xác thực'),
+            ),
+            migrations.AlterField(
+                model_name='signingcredential',
+                name='agency',
+                field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='signing_credential', to='organization.agency', verbose_name='cơ quan'),
+            ),
+            migrations.AlterField(
+                model_name='signingcredential',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='content_type',
+                field=models.CharField(max_length=120, verbose_name='kiểu nội dung (MIME)'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='created_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='sha256',
+                field=models.CharField(db_index=True, max_length=64, verbose_name='mã băm SHA-256'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='size',
+                field=models.PositiveBigIntegerField(verbose_name='dung lượng (byte)'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='storage_name',
+                field=models.CharField(max_length=300, unique=True, verbose_name='tên lưu trữ'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='text_folded',
+                field=models.TextField(blank=True, editable=False, verbose_name='nội dung không dấu'),
+            ),
+            migrations.AlterField(
+                model_name='storedfile',
+                name='uuid',
+                field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
+            ),
+            migrations.AlterField(
+                model_name='vaultitem',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='vaultitem',
+                name='dossier',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='vaultitem',
+                name='file',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.storedfile', verbose_name='tệp'),
+            ),
+            migrations.AlterField(
+                model_name='vaultitem',
+                name='owner',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vault_items', to='accounts.applicant', verbose_name='chủ sở hữu'),
+            ),
+            migrations.AlterField(
+                model_name='vaultitem',
+                name='type_key',
+                field=models.CharField(db_index=True, editable=False, max_length=500, verbose_name='khóa loại giấy tờ'),
+            ),
+        ]),
     ]

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -15,384 +17,387 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='dossiersequence',
-            options={'verbose_name': 'bộ đếm mã hồ sơ', 'verbose_name_plural': 'bộ đếm mã hồ sơ'},
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='organization.agency', verbose_name='cơ quan được lấy ý kiến'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='answered_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='trả lời lúc'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người trả lời'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='requested_at',
-            field=models.DateTimeField(verbose_name='gửi lúc'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='requested_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người gửi'),
-        ),
-        migrations.AlterField(
-            model_name='consultation',
-            name='timing',
-            field=models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn')], max_length=10, verbose_name='tiến độ'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='after_15h_next_day',
-            field=models.BooleanField(default=False, verbose_name='nhận sau 15 giờ tính từ ngày làm việc tiếp theo'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.procedurecase', verbose_name='trường hợp'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='clock_running_since',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='đang tính thời hạn từ'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='received_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tiếp nhận'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='search_text',
-            field=models.CharField(default='', editable=False, help_text='Mã hồ sơ, họ tên, số định danh không dấu (tìm kiếm).', max_length=500, verbose_name='chuỗi tìm kiếm'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='uuid',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
-        ),
-        migrations.AlterField(
-            model_name='dossier',
-            name='workflow',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.workflow', verbose_name='quy trình'),
-        ),
-        migrations.AlterField(
-            model_name='dossiercomponent',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='components', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='dossiercomponent',
-            name='position',
-            field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='dossiercomponent',
-            name='requirement',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.componentrequirement', verbose_name='thành phần hồ sơ theo thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='actor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản thực hiện'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='actor_agency',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan thực hiện'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='appointment_after',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='ngày hẹn trả sau'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='appointment_before',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='ngày hẹn trả trước'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='data',
-            field=models.JSONField(blank=True, default=dict, verbose_name='dữ liệu kèm theo'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='due_after',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hạn giải quyết sau'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='due_before',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hạn giải quyết trước'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='from_status',
-            field=models.CharField(blank=True, max_length=30, verbose_name='trạng thái trước'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='seq',
-            field=models.PositiveIntegerField(verbose_name='số thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='dossierevent',
-            name='to_status',
-            field=models.CharField(max_length=30, verbose_name='trạng thái sau'),
-        ),
-        migrations.AlterField(
-            model_name='dossiersequence',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan'),
-        ),
-        migrations.AlterField(
-            model_name='dossiersequence',
-            name='day',
-            field=models.DateField(verbose_name='ngày'),
-        ),
-        migrations.AlterField(
-            model_name='dossiersequence',
-            name='last',
-            field=models.PositiveIntegerField(default=0, verbose_name='số cuối đã cấp'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan thực hiện'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_steps', to=settings.AUTH_USER_MODEL, verbose_name='người được giao'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hạn xử lý'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='duration_minutes',
-            field=models.PositiveIntegerField(verbose_name='thời gian (phút làm việc)'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='finished_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hoàn thành lúc'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='finished_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người hoàn thành'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='is_lead',
-            field=models.BooleanField(default=False, verbose_name='cơ quan chủ trì'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='name',
-            field=models.CharField(max_length=500, verbose_name='nội dung công việc'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='parallel_group',
-            field=models.CharField(blank=True, max_length=20, verbose_name='nhóm song song'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='position',
-            field=models.PositiveIntegerField(verbose_name='thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='role',
-            field=models.CharField(choices=[('one_stop_officer', 'Cán bộ một cửa'), ('specialist', 'Chuyên viên thụ lý'), ('leader', 'Lãnh đạo'), ('clerk', 'Văn thư'), ('monitor', 'Cán bộ kiểm soát TTHC'), ('agency_admin', 'Quản trị cơ quan'), ('province_admin', 'Quản trị tỉnh')], max_length=30, verbose_name='vai trò thực hiện'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='rounds',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Số lần bước được giao xử lý.', verbose_name='số lượt xử lý'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu lúc'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='state',
-            field=models.CharField(choices=[('waiting', 'Chưa đến'), ('active', 'Đang xử lý'), ('done', 'Đã xong')], default='waiting', max_length=10, verbose_name='tình trạng'),
-        ),
-        migrations.AlterField(
-            model_name='dossierstep',
-            name='timing',
-            field=models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn')], max_length=10, verbose_name='tiến độ'),
-        ),
-        migrations.AlterField(
-            model_name='extension',
-            name='at',
-            field=models.DateTimeField(verbose_name='thời điểm'),
-        ),
-        migrations.AlterField(
-            model_name='extension',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người lập'),
-        ),
-        migrations.AlterField(
-            model_name='extension',
-            name='dossier',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='extension', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='extension',
-            name='previous_appointment',
-            field=models.DateTimeField(null=True, verbose_name='ngày hẹn cũ'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='at',
-            field=models.DateTimeField(verbose_name='thời điểm'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='from_agency',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan giao'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='from_name',
-            field=models.CharField(blank=True, max_length=300, verbose_name='người giao'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='from_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản giao'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='kind',
-            field=models.CharField(max_length=30, verbose_name='loại bàn giao'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='note',
-            field=models.TextField(blank=True, verbose_name='ghi chú'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='seq',
-            field=models.PositiveIntegerField(verbose_name='số thứ tự'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='step_due',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hạn của bước'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='timing',
-            field=models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn')], max_length=10, verbose_name='tiến độ'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='to_agency',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan nhận'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='to_name',
-            field=models.CharField(blank=True, max_length=300, verbose_name='người nhận'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='to_role',
-            field=models.CharField(blank=True, max_length=30, verbose_name='vai trò nhận'),
-        ),
-        migrations.AlterField(
-            model_name='handover',
-            name='to_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản nhận'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='dossier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supplement_requests', to='dossiers.dossier', verbose_name='hồ sơ'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='due_after',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hạn giải quyết sau khi bổ sung'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='due_before',
-            field=models.DateTimeField(null=True, verbose_name='hạn giải quyết trước khi yêu cầu'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='received_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='nhận bổ sung lúc'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='received_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nhận bổ sung'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='requested_at',
-            field=models.DateTimeField(verbose_name='yêu cầu lúc'),
-        ),
-        migrations.AlterField(
-            model_name='supplementrequest',
-            name='requested_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người yêu cầu'),
-        ),
+        ReloadOnce([
+            migrations.AlterModelOptions(
+                name='dossiersequence',
+                options={'verbose_name': 'bộ đếm mã hồ sơ', 'verbose_name_plural': 'bộ đếm mã hồ sơ'},
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='organization.agency', verbose_name='cơ quan được lấy ý kiến'),
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='answered_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='trả lời lúc'),
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='answered_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người trả lời'),
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consultations', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='requested_at',
+                field=models.DateTimeField(verbose_name='gửi lúc'),
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='requested_by',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người gửi'),
+            ),
+            migrations.AlterField(
+                model_name='consultation',
+                name='timing',
+                field=models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn')], max_length=10, verbose_name='tiến độ'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='after_15h_next_day',
+                field=models.BooleanField(default=False, verbose_name='nhận sau 15 giờ tính từ ngày làm việc tiếp theo'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='case',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.procedurecase', verbose_name='trường hợp'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='clock_running_since',
+                field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='đang tính thời hạn từ'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='created_by',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tạo'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='procedure',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='received_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tiếp nhận'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='search_text',
+                field=models.CharField(default='', editable=False, help_text='Mã hồ sơ, họ tên, số định danh không dấu (tìm kiếm).', max_length=500, verbose_name='chuỗi tìm kiếm'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='updated_at',
+                field=models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='uuid',
+                field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
+            ),
+            migrations.AlterField(
+                model_name='dossier',
+                name='workflow',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.workflow', verbose_name='quy trình'),
+            ),
+            migrations.AlterField(
+                model_name='dossiercomponent',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='components', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='dossiercomponent',
+                name='position',
+                field=models.PositiveIntegerField(default=0, verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='dossiercomponent',
+                name='requirement',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.componentrequirement', verbose_name='thành phần hồ sơ theo thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='actor',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản thực hiện'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='actor_agency',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan thực hiện'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='appointment_after',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='ngày hẹn trả sau'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='appointment_before',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='ngày hẹn trả trước'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='data',
+                field=models.JSONField(blank=True, default=dict, verbose_name='dữ liệu kèm theo'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='due_after',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='hạn giải quyết sau'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='due_before',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='hạn giải quyết trước'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='from_status',
+                field=models.CharField(blank=True, max_length=30, verbose_name='trạng thái trước'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='seq',
+                field=models.PositiveIntegerField(verbose_name='số thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='dossierevent',
+                name='to_status',
+                field=models.CharField(max_length=30, verbose_name='trạng thái sau'),
+            ),
+            migrations.AlterField(
+                model_name='dossiersequence',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan'),
+            ),
+            migrations.AlterField(
+                model_name='dossiersequence',
+                name='day',
+                field=models.DateField(verbose_name='ngày'),
+            ),
+            migrations.AlterField(
+                model_name='dossiersequence',
+                name='last',
+                field=models.PositiveIntegerField(default=0, verbose_name='số cuối đã cấp'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan thực hiện'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='assignee',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_steps', to=settings.AUTH_USER_MODEL, verbose_name='người được giao'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='due_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='hạn xử lý'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='duration_minutes',
+                field=models.PositiveIntegerField(verbose_name='thời gian (phút làm việc)'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='finished_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='hoàn thành lúc'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='finished_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người hoàn thành'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='is_lead',
+                field=models.BooleanField(default=False, verbose_name='cơ quan chủ trì'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='name',
+                field=models.CharField(max_length=500, verbose_name='nội dung công việc'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='parallel_group',
+                field=models.CharField(blank=True, max_length=20, verbose_name='nhóm song song'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='position',
+                field=models.PositiveIntegerField(verbose_name='thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='role',
+                field=models.CharField(choices=[('one_stop_officer', 'Cán bộ một cửa'), ('specialist', 'Chuyên viên thụ lý'), ('leader', 'Lãnh đạo'), ('clerk', 'Văn thư'), ('monitor', 'Cán bộ kiểm soát TTHC'), ('agency_admin', 'Quản trị cơ quan'), ('province_admin', 'Quản trị tỉnh')], max_length=30, verbose_name='vai trò thực hiện'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='rounds',
+                field=models.PositiveSmallIntegerField(default=0, help_text='Số lần bước được giao xử lý.', verbose_name='số lượt xử lý'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='started_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='bắt đầu lúc'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='state',
+                field=models.CharField(choices=[('waiting', 'Chưa đến'), ('active', 'Đang xử lý'), ('done', 'Đã xong')], default='waiting', max_length=10, verbose_name='tình trạng'),
+            ),
+            migrations.AlterField(
+                model_name='dossierstep',
+                name='timing',
+                field=models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn')], max_length=10, verbose_name='tiến độ'),
+            ),
+            migrations.AlterField(
+                model_name='extension',
+                name='at',
+                field=models.DateTimeField(verbose_name='thời điểm'),
+            ),
+            migrations.AlterField(
+                model_name='extension',
+                name='by',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người lập'),
+            ),
+            migrations.AlterField(
+                model_name='extension',
+                name='dossier',
+                field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='extension', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='extension',
+                name='previous_appointment',
+                field=models.DateTimeField(null=True, verbose_name='ngày hẹn cũ'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='at',
+                field=models.DateTimeField(verbose_name='thời điểm'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='from_agency',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan giao'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='from_name',
+                field=models.CharField(blank=True, max_length=300, verbose_name='người giao'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='from_user',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản giao'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='kind',
+                field=models.CharField(max_length=30, verbose_name='loại bàn giao'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='note',
+                field=models.TextField(blank=True, verbose_name='ghi chú'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='seq',
+                field=models.PositiveIntegerField(verbose_name='số thứ tự'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='step_due',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='hạn của bước'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='timing',
+                field=models.CharField(blank=True, choices=[('early', 'Trước hạn'), ('on_time', 'Đúng hạn'), ('late', 'Quá hạn')], max_length=10, verbose_name='tiến độ'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='to_agency',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan nhận'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='to_name',
+                field=models.CharField(blank=True, max_length=300, verbose_name='người nhận'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='to_role',
+                field=models.CharField(blank=True, max_length=30, verbose_name='vai trò nhận'),
+            ),
+            migrations.AlterField(
+                model_name='handover',
+                name='to_user',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản nhận'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='dossier',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supplement_requests', to='dossiers.dossier', verbose_name='hồ sơ'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='due_after',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='hạn giải quyết sau khi bổ sung'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='due_before',
+                field=models.DateTimeField(null=True, verbose_name='hạn giải quyết trước khi yêu cầu'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='received_at',
+                field=models.DateTimeField(blank=True, null=True, verbose_name='nhận bổ sung lúc'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='received_by',
+                field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nhận bổ sung'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='requested_at',
+                field=models.DateTimeField(verbose_name='yêu cầu lúc'),
+            ),
+            migrations.AlterField(
+                model_name='supplementrequest',
+                name='requested_by',
+                field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người yêu cầu'),
+            ),
+        ]),
     ]

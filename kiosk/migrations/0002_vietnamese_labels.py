@@ -4,6 +4,8 @@ import django.db.models.deletion
 import uuid
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -12,38 +14,41 @@ class Migration(migrations.Migration):
         ('organization', '0002_unit_history_vietnamese_labels'),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='historicalcounter',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử quầy', 'verbose_name_plural': 'lịch sử quầy'},
-        ),
-        migrations.AlterModelOptions(
-            name='ticketsequence',
-            options={'verbose_name': 'bộ đếm số thứ tự', 'verbose_name_plural': 'bộ đếm số thứ tự'},
-        ),
-        migrations.AlterField(
-            model_name='queueticket',
-            name='uuid',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
-        ),
-        migrations.AlterField(
-            model_name='ticketsequence',
-            name='centre',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='trung tâm'),
-        ),
-        migrations.AlterField(
-            model_name='ticketsequence',
-            name='day',
-            field=models.DateField(verbose_name='ngày'),
-        ),
-        migrations.AlterField(
-            model_name='ticketsequence',
-            name='last',
-            field=models.PositiveIntegerField(default=0, verbose_name='số cuối đã cấp'),
-        ),
-        migrations.AlterField(
-            model_name='ticketsequence',
-            name='line',
-            field=models.CharField(max_length=20, verbose_name='hàng chờ'),
-        ),
+        ReloadOnce([
+            migrations.AlterModelOptions(
+                name='historicalcounter',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử quầy', 'verbose_name_plural': 'lịch sử quầy'},
+            ),
+            migrations.AlterModelOptions(
+                name='ticketsequence',
+                options={'verbose_name': 'bộ đếm số thứ tự', 'verbose_name_plural': 'bộ đếm số thứ tự'},
+            ),
+            migrations.AlterField(
+                model_name='queueticket',
+                name='uuid',
+                field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='mã UUID'),
+            ),
+            migrations.AlterField(
+                model_name='ticketsequence',
+                name='centre',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='trung tâm'),
+            ),
+            migrations.AlterField(
+                model_name='ticketsequence',
+                name='day',
+                field=models.DateField(verbose_name='ngày'),
+            ),
+            migrations.AlterField(
+                model_name='ticketsequence',
+                name='last',
+                field=models.PositiveIntegerField(default=0, verbose_name='số cuối đã cấp'),
+            ),
+            migrations.AlterField(
+                model_name='ticketsequence',
+                name='line',
+                field=models.CharField(max_length=20, verbose_name='hàng chờ'),
+            ),
+        ]),
     ]

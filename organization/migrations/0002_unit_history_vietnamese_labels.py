@@ -5,6 +5,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -13,132 +15,135 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterModelOptions(
-            name='historicalagency',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử cơ quan', 'verbose_name_plural': 'lịch sử cơ quan'},
-        ),
-        migrations.AlterModelOptions(
-            name='historicalmembership',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử vai trò trong cơ quan', 'verbose_name_plural': 'lịch sử vai trò trong cơ quan'},
-        ),
-        migrations.AlterField(
-            model_name='administrativeunit',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='vĩ độ'),
-        ),
-        migrations.AlterField(
-            model_name='administrativeunit',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='kinh độ'),
-        ),
-        migrations.AlterField(
-            model_name='administrativeunit',
-            name='name_folded',
-            field=models.CharField(db_index=True, editable=False, max_length=200, verbose_name='tên không dấu'),
-        ),
-        migrations.AlterField(
-            model_name='agency',
-            name='name_folded',
-            field=models.CharField(db_index=True, editable=False, max_length=300, verbose_name='tên không dấu'),
-        ),
-        migrations.AlterField(
-            model_name='historicalagency',
-            name='name_folded',
-            field=models.CharField(db_index=True, editable=False, max_length=300, verbose_name='tên không dấu'),
-        ),
-        migrations.AlterField(
-            model_name='historicalmembership',
-            name='agency',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organization.agency', verbose_name='cơ quan'),
-        ),
-        migrations.AlterField(
-            model_name='historicalmembership',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='historicalmembership',
-            name='user',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
-        ),
-        migrations.AlterField(
-            model_name='legacyunit',
-            name='mapping',
-            field=models.CharField(blank=True, choices=[('seat', 'Xã mới giữ mã xã cũ'), ('merged', 'Sáp nhập'), ('split', 'Bị chia')], help_text='Cách xác định xã, phường mới kế thừa chính.', max_length=10, verbose_name='cách xác định'),
-        ),
-        migrations.AlterField(
-            model_name='legacyunit',
-            name='other_successors',
-            field=models.ManyToManyField(blank=True, help_text='Các đơn vị nhận một phần khi xã cũ bị chia.', related_name='partial_predecessors', to='organization.administrativeunit', verbose_name='các xã, phường mới khác'),
-        ),
-        migrations.AlterField(
-            model_name='membership',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organization.agency', verbose_name='cơ quan'),
-        ),
-        migrations.AlterField(
-            model_name='membership',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
-        ),
-        migrations.AlterField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAdministrativeUnit',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=10, verbose_name='mã thống kê')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('kind', models.CharField(help_text='Tỉnh, Thành phố, Xã, Phường, Đặc khu', max_length=30, verbose_name='loại')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh, thành phố'), ('commune', 'Xã, phường, đặc khu')], max_length=10, verbose_name='cấp')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='vĩ độ')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='kinh độ')),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='diện tích (km²)')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='tên không dấu')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organization.administrativeunit', verbose_name='thuộc')),
-            ],
-            options={
-                'verbose_name': 'lịch sử đơn vị hành chính',
-                'verbose_name_plural': 'lịch sử đơn vị hành chính',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalLegacyUnit',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=10, verbose_name='mã xã cũ')),
-                ('name', models.CharField(max_length=200, verbose_name='tên xã cũ')),
-                ('kind', models.CharField(max_length=30, verbose_name='loại')),
-                ('district_code', models.CharField(max_length=10, verbose_name='mã huyện cũ')),
-                ('district_name', models.CharField(max_length=200, verbose_name='huyện cũ')),
-                ('province_code', models.CharField(max_length=10, verbose_name='mã tỉnh cũ')),
-                ('province_name', models.CharField(max_length=200, verbose_name='tỉnh cũ')),
-                ('mapping', models.CharField(blank=True, choices=[('seat', 'Xã mới giữ mã xã cũ'), ('merged', 'Sáp nhập'), ('split', 'Bị chia')], help_text='Cách xác định xã, phường mới kế thừa chính.', max_length=10, verbose_name='cách xác định')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('successor', models.ForeignKey(blank=True, db_constraint=False, help_text='Đơn vị kế thừa chính; để trống nếu chưa xác định.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organization.administrativeunit', verbose_name='xã, phường mới')),
-            ],
-            options={
-                'verbose_name': 'lịch sử đơn vị hành chính cũ',
-                'verbose_name_plural': 'lịch sử đơn vị hành chính cũ',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
+        ReloadOnce([
+            migrations.AlterModelOptions(
+                name='historicalagency',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử cơ quan', 'verbose_name_plural': 'lịch sử cơ quan'},
+            ),
+            migrations.AlterModelOptions(
+                name='historicalmembership',
+                options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'lịch sử vai trò trong cơ quan', 'verbose_name_plural': 'lịch sử vai trò trong cơ quan'},
+            ),
+            migrations.AlterField(
+                model_name='administrativeunit',
+                name='latitude',
+                field=models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='vĩ độ'),
+            ),
+            migrations.AlterField(
+                model_name='administrativeunit',
+                name='longitude',
+                field=models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='kinh độ'),
+            ),
+            migrations.AlterField(
+                model_name='administrativeunit',
+                name='name_folded',
+                field=models.CharField(db_index=True, editable=False, max_length=200, verbose_name='tên không dấu'),
+            ),
+            migrations.AlterField(
+                model_name='agency',
+                name='name_folded',
+                field=models.CharField(db_index=True, editable=False, max_length=300, verbose_name='tên không dấu'),
+            ),
+            migrations.AlterField(
+                model_name='historicalagency',
+                name='name_folded',
+                field=models.CharField(db_index=True, editable=False, max_length=300, verbose_name='tên không dấu'),
+            ),
+            migrations.AlterField(
+                model_name='historicalmembership',
+                name='agency',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organization.agency', verbose_name='cơ quan'),
+            ),
+            migrations.AlterField(
+                model_name='historicalmembership',
+                name='created_at',
+                field=models.DateTimeField(blank=True, editable=False, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='historicalmembership',
+                name='user',
+                field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
+            ),
+            migrations.AlterField(
+                model_name='legacyunit',
+                name='mapping',
+                field=models.CharField(blank=True, choices=[('seat', 'Xã mới giữ mã xã cũ'), ('merged', 'Sáp nhập'), ('split', 'Bị chia')], help_text='Cách xác định xã, phường mới kế thừa chính.', max_length=10, verbose_name='cách xác định'),
+            ),
+            migrations.AlterField(
+                model_name='legacyunit',
+                name='other_successors',
+                field=models.ManyToManyField(blank=True, help_text='Các đơn vị nhận một phần khi xã cũ bị chia.', related_name='partial_predecessors', to='organization.administrativeunit', verbose_name='các xã, phường mới khác'),
+            ),
+            migrations.AlterField(
+                model_name='membership',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organization.agency', verbose_name='cơ quan'),
+            ),
+            migrations.AlterField(
+                model_name='membership',
+                name='created_at',
+                field=models.DateTimeField(auto_now_add=True, verbose_name='thời điểm tạo'),
+            ),
+            migrations.AlterField(
+                model_name='membership',
+                name='user',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản'),
+            ),
+            migrations.CreateModel(
+                name='HistoricalAdministrativeUnit',
+                fields=[
+                    ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                    ('code', models.CharField(db_index=True, max_length=10, verbose_name='mã thống kê')),
+                    ('name', models.CharField(max_length=200, verbose_name='tên')),
+                    ('kind', models.CharField(help_text='Tỉnh, Thành phố, Xã, Phường, Đặc khu', max_length=30, verbose_name='loại')),
+                    ('level', models.CharField(choices=[('province', 'Tỉnh, thành phố'), ('commune', 'Xã, phường, đặc khu')], max_length=10, verbose_name='cấp')),
+                    ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='vĩ độ')),
+                    ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True, verbose_name='kinh độ')),
+                    ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='diện tích (km²)')),
+                    ('name_folded', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='tên không dấu')),
+                    ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('history_date', models.DateTimeField(db_index=True)),
+                    ('history_change_reason', models.CharField(max_length=100, null=True)),
+                    ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                    ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organization.administrativeunit', verbose_name='thuộc')),
+                ],
+                options={
+                    'verbose_name': 'lịch sử đơn vị hành chính',
+                    'verbose_name_plural': 'lịch sử đơn vị hành chính',
+                    'ordering': ('-history_date', '-history_id'),
+                    'get_latest_by': ('history_date', 'history_id'),
+                },
+                bases=(simple_history.models.HistoricalChanges, models.Model),
+            ),
+            migrations.CreateModel(
+                name='HistoricalLegacyUnit',
+                fields=[
+                    ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                    ('code', models.CharField(db_index=True, max_length=10, verbose_name='mã xã cũ')),
+                    ('name', models.CharField(max_length=200, verbose_name='tên xã cũ')),
+                    ('kind', models.CharField(max_length=30, verbose_name='loại')),
+                    ('district_code', models.CharField(max_length=10, verbose_name='mã huyện cũ')),
+                    ('district_name', models.CharField(max_length=200, verbose_name='huyện cũ')),
+                    ('province_code', models.CharField(max_length=10, verbose_name='mã tỉnh cũ')),
+                    ('province_name', models.CharField(max_length=200, verbose_name='tỉnh cũ')),
+                    ('mapping', models.CharField(blank=True, choices=[('seat', 'Xã mới giữ mã xã cũ'), ('merged', 'Sáp nhập'), ('split', 'Bị chia')], help_text='Cách xác định xã, phường mới kế thừa chính.', max_length=10, verbose_name='cách xác định')),
+                    ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                    ('history_date', models.DateTimeField(db_index=True)),
+                    ('history_change_reason', models.CharField(max_length=100, null=True)),
+                    ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                    ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ('successor', models.ForeignKey(blank=True, db_constraint=False, help_text='Đơn vị kế thừa chính; để trống nếu chưa xác định.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organization.administrativeunit', verbose_name='xã, phường mới')),
+                ],
+                options={
+                    'verbose_name': 'lịch sử đơn vị hành chính cũ',
+                    'verbose_name_plural': 'lịch sử đơn vị hành chính cũ',
+                    'ordering': ('-history_date', '-history_id'),
+                    'get_latest_by': ('history_date', 'history_id'),
+                },
+                bases=(simple_history.models.HistoricalChanges, models.Model),
+            ),
+        ]),
     ]

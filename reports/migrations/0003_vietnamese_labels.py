@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from kernel.migration_operations import ReloadOnce
+
 
 class Migration(migrations.Migration):
 
@@ -12,105 +14,108 @@ class Migration(migrations.Migration):
         ('reports', '0002_rating'),
     ]
 
+    # One reload of the migration state for all these label changes (kernel/migration_operations.py).
     operations = [
-        migrations.AlterField(
-            model_name='fact',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan giải quyết'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='channel',
-            field=models.CharField(max_length=10, verbose_name='hình thức nộp'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='digitized',
-            field=models.IntegerField(default=0, verbose_name='được số hóa'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='e_results',
-            field=models.IntegerField(default=0, verbose_name='kết quả điện tử'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='field_ref',
-            field=models.IntegerField(default=0, verbose_name='mã số lĩnh vực'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='grain',
-            field=models.CharField(choices=[('d', 'ngày'), ('m', 'tháng'), ('y', 'năm')], max_length=1, verbose_name='kỳ'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='overdue_delta',
-            field=models.IntegerField(default=0, verbose_name='thay đổi số quá hạn'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='paid_online',
-            field=models.IntegerField(default=0, verbose_name='thanh toán trực tuyến'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='pending_delta',
-            field=models.IntegerField(default=0, verbose_name='thay đổi số đang giải quyết'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='period',
-            field=models.DateField(help_text='Ngày đầu của ngày / tháng / năm.', verbose_name='đầu kỳ'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.procedure', verbose_name='thủ tục'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='rated',
-            field=models.IntegerField(default=0, verbose_name='được đánh giá'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='received',
-            field=models.IntegerField(default=0, verbose_name='tiếp nhận'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='resolved_early',
-            field=models.IntegerField(default=0, verbose_name='giải quyết trước hạn'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='resolved_late',
-            field=models.IntegerField(default=0, verbose_name='giải quyết quá hạn'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='resolved_on_time',
-            field=models.IntegerField(default=0, verbose_name='giải quyết đúng hạn'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='reused',
-            field=models.IntegerField(default=0, verbose_name='tái sử dụng dữ liệu số'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='satisfied',
-            field=models.IntegerField(default=0, verbose_name='hài lòng'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='stopped',
-            field=models.IntegerField(default=0, verbose_name='dừng giải quyết'),
-        ),
-        migrations.AlterField(
-            model_name='fact',
-            name='supplement_requests',
-            field=models.IntegerField(default=0, verbose_name='yêu cầu bổ sung'),
-        ),
+        ReloadOnce([
+            migrations.AlterField(
+                model_name='fact',
+                name='agency',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.agency', verbose_name='cơ quan giải quyết'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='channel',
+                field=models.CharField(max_length=10, verbose_name='hình thức nộp'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='digitized',
+                field=models.IntegerField(default=0, verbose_name='được số hóa'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='e_results',
+                field=models.IntegerField(default=0, verbose_name='kết quả điện tử'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='field_ref',
+                field=models.IntegerField(default=0, verbose_name='mã số lĩnh vực'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='grain',
+                field=models.CharField(choices=[('d', 'ngày'), ('m', 'tháng'), ('y', 'năm')], max_length=1, verbose_name='kỳ'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='overdue_delta',
+                field=models.IntegerField(default=0, verbose_name='thay đổi số quá hạn'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='paid_online',
+                field=models.IntegerField(default=0, verbose_name='thanh toán trực tuyến'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='pending_delta',
+                field=models.IntegerField(default=0, verbose_name='thay đổi số đang giải quyết'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='period',
+                field=models.DateField(help_text='Ngày đầu của ngày / tháng / năm.', verbose_name='đầu kỳ'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='procedure',
+                field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.procedure', verbose_name='thủ tục'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='rated',
+                field=models.IntegerField(default=0, verbose_name='được đánh giá'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='received',
+                field=models.IntegerField(default=0, verbose_name='tiếp nhận'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='resolved_early',
+                field=models.IntegerField(default=0, verbose_name='giải quyết trước hạn'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='resolved_late',
+                field=models.IntegerField(default=0, verbose_name='giải quyết quá hạn'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='resolved_on_time',
+                field=models.IntegerField(default=0, verbose_name='giải quyết đúng hạn'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='reused',
+                field=models.IntegerField(default=0, verbose_name='tái sử dụng dữ liệu số'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='satisfied',
+                field=models.IntegerField(default=0, verbose_name='hài lòng'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='stopped',
+                field=models.IntegerField(default=0, verbose_name='dừng giải quyết'),
+            ),
+            migrations.AlterField(
+                model_name='fact',
+                name='supplement_requests',
+                field=models.IntegerField(default=0, verbose_name='yêu cầu bổ sung'),
+            ),
+        ]),
     ]
