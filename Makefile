@@ -2,7 +2,7 @@
 #   make run   — set up everything, load the Hưng Yên demo data, serve on http://127.0.0.1:8000
 #   make test  — set up everything and run the whole test suite
 # Both create .venv, install the locked dependencies (requirements/dev.txt: runtime, test and development
-# tools) and migrate the database by themselves.
+# tools) and migrate the databases they use by themselves.
 #
 # Production: make serve — a venv of its own (.venv-prod) with the runtime lock only
 # (requirements/runtime.txt), migrations, static files, then gunicorn (motcua/gunicorn_conf.py).
@@ -51,9 +51,10 @@ run: migrate
 
 # The tests run in parallel processes (pytest-xdist), one per core up to four, each starting on its own
 # share and taking over tests from the others when done; PYTEST_WORKERS=0 runs them in this process
-# (e.g. to debug with --pdb).
+# (e.g. to debug with --pdb). Each process migrates a test database of its own: the tests never use
+# the development database, so `make test` leaves it alone.
 PYTEST_WORKERS ?= auto
-test: migrate
+test: venv
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist worksteal $(PYTEST_ARGS)
 
 lint: venv

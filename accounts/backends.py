@@ -13,7 +13,8 @@ from accounts.models import User
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = reading.annotate(User._default_manager.select_related("applicant").filter(pk=user_id)).first()
+        users = reading.annotated("session user", lambda: User._default_manager.select_related("applicant"))
+        user = users.filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         reading.keep(user, user)

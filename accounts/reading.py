@@ -9,6 +9,7 @@ the user query and keeps what came back for the request. Accounts knows nothing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import QuerySet
@@ -25,8 +26,13 @@ class Reader(Protocol):
     def keep(self, row: Any, user: User) -> None:
         """Keep for the request what ``annotate`` put on ``row`` (the user, or the token)."""
 
+    def shape(self) -> tuple[str, ...]:
+        """What ``annotate`` adds and the settings it reads, named (``annotated`` builds its query again
+        when they change)."""
+
 
 _readers: list[Reader] = []
+_built: dict[tuple[str, str, tuple[tuple[str, ...], ...]], QuerySet[Any]] = {}
 
 
 def install(reader: Reader) -> None:
@@ -37,6 +43,18 @@ def install(reader: Reader) -> None:
 def annotate(queryset: QuerySet[Any], user: str = "pk") -> QuerySet[Any]:
     for reader in _readers:
         queryset = reader.annotate(queryset, user)
+    return queryset
+
+
+def annotated(name: str, base: Callable[[], QuerySet[Any]], user: str = "pk") -> QuerySet[Any]:
+    """``annotate(base(), user)``, built once per process (and again when a reader's shape changes):
+    each request filters it to its one row. Building the annotations resolves every reader's
+    expressions, which cost as much as the statement's run and compilation together; a queryset kept
+    in a process and filtered per request is Django's own pattern (a view's ``queryset``)."""
+    key = (name, user, tuple(reader.shape() for reader in _readers))
+    queryset = _built.get(key)
+    if queryset is None:
+        queryset = _built[key] = annotate(base(), user)
     return queryset
 
 

@@ -400,7 +400,7 @@ def token_current(raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     # The user, and what the apps above read with him (accounts.reading), in the same statement.
-    tokens = reading.annotate(ApiToken.objects.select_related("user"), "user_id")
+    tokens = reading.annotated("token", lambda: ApiToken.objects.select_related("user"), "user_id")
     token = tokens.filter(digest=hash_token(raw)).first()
     if token is None or not token_is_active(token):
         return None

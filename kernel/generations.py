@@ -127,6 +127,9 @@ class GenerationReader:
             }
         )
 
+    def shape(self) -> tuple[str, ...]:
+        return tuple(NAMES)
+
     def keep(self, row: Any, user: Any) -> None:
         for name in NAMES:
             token = row.__dict__.pop(_alias(name), None)

@@ -167,6 +167,9 @@ class MembershipReader:
     def keep(self, row: Any, user: User) -> None:
         keep_memberships(row, user)
 
+    def shape(self) -> tuple[str, ...]:
+        return ("_json_memberships",)
+
 
 def forget_on_change(**kwargs: object) -> None:
     """A membership or an agency written in this request: what the request remembered is stale."""

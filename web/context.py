@@ -45,6 +45,9 @@ class SiteReader:
             return queryset
         return queryset.annotate(_site_province_name=Subquery(_province().values("name")[:1]))
 
+    def shape(self) -> tuple[str, ...]:
+        return ("_site_province_name", settings.MOTCUA_PROVINCE_CODE)
+
     def keep(self, row: Any, user: User) -> None:
         if "_site_province_name" in row.__dict__:
             keep(PROVINCE_NAME, row.__dict__.pop("_site_province_name") or "")
