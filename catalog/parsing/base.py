@@ -153,7 +153,7 @@ def _norm(text: str) -> str:
 def _block(text: str) -> str:
     """A multi-line text: NFC, spaces collapsed inside lines, at most one blank line in a row."""
     text = _norm(text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [re.sub(r"[^\S\n]+", " ", line).strip() for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in text.split("\n")]  # a line's runs of space collapsed
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Final
 from urllib.parse import quote
@@ -22,6 +23,22 @@ def test_fold_and_slug():
     assert fold("Giấy phép ĐĂNG KÝ  khai sinh") == "giay phep dang ky khai sinh"
     assert slugify_vi("Hộ tịch") == "ho-tich"
     assert nfc("Hoa\u0300 a\xa0 b ") == "Hoà a b"
+
+
+@given(st.text())
+def test_nfc_is_the_normal_form_with_runs_of_space_collapsed(text):
+    """What nfc is, written plainly (its own code collapses the spaces by splitting)."""
+    plain = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).replace("\xa0", " ")).strip()
+    assert nfc(text) == plain
+
+
+@given(st.text())
+def test_fold_drops_every_combining_mark(text):
+    """What fold is, written plainly (its own code drops the marks by a table filled as it goes and
+    collapses the spaces by splitting)."""
+    decomposed = unicodedata.normalize(NFD, text.replace("đ", "d").replace("Đ", "d"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert fold(text) == re.sub(r"\s+", " ", plain.lower()).strip()
 
 
 @given(st.text())
