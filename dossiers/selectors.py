@@ -155,17 +155,9 @@ def dossier_get(
     rule = _visibility(user, one=Dossier())
     if rule is None:
         raise NotFound("Không tìm thấy hồ sơ.")
-    queryset = (
-        Dossier.objects.filter(rule)
-        .select_related(
-            "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
-        )
-        .defer(*HEAVY_VERSION_FIELDS)
-    )
+    queryset = _DOSSIER_READS[children].filter(rule)
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    if children:
-        queryset = with_children(queryset)
     # A code, or a uuid before reception (an online dossier has no code yet): one statement.
     named = Q(code=reference) | Q(uuid=reference) if _looks_like_uuid(reference) else Q(code=reference)
     dossier = queryset.filter(named).first()
@@ -204,6 +196,25 @@ def with_children(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
             for name, (model, fields) in CHILDREN.items()
         }
     )
+
+
+class _DossierReads(dict[bool, QuerySet[Dossier]]):
+    """The statement of ``dossier_get`` without its rule and reference, with its children or not:
+    built once per process, filtered per call (resolving the children's columns costs as much as
+    running the statement; a queryset kept in a process and filtered per request is Django's own
+    pattern, a view's ``queryset``)."""
+
+    def __missing__(self, children: bool) -> QuerySet[Dossier]:
+        queryset = Dossier.objects.select_related(
+            "procedure", "version", "receiving_agency", "handling_agency", "applicant", "case", "workflow"
+        ).defer(*HEAVY_VERSION_FIELDS)
+        if children:
+            queryset = with_children(queryset)
+        self[children] = queryset
+        return queryset
+
+
+_DOSSIER_READS = _DossierReads()
 
 
 def adopt_children(dossier: Dossier) -> None:
