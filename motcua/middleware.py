@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from integrations.emc import page as emc_page
 from kernel.input_text import (
     MAX_JSON_DEPTH,
     BadText,
@@ -202,7 +203,11 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.directives: dict[str, list[str]] = settings.MOTCUA_CSP
+        # EMC's tracking snippet on the public pages: its inline script by hash, its server (integrations.emc).
+        added = emc_page.csp_sources()
+        self.directives: dict[str, list[str]] = {
+            name: [*sources, *added.get(name, [])] for name, sources in settings.MOTCUA_CSP.items()
+        }
         self.permissions = ", ".join(f"{feature}=()" for feature in settings.MOTCUA_PERMISSIONS_DENIED)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

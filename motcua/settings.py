@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "audit",
     "serviceindex",
     "targets",
+    "integrations",
     "web",
     "demo",
 ]
@@ -289,6 +290,9 @@ MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
 # The province this installation serves (statistics-office code; Hưng Yên is 33).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "33")
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "Cổng dịch vụ công")
+# EMC, the national measurement system (integrations/emc): both unset, it is off.
+MOTCUA_EMC_URL = os.environ.get("MOTCUA_EMC_URL", "")
+MOTCUA_EMC_SITE_ID = os.environ.get("MOTCUA_EMC_SITE_ID", "")
 # Uploads: size per file (MB), PDF pages, and pixels per image or scanned page (millions), checked
 # from the header before anything is decoded (documents/validation/images.py).
 MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
+from integrations.emc.page import page_script
 from kernel.memo import keep, remember
 from organization.admin_policy import has_admin_access
 from organization.models import AdministrativeUnit
@@ -60,6 +61,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user is not None and user.is_authenticated)
     return {
         "site_name": settings.MOTCUA_SITE_NAME,
+        # EMC's tracking snippet (None when EMC is off): public pages carry it, staff pages leave out
+        # the block that shows it.
+        "emc_script": page_script(),
         "province_name": province_name(),
         # The workspace's links, for those who hold a role (asked only when a page shows the menu).
         "holds_roles": SimpleLazyObject(lambda: signed_in and isinstance(user, User) and holds_roles(user)),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from catalog import selectors
 from catalog.models import Channel, OnlineLevel, Procedure, ProcedureField, ProcedureVersion, TimeUnit
 from catalog.presentation import CatalogParams, procedure_payload
+from integrations import status as integrations_status
 from kernel.access import public
 from kernel.errors import NotFound
 from organization.models import Agency
@@ -141,5 +142,6 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse(
-        {"status": "ok", "features": feature_report()}, json_dumps_params={"ensure_ascii": False}
+        {"status": "ok", "features": feature_report(), "integrations": integrations_status()},
+        json_dumps_params={"ensure_ascii": False},
     )

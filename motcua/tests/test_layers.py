@@ -37,6 +37,7 @@ LAYERS = [
     "targets",
     "serviceindex",
     "kiosk",
+    "integrations",  # the national partners: adapters that map our data to theirs
     "demo",
     "web",
     "motcua",  # the project's wiring: settings, URLs, the API root
