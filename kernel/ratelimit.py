@@ -9,11 +9,17 @@ per-process cache is never used for this: it would give each app server its own 
 The client's address comes from the socket (``REMOTE_ADDR``) unless ``MOTCUA_TRUSTED_PROXIES`` says
 how many reverse proxies in front of the app servers append to ``X-Forwarded-For``; a header the client
 wrote itself is never believed.
+
+Redis out of reach does not take the site down: each count it cannot take is taken in the database
+instead, and the outage is logged (a window then counts in both places, so a guesser may get up to
+twice the allowance while it lasts). Redis keys carry ``MOTCUA_CACHE_PREFIX``, so that installations
+sharing one Redis keep apart.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import random
 import time
@@ -25,6 +31,8 @@ from django.db import connection
 from django.http import HttpRequest
 
 from kernel.errors import TooManyRequests
+
+log = logging.getLogger(__name__)
 
 # Expired rows are swept now and then by the request that happens to count, not by a separate job.
 _SWEEP_PROBABILITY = 0.001
@@ -85,7 +93,10 @@ def hit(limit: Limit, ident: str) -> Count:
     """Count one event for ``ident`` and return the count of its window, this event included."""
     key, now = _key(limit, ident), int(time.time())
     if settings.REDIS_URL:
-        return _redis_hit(key, limit.seconds, now)
+        try:
+            return _redis_hit(key, limit.seconds, now)
+        except _redis_errors() as error:
+            _unreachable(error)
     ends = now + limit.seconds
     with connection.cursor() as cursor:
         # One statement: concurrent hits serialise on the row, none is lost (SQLite ≥ 3.35, PostgreSQL).
@@ -109,9 +120,12 @@ def peek(limit: Limit, ident: str) -> Count:
     """The count of ``ident``'s current window, without counting."""
     key, now = _key(limit, ident), int(time.time())
     if settings.REDIS_URL:
-        client = _redis()
-        value, ttl = client.get(key), client.ttl(key)
-        return Count(int(value or 0), now + max(int(ttl), 0))
+        try:
+            client = _redis()
+            value, ttl = client.get(_redis_key(key)), client.ttl(_redis_key(key))
+            return Count(int(value or 0), now + max(int(ttl), 0))
+        except _redis_errors() as error:
+            _unreachable(error)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count, window_end FROM {_TABLE} WHERE key = %s AND window_end > %s", [key, now]
@@ -139,8 +153,11 @@ def reset(limit: Limit, ident: str) -> None:
     """Forget ``ident``'s count (after a successful login, or an administrator's unlock)."""
     key = _key(limit, ident)
     if settings.REDIS_URL:
-        _redis().delete(key)
-        return
+        try:
+            _redis().delete(_redis_key(key))
+        except _redis_errors() as error:
+            _unreachable(error)
+    # The database too: counts taken there while Redis was out of reach are forgotten as well.
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_TABLE} WHERE key = %s", [key])
 
@@ -152,12 +169,41 @@ def _redis() -> Any:
     import redis  # a runtime dependency (pyproject.toml); imported only when REDIS_URL is set
 
     global _redis_client
-    if _redis_client is None:
-        _redis_client = redis.Redis.from_url(settings.REDIS_URL)
+    if _redis_client is None or _redis_client_url != settings.REDIS_URL:
+        # A Redis that does not answer fails the count within a second or two, not the request's
+        # whole time (the database takes the count instead).
+        _redis_client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
+        _remember_url(settings.REDIS_URL)
     return _redis_client
 
 
+_redis_client_url = ""
+REDIS_TIMEOUT = 2.0
+
+
+def _remember_url(url: str) -> None:
+    global _redis_client_url
+    _redis_client_url = url
+
+
+def _redis_errors() -> tuple[type[Exception], ...]:
+    import redis
+
+    return (redis.RedisError,)
+
+
+def _unreachable(error: Exception) -> None:
+    log.error("Redis out of reach, counting in the database instead: %s", error)
+
+
+def _redis_key(key: str) -> str:
+    return f"{settings.MOTCUA_CACHE_PREFIX}:{key}"
+
+
 def _redis_hit(key: str, seconds: int, now: int) -> Count:
+    key = _redis_key(key)
     client = _redis()
     pipe = client.pipeline()
     pipe.set(key, 0, ex=seconds, nx=True)  # a new window starts at the first event

@@ -213,12 +213,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Cache: per process by default (only for recomputable lists); REDIS_URL shares it between app
 # servers. Counters that must be shared (login throttling, rate limits) never use a per-process cache:
 # kernel/ratelimit.py counts in Redis when REDIS_URL is set and in the database otherwise.
+# Out of reach, Redis is a cache miss (kernel.cache.ForgivingRedisCache) and the counters go to the
+# database, logged; its keys start with MOTCUA_CACHE_PREFIX, so that installations can share one Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+MOTCUA_CACHE_PREFIX = os.environ.get("MOTCUA_CACHE_PREFIX", "motcua")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kernel.cache.ForgivingRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": MOTCUA_CACHE_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:

@@ -222,3 +222,18 @@ def test_another_app_server_process_shares_the_count(backend):
     assert statuses == [200, 200, 200, 429]
     assert _web(client, "hai.may.chu", GOOD).status_code == 429
     assert client.get("/tai-khoan/").status_code == 302
+
+
+def test_login_works_while_redis_is_out_of_reach(db, settings, citizen):
+    """Redis down is no error page: the login counts its failures in the database and goes on."""
+    from kernel import ratelimit
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    ratelimit._redis_client = None
+    try:
+        client = Client()
+        wrong = client.post("/dang-nhap/", {"username": "congdan", "password": "sai-mat-khau"})
+        assert wrong.status_code == 200
+        assert ratelimit.peek(ratelimit.Limit.parse("login-account", "10/m"), "congdan").value >= 1
+    finally:
+        ratelimit._redis_client = None

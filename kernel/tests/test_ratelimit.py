@@ -122,3 +122,41 @@ def test_client_address(proxies, forwarded, expected):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(MOTCUA_TRUSTED_PROXIES=proxies):
         assert ratelimit.client_address(request) == expected
+
+
+# Nothing listens on port 1: connecting is refused at once, as when Redis is down.
+UNREACHABLE = "redis://127.0.0.1:1/0"
+
+
+def test_redis_out_of_reach_counts_in_the_database_and_says_so(db, caplog):
+    with override_settings(REDIS_URL=UNREACHABLE):
+        ratelimit._redis_client = None
+        try:
+            assert [ratelimit.hit(LIMIT, "erin").value for _ in range(2)] == [1, 2]
+            assert ratelimit.peek(LIMIT, "erin").value == 2
+            ratelimit.reset(LIMIT, "erin")
+            assert ratelimit.peek(LIMIT, "erin").value == 0
+        finally:
+            ratelimit._redis_client = None
+    assert "Redis out of reach" in caplog.text
+
+
+def test_redis_keys_carry_the_installations_prefix(backend):
+    if not backend:
+        pytest.skip("Redis only")
+    with override_settings(MOTCUA_CACHE_PREFIX="tinh-a"):
+        ratelimit.hit(LIMIT, "frank")
+    assert ratelimit._redis().get("tinh-a:test:frank") == b"1"
+    assert ratelimit.peek(LIMIT, "frank").value == 0  # another installation's prefix: not its count
+
+
+def test_the_cache_answers_a_miss_when_redis_is_out_of_reach(caplog):
+    from kernel.cache import ForgivingRedisCache
+
+    cache = ForgivingRedisCache(UNREACHABLE, {"OPTIONS": {"socket_connect_timeout": 1}})
+    assert cache.get("anything", "absent") == "absent"
+    assert cache.get_or_set("computed", lambda: 42) == 42
+    cache.set("anything", 1)
+    assert cache.add("anything", 1) is False
+    assert cache.get_many(["a", "b"]) == {}
+    assert "Redis out of reach" in caplog.text
