@@ -53,7 +53,9 @@ class OutboxMessageAdmin(PolicyAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a message is cancelled, not deleted: its row stays as the record
 
-    def response_action(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> Any:
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> Any:
         # Django filters by the posted ids unchecked: "abc" would be a server error, not a refusal.
         try:
             for selected in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
@@ -61,7 +63,7 @@ class OutboxMessageAdmin(PolicyAdmin):
         except ValidationError:
             self.message_user(request, gettext("Lựa chọn không hợp lệ."), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset)
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def has_deliver_permission(self, request: HttpRequest) -> bool:
         return allows(request, self.rule, "change")
