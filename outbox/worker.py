@@ -15,6 +15,8 @@ import threading
 import uuid
 from dataclasses import dataclass
 
+from django.db import DatabaseError, close_old_connections, connection
+
 from outbox import delivery, services
 from outbox.delivery import DeliveryError, Refused
 from outbox.models import OutboxMessage
@@ -119,7 +121,21 @@ class Worker:
         pass)."""
         total = Tally()
         while not self.stopping:
-            tally = self.deliver_due()
+            # No request here ends a connection's life: drop one past CONN_MAX_AGE or broken, as
+            # Django does between requests (not inside a transaction: a test's).
+            if not connection.in_atomic_block:
+                close_old_connections()
+            try:
+                tally = self.deliver_due()
+            except DatabaseError:
+                if once:
+                    raise
+                # The database gone for a moment (a restart, a fail-over): wait and claim again; what
+                # this worker held comes back to the workers when its lease runs out.
+                logger.exception("outbox worker %s: database error, waiting", self.name)
+                connection.close()
+                self._stop.wait(idle_seconds)
+                continue
             total.add(tally)
             if once:
                 break

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import OperationalError
 from django.test import override_settings
 
 from outbox import services
@@ -85,3 +86,24 @@ def test_a_stopping_worker_finishes_the_message_in_hand_and_gives_back_the_rest(
     assert {(m.status, m.attempts, m.claimed_by, m.claimed_until) for m in rest} == {("pending", 0, "", None)}
     recorder.during = None
     assert Worker().deliver_due().delivered == 2
+
+
+def test_a_database_error_does_not_end_the_long_running_worker(recorder, message, clock, t0, monkeypatch):
+    clock(t0)
+    message("a")
+    worker = Worker()
+    real_claim = services.claim
+    calls: list[int] = []
+
+    def flaky_claim(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        if len(calls) == 3:
+            worker.stop()
+        return real_claim(**kwargs)
+
+    monkeypatch.setattr(services, "claim", flaky_claim)
+    monkeypatch.setattr("outbox.worker.connection.close", lambda: None)  # the test's transaction stays
+    assert worker.run(idle_seconds=0).delivered == 1
+    assert recorder.seen == ["a"]
