@@ -320,6 +320,11 @@ MOTCUA_APPLICANT_LOOKUP_RATE = os.environ.get("MOTCUA_APPLICANT_LOOKUP_RATE", "6
 # Reads of personal data by staff are logged (audit/services.py); the same read by the same person within
 # this many seconds is logged once, so reloading a page does not flood the log. 0 logs every read.
 MOTCUA_ACCESS_LOG_WINDOW_SECONDS = int(os.environ.get("MOTCUA_ACCESS_LOG_WINDOW_SECONDS", "300"))
+# The outbox worker (outbox/worker.py, docs/adr/0016): a message that failed this many times goes to the
+# dead letters for an administrator; a worker holds the messages it claimed for this many seconds (another
+# takes over a message whose worker stopped once that time is past; a handler must finish well within it).
+MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "8"))
+MOTCUA_OUTBOX_LEASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "300"))
 # How many reverse proxies in front of the app servers append the client's address to
 # X-Forwarded-For; 0 (default) trusts only the socket's address.
 MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))

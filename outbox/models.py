@@ -1,6 +1,6 @@
 """Messages that must reach someone outside the database: notifications to applicants, sync to the
 national portal. Written in the same transaction as the change they announce, delivered later by a
-worker that claims rows safely and retries (STYLE: outbox)."""
+worker that claims rows safely and retries (STYLE: outbox; docs/adr/0016)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,42 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
-    """One message to deliver. ``key`` makes enqueueing idempotent; the worker never sends a message
-    twice once ``delivered_at`` is set."""
+    """One message to deliver. ``key`` makes enqueueing idempotent. The worker (outbox/worker.py)
+    claims a pending message for a while (``claimed_by`` until ``claimed_until``), hands it to the
+    topic's handler, and records the outcome: delivered, to be tried again from ``available_at``, or
+    dead (refused, or too many attempts) until an administrator retries or cancels it. Messages of one
+    dossier and topic go out in creation order: a pending or dead one holds back those after it."""
 
     class Topic(models.TextChoices):
         NOTIFY_APPLICANT = "notify.applicant", _("Thông báo cho người nộp hồ sơ")
         PORTAL_SYNC = "portal.sync", _("Đồng bộ Cổng Dịch vụ công quốc gia")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("chờ gửi")
+        DELIVERED = "delivered", _("đã gửi")
+        DEAD = "dead", _("gửi không được, chờ xử lý")
+        CANCELLED = "cancelled", _("đã hủy")
 
     topic = models.CharField(_("loại"), max_length=40, choices=Topic.choices, db_index=True)
     key = models.CharField(_("khóa chống trùng"), max_length=200, unique=True)
     payload = models.JSONField(_("nội dung"), default=dict)
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=60, blank=True, db_index=True)
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING)
     available_at = models.DateTimeField(_("gửi từ"), db_index=True)
     attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    last_attempt_at = models.DateTimeField(_("lần gửi gần nhất"), null=True, blank=True)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    claimed_by = models.CharField(_("tiến trình đang gửi"), max_length=100, blank=True)
+    claimed_until = models.DateTimeField(_("giữ để gửi đến"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tin chờ gửi")
         verbose_name_plural = _("tin chờ gửi")
         indexes = [
-            models.Index(fields=["delivered_at", "available_at"], name="outbox_pending_idx"),
+            models.Index(fields=["status", "available_at"], name="outbox_due_idx"),
+            models.Index(fields=["dossier_code", "topic", "status"], name="outbox_dossier_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -168,7 +168,8 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
     "documents.VaultItem missing": ("404 403 404", "403 403 403", "403 403 403"),
     "documents.CertifiedCopy missing": ("404 403 404", "403 403 403", "403 403 403"),
     "documents.SigningCredential missing": ("404 404 404", "403 403 403", "403 403 403"),
-    "outbox.OutboxMessage first": ("edit 200 200", "403 403 403", "403 403 403"),
+    # Read-only: a message is retried or cancelled by the list's actions (outbox.services), not edited.
+    "outbox.OutboxMessage first": ("view 403 200", "403 403 403", "403 403 403"),
 }
 
 
