@@ -13,4 +13,5 @@ def status() -> dict[str, dict[str, Any]]:
     """Each integration: whether it is on, and in words why not."""
     from integrations.emc.page import EMC_OFF, configured
 
-    return {"emc": {"on": configured() is not None, "message": "" if configured() else EMC_OFF}}
+    emc = configured()
+    return {"emc": {"on": emc is not None, "message": "" if emc else EMC_OFF}}

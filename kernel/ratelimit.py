@@ -168,24 +168,19 @@ _redis_client: Any = None
 def _redis() -> Any:
     import redis  # a runtime dependency (pyproject.toml); imported only when REDIS_URL is set
 
-    global _redis_client
+    global _redis_client, _redis_client_url
     if _redis_client is None or _redis_client_url != settings.REDIS_URL:
         # A Redis that does not answer fails the count within a second or two, not the request's
         # whole time (the database takes the count instead).
         _redis_client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
         )
-        _remember_url(settings.REDIS_URL)
+        _redis_client_url = settings.REDIS_URL
     return _redis_client
 
 
 _redis_client_url = ""
 REDIS_TIMEOUT = 2.0
-
-
-def _remember_url(url: str) -> None:
-    global _redis_client_url
-    _redis_client_url = url
 
 
 def _redis_errors() -> tuple[type[Exception], ...]:

@@ -18,12 +18,13 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import InlineModelAdmin
 from django.core import checks
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -186,6 +187,18 @@ class PolicyAdmin(admin.ModelAdmin):
     @property
     def rule(self) -> Rule:
         return rule_for(self.model)
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        # Django filters by the posted ids unchecked: "abc" would be a server error, not a refusal.
+        try:
+            for selected in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                self.opts.pk.to_python(selected)
+        except ValidationError:
+            self.message_user(request, gettext("Lựa chọn không hợp lệ."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return allows(request, self.rule, "view")

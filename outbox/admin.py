@@ -3,10 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,18 +50,6 @@ class OutboxMessageAdmin(PolicyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a message is cancelled, not deleted: its row stays as the record
-
-    def response_action(
-        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
-    ) -> Any:
-        # Django filters by the posted ids unchecked: "abc" would be a server error, not a refusal.
-        try:
-            for selected in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                self.opts.pk.to_python(selected)
-        except ValidationError:
-            self.message_user(request, gettext("Lựa chọn không hợp lệ."), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset, *args, **kwargs)
 
     def has_deliver_permission(self, request: HttpRequest) -> bool:
         return allows(request, self.rule, "change")
