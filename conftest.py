@@ -27,6 +27,7 @@ from accounts.models import User
 
 if TYPE_CHECKING:
     from testing.clients import ApiClient
+    from testing.simulators import SimulatorHandle
 
 # The shared helpers (testing/) assert like the tests do: with pytest's explanations. Registered before
 # any test module imports them (this file does so only inside fixtures).
@@ -219,3 +220,28 @@ def centre(db: Any) -> Any:
     agency = Agency.objects.get(code=CENTRE_A)
     services.counters_ensure(agency)
     return agency
+
+
+# The partners' simulators (integrations/simulators): one server per test process on a free loopback port;
+# ``simulators`` resets it and points motcua's partner settings at it for the test.
+@pytest.fixture(scope="session")
+def _simulator_server() -> Iterator[SimulatorHandle]:
+    from integrations.simulators import server as simulator_server
+    from testing.simulators import SimulatorHandle
+
+    server = simulator_server.start()
+    yield SimulatorHandle(server)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def simulators(_simulator_server: SimulatorHandle) -> Iterator[SimulatorHandle]:
+    """The simulators, reset, with motcua's partner settings pointing at them for this test."""
+    from django.test import override_settings
+
+    from integrations.simulators.settings import environment
+
+    _simulator_server.reset()
+    with override_settings(**environment(_simulator_server.base_url), MOTCUA_PARTNER_TIMEOUT_SECONDS=2):
+        yield _simulator_server

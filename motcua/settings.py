@@ -298,6 +298,18 @@ MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "Cổng dịch vụ công"
 # EMC, the national measurement system (integrations/emc): both unset, it is off.
 MOTCUA_EMC_URL = os.environ.get("MOTCUA_EMC_URL", "")
 MOTCUA_EMC_SITE_ID = os.environ.get("MOTCUA_EMC_SITE_ID", "")
+# The national portal (integrations/dvcqg, ../shared/INTEGRATIONS.md): unset, the dossier sync is off and its
+# messages wait in the outbox. The password comes from the environment only.
+MOTCUA_DVCQG_AUTH_URL = os.environ.get("MOTCUA_DVCQG_AUTH_URL", "")
+MOTCUA_DVCQG_API_URL = os.environ.get("MOTCUA_DVCQG_API_URL", "")
+MOTCUA_DVCQG_USERNAME = os.environ.get("MOTCUA_DVCQG_USERNAME", "")
+MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
+MOTCUA_DVCQG_DSTCODE = os.environ.get("MOTCUA_DVCQG_DSTCODE", "")
+# The SMS gateway (integrations/sms): unset, notices go by e-mail and the portal's inbox only.
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+# Seconds to wait for a partner's answer before the call counts as timed out and is retried later.
+MOTCUA_PARTNER_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_PARTNER_TIMEOUT_SECONDS", "10"))
 # Uploads: size per file (MB), PDF pages, and pixels per image or scanned page (millions), checked
 # from the header before anything is decoded (documents/validation/images.py).
 MOTCUA_UPLOAD_MAX_MB = int(os.environ.get("MOTCUA_UPLOAD_MAX_MB", "20"))

@@ -85,6 +85,7 @@ POLICY: dict[str, Rule] = {
     "documents.CertifiedCopy": SUPERUSERS_ONLY,
     "documents.SigningCredential": SUPERUSERS_ONLY,
     "outbox.OutboxMessage": SUPERUSERS_ONLY,
+    "integrations.Exchange": SUPERUSERS_ONLY,
 }
 
 

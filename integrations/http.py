@@ -1,0 +1,55 @@
+"""The one seam through which motcua talks HTTP to a partner (STYLE: "all outbound HTTP goes through one
+seam with timeouts"). JSON in, JSON out; every way the wire can fail becomes ``PartnerUnavailable``, which
+the outbox handlers turn into a later retry. What the partner *says* (its own error codes) is for the
+partner's client to judge."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+
+
+class PartnerUnavailable(Exception):
+    """The partner could not be reached or did not answer in time or in JSON: try again later."""
+
+
+def post_json(
+    url: str,
+    body: Any,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> Any:
+    """POST ``body`` as JSON to ``url`` and return the decoded JSON answer. A refused connection, a
+    time-out, an HTTP status of 500 or more, or an answer that is not JSON raise ``PartnerUnavailable``;
+    a 4xx whose body is JSON is returned like a 200 (partners put their refusals in the body)."""
+    data = json.dumps(body, ensure_ascii=False).encode()
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            **(headers or {}),
+        },
+    )
+    wait = settings.MOTCUA_PARTNER_TIMEOUT_SECONDS if timeout is None else timeout
+    try:
+        with urllib.request.urlopen(request, timeout=wait) as response:
+            raw = response.read()
+    except urllib.error.HTTPError as error:
+        raw = error.read() if error.code < 500 else b""
+        if error.code >= 500 or not raw:
+            raise PartnerUnavailable(f"HTTP {error.code} từ {url}") from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise PartnerUnavailable(f"Không kết nối được {url}: {reason}") from error
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PartnerUnavailable(f"Câu trả lời của {url} không phải JSON") from error

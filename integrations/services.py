@@ -1,0 +1,40 @@
+"""Every write of the integrations' own data: the exchange log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from integrations.models import Exchange
+from outbox.models import OutboxMessage
+
+ANSWER_LENGTH = 2000
+
+
+def exchange_record(
+    *,
+    partner: str,
+    operation: str,
+    at: datetime,
+    outcome: str,
+    duration_ms: int = 0,
+    dossier_code: str = "",
+    message: OutboxMessage | None = None,
+    code: str = "",
+    answer: str = "",
+    summary: str = "",
+) -> Exchange:
+    """Log one call to a partner (after it ended; autocommitted on its own, outside any business
+    transaction, so that a failure is logged even when the caller's work is rolled back)."""
+    return Exchange.objects.create(
+        partner=partner,
+        operation=operation,
+        at=at,
+        outcome=outcome,
+        duration_ms=duration_ms,
+        dossier_code=dossier_code,
+        message=message,
+        attempt=message.attempts if message is not None else 0,
+        code=code[:40],
+        answer=answer[:ANSWER_LENGTH],
+        summary=summary[:300],
+    )
