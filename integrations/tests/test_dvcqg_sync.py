@@ -278,3 +278,14 @@ def test_stored_files_are_what_the_links_name(portal, lifecycle):
     record = portal.simulator("dvcqg").dossiers[lifecycle]["record"]
     [paper] = record["TaiLieuNop"]
     assert StoredFile.objects.filter(uuid=paper["TepDinhKemId"]).exists()
+
+
+def test_sessions_expiring_every_few_calls_lose_and_repeat_nothing(portal, lifecycle):
+    portal.fault("dvcqg", expire_session_every=3)
+    deliver()
+    assert {m.status for m in sync_messages()} == {"delivered"}
+    state = portal.state("dvcqg")
+    assert state["sessions_expired"] > 1 and state["logins"] == state["sessions_expired"] + 1
+    assert (state["duplicates"], state["out_of_order"]) == (0, 0)
+    held = portal.simulator("dvcqg").dossiers[lifecycle]
+    assert held["status"] == 10 and len(held["progress"]) == len(sync_messages())
