@@ -289,3 +289,28 @@ def test_sessions_expiring_every_few_calls_lose_and_repeat_nothing(portal, lifec
     assert (state["duplicates"], state["out_of_order"]) == (0, 0)
     held = portal.simulator("dvcqg").dossiers[lifecycle]
     assert held["status"] == 10 and len(held["progress"]) == len(sync_messages())
+
+
+def test_a_paper_digitised_at_the_counter_is_flagged(portal, api, officer_a, clock, media_in_tmp):
+    from documents.digitization import component_digitize
+    from testing.documents import scan
+
+    clock(vn(2026, 3, 2, 9, 0))
+    requirement = Procedure.objects.get(code=BIRTH_REGISTRATION).current_version.components.first()
+    status, body = api(officer_a).post(
+        "dossiers", counter_body(components=[{"requirement": requirement.pk, "originals": 1}])
+    )
+    assert status == 201, body
+    dossier = Dossier.objects.get(code=body["code"])
+    component_digitize(
+        dossier=dossier,
+        component=dossier.components.get(),
+        scans=[("trang1.png", scan(["GIẤY CHỨNG SINH"]))],
+        declared_pages=1,
+        actor=officer_a,
+    )
+    deliver()
+    record = portal.simulator("dvcqg").dossiers[body["code"]]["record"]
+    [paper] = record["TaiLieuNop"]
+    assert (paper["DuocSoHoa"], paper["DuocTaiSuDung"], paper["DuocLayTuKhoDMQG"]) == (1, 0, 0)
+    assert record["HoSoCoThanhPhanSoHoa"] == 1 and record["KenhThucHien"] == 1
