@@ -120,6 +120,7 @@ def test_a_whole_lifecycle_reaches_the_portal_once_and_in_order(portal, lifecycl
         == dossier.events.get(action="forward", actor__username="motcua.phohien").actor_name
     )
     assert first_forward["ChucDanh"] == "Cán bộ một cửa"
+    assert "(bước 1: " in first_forward["NoiDungXuLy"]
     assert first_forward["ThoiDiemXuLy"] == "20260302093000"
     assert first_forward["NgayBatDau"] == "20260302090000"  # received at 9:00, the step began then
     assert DATE.fullmatch(first_forward["NgayKetThucTheoQuyDinh"])
@@ -314,3 +315,22 @@ def test_a_paper_digitised_at_the_counter_is_flagged(portal, api, officer_a, clo
     [paper] = record["TaiLieuNop"]
     assert (paper["DuocSoHoa"], paper["DuocTaiSuDung"], paper["DuocLayTuKhoDMQG"]) == (1, 0, 0)
     assert record["HoSoCoThanhPhanSoHoa"] == 1 and record["KenhThucHien"] == 1
+
+
+def test_an_online_submission_reaches_the_portal_with_the_reception(portal, api, citizen, officer_a, clock):
+    clock(vn(2026, 3, 2, 8, 0))
+    status, body = api(citizen).post("dossiers", ONLINE)
+    assert status == 201, body
+    ref = body["reference"]
+    deliver()  # no code yet: nothing to send, nothing called
+    assert [m.status for m in sync_messages()] == ["delivered"]
+    assert not Exchange.objects.filter(partner="dvcqg").exists()
+    clock(vn(2026, 3, 2, 9, 0))
+    status, body = api(officer_a).post(f"dossiers/{ref}/actions/receive", {})
+    assert status == 200, body
+    deliver()
+    progress = portal.simulator("dvcqg").dossiers[body["code"]]["progress"]
+    assert [(p["TrangThai"], p["ThoiDiemXuLy"]) for p in progress] == [
+        (1, "20260302080000"),
+        (2, "20260302090000"),
+    ]
