@@ -21,7 +21,9 @@ with ``Authorization: Bearer <MOTCUA_DVCQG_INBOUND_TOKEN>``:
 
 The dossier becomes an online dossier waiting for reception (submitted), with every paper of the
 procedure listed and the files attached, through ``dossiers.services.dossier_create`` — its submission
-event writes the sync to the portal like any online filing, so its status then flows back. Every file is
+event writes the sync to the portal like any online filing, so its status then flows back; it is
+recorded as known to the portal (``PortalDossier``), so that sync is an update (``isUpdating`` "True"),
+never a second creation. Every file is
 fetched first (through ``integrations.http``, the one seam): a file that cannot be fetched refuses the
 push and nothing is written. The dossier, its files and the exchange log's accepted row are written in
 one transaction. A second push of the same ``MaHoSo`` changes nothing and answers the same.
@@ -46,7 +48,7 @@ from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from integrations import http
 from integrations.models import Exchange
-from integrations.services import exchange_record
+from integrations.services import exchange_record, portal_dossier_accepted
 from kernel.errors import DomainError
 from kernel.text import nfc
 from kernel.time import VN_TZ
@@ -408,6 +410,8 @@ def _create(
         component_file_add(
             component=by_requirement[paper.requirement.pk], stored=stored, source=paper.source, actor=None
         )
+    # The portal knows the dossier already: its sync is an update from the first message (sync.py).
+    portal_dossier_accepted(dossier_code=code, at=at)
     exchange_record(
         partner=PARTNER,
         operation=OPERATION,

@@ -91,7 +91,9 @@ def test_an_unknown_or_malformed_code_is_refused_with_the_reason(simulators):
 
 def test_a_draft_an_administrator_is_editing_is_not_overwritten(simulators, superuser):
     procedure = Procedure.objects.get(code=BIRTH_REGISTRATION)
-    draft = version_clone_as_draft(version=procedure.current_version, actor=superuser)
+    in_force = procedure.current_version
+    assert in_force is not None
+    draft = version_clone_as_draft(version=in_force, actor=superuser)
     simulators.fault("dvcqg", change_procedure=BIRTH_REGISTRATION)
     row = catalog_sync(codes=[BIRTH_REGISTRATION]).rows[0]
     assert row.outcome == REFUSED

@@ -3,23 +3,22 @@ an online dossier waiting for reception with its papers fetched over HTTP from t
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+import io
 from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+from django.core.management import call_command
+from django.test import Client
 
 from documents.models import ComponentFile
 from dossiers.models import Dossier
 from dossiers.transitions import Status
 from integrations.dvcqg.inbound import OPERATION, from_portal
-from integrations.dvcqg.simulator_catalog import CatalogMixin, file_url
-from integrations.models import Exchange
-from integrations.simulators.base import SimRequest, SimResponse
-from integrations.simulators.server import SimulatorServer
-from integrations.simulators.settings import DVCQG_INBOUND_TOKEN, environment
+from integrations.dvcqg.simulator_catalog import file_url, push_order
+from integrations.models import Exchange, PortalDossier
+from integrations.simulators.settings import DVCQG_INBOUND_TOKEN
 from outbox.models import OutboxMessage
+from testing.clients import ApiClient
 from testing.documents import pdf_bytes
 from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A, COMMUNE_A_CENTRE
 from testing.simulators import SimulatorHandle
@@ -28,30 +27,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/portal/inbound"
 CODE = f"{COMMUNE_A}-261207-9001"
-
-
-class _Portal(CatalogMixin):
-    """The portal simulator's files and pushes (the mixin), served alone."""
-
-    name = "dvcqg"
-
-    def reset(self) -> None:
-        super().reset()
-        self.dossiers = {}
-
-    def answer(self, request: SimRequest) -> SimResponse:
-        return SimResponse(404, {})
-
-
-@pytest.fixture
-def simulators() -> Iterator[SimulatorHandle]:
-    server = SimulatorServer(("127.0.0.1", 0), [_Portal()])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    handle = SimulatorHandle(server)
-    with override_settings(**environment(handle.base_url), MOTCUA_PARTNER_TIMEOUT_SECONDS=2):
-        yield handle
-    server.shutdown()
-    server.server_close()
 
 
 def record(base_url: str, **overrides: Any) -> dict[str, Any]:
@@ -137,6 +112,53 @@ def test_a_pushed_dossier_is_an_online_dossier_waiting_for_reception_with_its_pa
     assert from_portal(CODE)
     # Its submission writes the sync to the portal, as any online filing does.
     assert OutboxMessage.objects.filter(topic=OutboxMessage.Topic.PORTAL_SYNC, dossier_code=CODE).exists()
+
+
+def deliver() -> None:
+    call_command("deliver_outbox", "--until-empty", stdout=io.StringIO())
+
+
+def test_its_status_then_flows_back_to_the_portal_through_the_normal_sync(portal, officer_a):
+    serve_files(portal, "tk-1", "cu-2")
+    body = record(portal.base_url)
+    simulated = portal.simulator("dvcqg")
+    with simulated.lock:  # the portal knows what it pushes (push_dossier does the same)
+        simulated.dossiers[CODE] = {"record": body, "progress": [], "status": 1}
+    assert push(body)[0] == 200
+    assert PortalDossier.objects.filter(dossier_code=CODE).exists()
+    deliver()
+    assert simulated.dossiers[CODE]["status"] == 1
+    status, answer = ApiClient(Client(), officer_a).post(f"dossiers/{CODE}/actions/receive", {})
+    assert status == 200, answer
+    assert answer["code"] == CODE
+    deliver()
+    assert simulated.dossiers[CODE]["status"] == 2
+    assert [e["TrangThai"] for e in simulated.dossiers[CODE]["progress"]] == [1, 2]
+    synced = OutboxMessage.objects.filter(topic=OutboxMessage.Topic.PORTAL_SYNC, dossier_code=CODE)
+    assert {m.status for m in synced} == {OutboxMessage.Status.DELIVERED}
+    assert not Exchange.objects.filter(dossier_code=CODE, outcome=Exchange.Outcome.REFUSED)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data_kept")
+def test_the_simulated_portal_pushes_a_dossier_to_motcua_over_http(simulators, live_server):
+    files = {
+        "tk-1": ("to-khai.pdf", pdf_bytes(text="tk")),
+        "cu-2": ("giay-chung-sinh.pdf", pdf_bytes(text="cs")),
+    }
+    order = push_order(
+        url=f"{live_server.url}{URL}",
+        token=DVCQG_INBOUND_TOKEN,
+        record=record(simulators.base_url),
+        files=files,
+    )
+    first = simulators.fault("dvcqg", **order)["pushed"]
+    assert first["status"] == 200, first
+    assert first["body"]["result"] == {"MaHoSo": CODE, "TrangThaiHoSo": 1}
+    dossier = Dossier.objects.get(code=CODE)
+    assert ComponentFile.objects.filter(component__dossier=dossier).count() == 2
+    assert simulators.simulator("dvcqg").dossiers[CODE]["status"] == 1
+    assert simulators.fault("dvcqg", **order)["pushed"] == first
 
 
 def test_a_second_push_of_the_same_dossier_changes_nothing_and_answers_the_same(simulators):
