@@ -16,6 +16,10 @@ operator's current documents.
 - ``TraCuuHoSo`` ``[{"MaHoSo"}]`` → ``[{"MaHoSo", "TrangThaiHoSo", "DanhSachTienDo": [...]}]`` for the
   codes it knows (an unknown code is left out of the list).
 
+The national procedure database (``LayDanhSachTTHC``, ``LayThuTuc``, the order ``change_procedure``) and
+the push of a dossier filed on the portal (the order ``push_dossier``, its files at ``GET /dvcqg/tep/…``)
+come from ``simulator_catalog.CatalogMixin``.
+
 Faults: the shared ones (base.Simulator.control) and ``expire_session_every`` N: every N-th API call
 answers ``error_code`` -1 "Phiên làm việc (session) đã hết hạn" and the session dies.
 """

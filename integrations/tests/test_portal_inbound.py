@@ -255,3 +255,12 @@ def test_a_wrong_token_or_a_users_token_is_refused(simulators, officer_a):
     session = Client()
     session.force_login(officer_a)
     assert session.post(URL, {"MaHoSo": CODE}, content_type="application/json").status_code == 401
+
+
+def test_the_health_page_says_whether_inbound_is_on(client, settings):
+    settings.MOTCUA_DVCQG_INBOUND_TOKEN = ""
+    health = client.get("/suc-khoe/").json()
+    assert health["integrations"]["dvcqg_inbound"] == {
+        "on": False,
+        "message": "Tiếp nhận hồ sơ từ Cổng Dịch vụ công quốc gia chưa bật: đặt MOTCUA_DVCQG_INBOUND_TOKEN.",
+    }
