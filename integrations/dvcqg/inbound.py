@@ -300,7 +300,8 @@ def _refused(code: str, error: DomainError, at: datetime) -> DomainError:
 def inbound_dossier_accept(*, record: dict[str, Any], at: datetime | None = None) -> InboundResult:
     """Accept a dossier the national portal pushed: checked, its files fetched, then created as an online
     dossier waiting for reception, in one transaction. Raises ``DomainError`` (Vietnamese message, the
-    fields named) and writes nothing when anything is wrong; a repeat answers like the first push."""
+    fields named) when anything is wrong, having written nothing but the exchange log's refused row; a
+    repeat answers like the first push."""
     at = at or timezone.now()
     code = nfc(str(record.get("MaHoSo") or "")).strip() if isinstance(record, dict) else ""
     try:
