@@ -28,6 +28,7 @@ from catalog.models import (
     Workflow,
     WorkflowStep,
 )
+from integrations.dvcqg.catalog_sync import REFUSED, catalog_sync
 from kernel.errors import DomainError
 from organization.admin_policy import PolicyAdmin, PolicyStackedInline, PolicyTabularInline
 from organization.history_admin import HistoryAdmin
@@ -64,7 +65,7 @@ class ProcedureAdmin(PolicyAdmin):
     list_select_related = ("current_version", "latest_version")
     readonly_fields = ("code", "current_version", "latest_version", "created_at", "updated_at")
     inlines = [VersionLinkInline]
-    actions = ["make_draft"]
+    actions = ["make_draft", "sync_national"]
 
     @admin.display(description=_("tên thủ tục"))
     def shown_name(self, obj: Procedure) -> str:
@@ -102,6 +103,22 @@ class ProcedureAdmin(PolicyAdmin):
                     gettext("%(code)s: đã tạo phiên bản dự thảo số %(number)s.")
                     % {"code": procedure.code, "number": draft.number},
                 )
+
+    @admin.action(
+        description=_("Đồng bộ từ CSDL quốc gia (thay đổi thành phiên bản dự thảo)"), permissions=["change"]
+    )
+    def sync_national(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
+        # The same right as making a draft by hand: a changed national record becomes a draft version.
+        try:
+            report = catalog_sync(codes=[p.code for p in queryset])
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        for row in report.rows:
+            self.message_user(
+                request, row.line(), messages.WARNING if row.outcome == REFUSED else messages.INFO
+            )
+        self.message_user(request, report.summary(), messages.WARNING if report.refused else messages.SUCCESS)
 
 
 class DraftOnlyInline(PolicyStackedInline):

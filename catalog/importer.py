@@ -24,6 +24,7 @@ from catalog.models import Procedure, ProcedureVersion
 from catalog.services import ComponentData, OptionData, VersionData, version_create
 
 ProgressFn = Callable[[int, int, str], None]
+IMPORT_NOTE = "Nhập từ dữ liệu TTHC quốc gia"
 _ROW_INDEX = re.compile(r"\[\d+\]")
 
 
@@ -241,7 +242,7 @@ class ProcedureImporter:
 
         total = len(sources)
         for done, code in enumerate(sorted(sources), start=1):
-            self._import_one(summary, code, sources[code], origin.get(code, ""))
+            self.import_record(summary, code, sources[code], origin.get(code, ""))
             self.progress(done, total, code)
         return summary
 
@@ -259,7 +260,34 @@ class ProcedureImporter:
         # channels[2].fee → channels.fee: the summary counts by field, the report keeps the row.
         summary.issues_by_field[_ROW_INDEX.sub("", issue.field)] += 1
 
-    def _import_one(self, summary: ImportSummary, code: str, incoming: dict[str, Any], file: str) -> None:
+    def import_record(
+        self,
+        summary: ImportSummary,
+        code: str,
+        incoming: dict[str, Any],
+        file: str = "",
+        *,
+        change_note: str = IMPORT_NOTE,
+        keep_manual_draft: bool = False,
+    ) -> str:
+        """Import one procedure's sources (``{"detail": {...}}`` and/or ``{"list": {...}}``) by the rules
+        of the files: unchanged content keeps its version, changed content becomes a new draft. Returns
+        what happened: ``created``, ``updated``, ``unchanged`` or ``failed`` (the reasons are in
+        ``summary.report``). The national database's sync (integrations/dvcqg/catalog_sync.py) calls it
+        with the record ``LayThuTuc`` answers, so one parser serves the files and the sync.
+        ``keep_manual_draft``: changed content is ``refused`` (nothing written) while the newest version
+        is a draft an administrator is editing, rather than put a new draft over it."""
+        return self._import_one(summary, code, incoming, file, change_note, keep_manual_draft)
+
+    def _import_one(
+        self,
+        summary: ImportSummary,
+        code: str,
+        incoming: dict[str, Any],
+        file: str,
+        change_note: str = IMPORT_NOTE,
+        keep_manual_draft: bool = False,
+    ) -> str:
         summary.records += 1
         procedure = Procedure.objects.select_related("latest_version").filter(code=code).first()
         previous_raw = procedure.latest_version.raw if procedure and procedure.latest_version else {}
@@ -274,7 +302,7 @@ class ProcedureImporter:
         except ValueError as exc:
             summary.failed += 1
             self._report(summary, code, file, parsing.ParseIssue(field="record", reason=str(exc), excerpt=""))
-            return
+            return "failed"
         for issue in issues:
             self._report(summary, code, file, issue)
         if raw["detail"] is not None:
@@ -285,18 +313,34 @@ class ProcedureImporter:
         content_hash = _content_hash(raw)
         if procedure and procedure.latest_version and procedure.latest_version.content_hash == content_hash:
             summary.unchanged += 1
-            return
+            return "unchanged"
+        latest = procedure.latest_version if procedure else None
+        if (
+            keep_manual_draft
+            and latest is not None
+            and latest.status == ProcedureVersion.Status.DRAFT
+            and latest.source == ProcedureVersion.Source.MANUAL
+        ):
+            reason = (
+                f"Nội dung quốc gia đã thay đổi nhưng phiên bản {latest.number} là dự thảo đang được quản trị "
+                "sửa: hoàn tất (công bố) hoặc xóa dự thảo đó rồi đồng bộ lại."
+            )
+            self._report(summary, code, file, parsing.ParseIssue(field="version", reason=reason, excerpt=""))
+            return "refused"
         data.raw = raw
         data.content_hash = content_hash
         data.parse_issues = [asdict(issue) for issue in issues]
-        data.change_note = "Nhập từ dữ liệu TTHC quốc gia"
+        data.change_note = change_note
         with transaction.atomic():
             if procedure is None:
                 procedure = Procedure.objects.create(code=code)
                 summary.created += 1
+                outcome = "created"
             else:
                 summary.updated += 1
+                outcome = "updated"
             version_create(procedure=procedure, data=data)
+        return outcome
 
 
 def write_report(summary: ImportSummary, path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 def status() -> dict[str, dict[str, Any]]:
     """Each integration: whether it is on, and in words why not."""
     from integrations.dvcqg.client import PORTAL_OFF, portal_settings
+    from integrations.dvcqg.inbound import INBOUND_OFF, inbound_enabled
     from integrations.emc.page import EMC_OFF, configured
 
     emc = configured()
@@ -19,4 +20,5 @@ def status() -> dict[str, dict[str, Any]]:
     return {
         "emc": {"on": emc is not None, "message": "" if emc else EMC_OFF},
         "dvcqg": {"on": portal, "message": "" if portal else PORTAL_OFF},
+        "dvcqg_inbound": {"on": inbound_enabled(), "message": "" if inbound_enabled() else INBOUND_OFF},
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -53,3 +54,30 @@ def post_json(
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PartnerUnavailable(f"Câu trả lời của {url} không phải JSON") from error
+
+
+def get_bytes(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+) -> bytes:
+    """GET ``url`` (http or https only: never a local file) and return the body — how a partner's
+    download link is fetched. A refused connection, a time-out, any HTTP status other than 2xx, or a
+    body longer than ``max_bytes`` raise ``PartnerUnavailable`` with the reason in Vietnamese."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise PartnerUnavailable(f"Đường dẫn tải tệp phải là http hoặc https: {url[:200]}")
+    request = urllib.request.Request(url, method="GET", headers=headers or {})
+    wait = settings.MOTCUA_PARTNER_TIMEOUT_SECONDS if timeout is None else timeout
+    try:
+        with urllib.request.urlopen(request, timeout=wait) as response:
+            data: bytes = response.read(-1 if max_bytes is None else max_bytes + 1)
+    except urllib.error.HTTPError as error:
+        raise PartnerUnavailable(f"HTTP {error.code} từ {url}") from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise PartnerUnavailable(f"Không tải được {url}: {reason}") from error
+    if max_bytes is not None and len(data) > max_bytes:
+        raise PartnerUnavailable(f"Tệp tại {url} lớn hơn {max_bytes} byte")
+    return data

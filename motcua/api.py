@@ -242,6 +242,7 @@ def _mount() -> None:
     from dossiers.api import router as dossier_router
     from dossiers.forms_api import router as forms_router
     from dossiers.history_api import router as history_router
+    from integrations.dvcqg.inbound_api import router as portal_inbound_router
     from organization.api import router as organization_router
     from reports.api import router as reports_router
     from reports.api_dashboard import router as reports_dashboard_router
@@ -264,6 +265,7 @@ def _mount() -> None:
     api.add_router("/", serviceindex_router)
     api.add_router("/", reports_dashboard_router)
     api.add_router("/", targets_router)
+    api.add_router("/", portal_inbound_router)
 
 
 _mount()

@@ -305,6 +305,9 @@ MOTCUA_DVCQG_API_URL = os.environ.get("MOTCUA_DVCQG_API_URL", "")
 MOTCUA_DVCQG_USERNAME = os.environ.get("MOTCUA_DVCQG_USERNAME", "")
 MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
 MOTCUA_DVCQG_DSTCODE = os.environ.get("MOTCUA_DVCQG_DSTCODE", "")
+# The bearer token the portal's coordination system presents when it pushes a dossier filed on the portal
+# (POST /api/v1/portal/inbound, integrations/dvcqg/inbound.py): unset, that endpoint answers 503.
+MOTCUA_DVCQG_INBOUND_TOKEN = os.environ.get("MOTCUA_DVCQG_INBOUND_TOKEN", "")
 # Days a signed download link sent to the portal for a paper or result keeps working (integrations/dvcqg/links.py).
 MOTCUA_PORTAL_LINK_DAYS = int(os.environ.get("MOTCUA_PORTAL_LINK_DAYS", "30"))
 # The SMS gateway (integrations/sms): unset, notices go by e-mail and the portal's inbox only.

@@ -16,6 +16,10 @@ operator's current documents.
 - ``TraCuuHoSo`` ``[{"MaHoSo"}]`` → ``[{"MaHoSo", "TrangThaiHoSo", "DanhSachTienDo": [...]}]`` for the
   codes it knows (an unknown code is left out of the list).
 
+The national procedure database (``LayDanhSachTTHC``, ``LayThuTuc``, the order ``change_procedure``) and
+the push of a dossier filed on the portal (the order ``push_dossier``, its files at ``GET /dvcqg/tep/…``)
+come from ``simulator_catalog.CatalogMixin``.
+
 Faults: the shared ones (base.Simulator.control) and ``expire_session_every`` N: every N-th API call
 answers ``error_code`` -1 "Phiên làm việc (session) đã hết hạn" and the session dies.
 """
@@ -27,6 +31,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from integrations.dvcqg.simulator_catalog import CatalogMixin
 from integrations.simulators import settings as sim_settings
 from integrations.simulators.base import SimRequest, SimResponse, Simulator
 from integrations.simulators.server import simulator
@@ -121,7 +126,7 @@ def _event_key(event: dict[str, Any]) -> tuple[str, str, str, str]:
 
 
 @simulator
-class DvcqgSimulator(Simulator):
+class DvcqgSimulator(CatalogMixin, Simulator):
     name = "dvcqg"
 
     def reset(self) -> None:

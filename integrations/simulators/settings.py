@@ -7,6 +7,8 @@ from __future__ import annotations
 DVCQG_USERNAME = "motcua-sim"
 DVCQG_PASSWORD = "mat-khau-mo-phong"
 DVCQG_DSTCODE = "H33"
+# What the simulated portal presents when it pushes a dossier to motcua (POST /api/v1/portal/inbound).
+DVCQG_INBOUND_TOKEN = "inbound-token-mo-phong"
 SMS_TOKEN = "sms-token-mo-phong"
 EMC_SITE_ID = "3300001"  # EMC site ids are digits (integrations/emc/page.py)
 
@@ -18,6 +20,7 @@ def environment(base_url: str) -> dict[str, str]:
         "MOTCUA_DVCQG_USERNAME": DVCQG_USERNAME,
         "MOTCUA_DVCQG_PASSWORD": DVCQG_PASSWORD,
         "MOTCUA_DVCQG_DSTCODE": DVCQG_DSTCODE,
+        "MOTCUA_DVCQG_INBOUND_TOKEN": DVCQG_INBOUND_TOKEN,
         "MOTCUA_EMC_URL": f"{base_url}/emc/tracking",
         "MOTCUA_EMC_SITE_ID": EMC_SITE_ID,
         "MOTCUA_SMS_URL": f"{base_url}/sms/send",

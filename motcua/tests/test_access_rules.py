@@ -26,6 +26,12 @@ PUBLIC_API = {
     ("GET", "/history/anchors/{day}"),
 }
 
+# Operations for a partner's system, not for users: only the partner's own token opens them (a user's
+# token or session is no key), checked below and in integrations/tests/test_portal_inbound.py.
+PARTNER_API = {
+    ("POST", "/portal/inbound"): "PortalToken",
+}
+
 
 def _walk(patterns, prefix=""):
     for pattern in patterns:
@@ -55,6 +61,18 @@ def test_every_api_operation_needs_login_unless_listed_public():
         if not operation.get("security")
     }
     assert found_public == PUBLIC_API
+
+
+def test_partner_operations_take_only_the_partners_token():
+    schema = api.get_openapi_schema()
+    partner_schemes = set(PARTNER_API.values())
+    found = {}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            schemes = {name for requirement in operation.get("security", []) for name in requirement}
+            if schemes & partner_schemes:
+                found[(method.upper(), path.removeprefix("/api/v1"))] = schemes
+    assert found == {key: {scheme} for key, scheme in PARTNER_API.items()}
 
 
 def test_admin_requires_an_administrator_role(client, officer_a):

@@ -92,6 +92,14 @@ def _requests_share_the_test_connection():
 
 
 @pytest.fixture(autouse=True)
+def _portal_inbound_on(settings):
+    """The portal's inbound endpoint on, so that its answers to any caller here are 401s: off, it answers
+    503 on purpose ("chưa bật", integrations/tests/test_portal_inbound.py), which this check would count
+    as a server error."""
+    settings.MOTCUA_DVCQG_INBOUND_TOKEN = "fuzz-" + uuid.uuid4().hex
+
+
+@pytest.fixture(autouse=True)
 def _uploads_under_var(settings):
     root = Path(settings.VAR_DIR) / "test-media" / f"fuzz-{uuid.uuid4().hex}"
     settings.STORAGES = {
