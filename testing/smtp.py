@@ -27,13 +27,15 @@ class Received:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        # Django folds a long encoded subject right after "Subject:"; the unfolded value starts with the
+        # folding space, which mail clients drop.
+        return str(self.message["Subject"]).strip()
 
     @property
     def text(self) -> str:
         body = self.message.get_body(preferencelist=("plain",))
         assert body is not None
-        return str(body.get_content())
+        return str(body.get_content()).replace("\r\n", "\n")  # lines travel with CRLF
 
 
 @dataclass
