@@ -12,6 +12,11 @@ from typing import Any
 def status() -> dict[str, dict[str, Any]]:
     """Each integration: whether it is on, and in words why not."""
     from integrations.emc.page import EMC_OFF, configured
+    from integrations.sms.client import SMS_OFF
+    from integrations.sms.client import configured as sms_configured
 
-    emc = configured()
-    return {"emc": {"on": emc is not None, "message": "" if emc else EMC_OFF}}
+    emc, sms = configured(), sms_configured()
+    return {
+        "emc": {"on": emc is not None, "message": "" if emc else EMC_OFF},
+        "sms": {"on": sms is not None, "message": "" if sms else SMS_OFF},
+    }

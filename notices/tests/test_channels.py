@@ -169,3 +169,9 @@ def test_an_applicant_without_an_account_gets_no_inbox_entry(api, officer_a, clo
         "Người nộp chưa có tài khoản trên Cổng.",
     )
     assert found["email"].status == "sent"
+
+
+def test_the_health_page_says_whether_sms_is_on(client, simulators, settings):
+    assert client.get("/suc-khoe/").json()["integrations"]["sms"] == {"on": True, "message": ""}
+    settings.MOTCUA_SMS_URL = ""
+    assert client.get("/suc-khoe/").json()["integrations"]["sms"] == {"on": False, "message": sms.SMS_OFF}
