@@ -80,7 +80,12 @@ def _compile(engine: Engine, text: str, part: str) -> Template:
 
 def render_text(text: str, context: Mapping[str, Any]) -> str:
     """``text`` rendered with ``context`` (plain values only), NFC, with surrounding blank lines dropped."""
-    rendered = _compile(_engine, text, "Mẫu").render(Context(dict(context), autoescape=False))
+    try:
+        rendered = _compile(_engine, text, "Mẫu").render(Context(dict(context), autoescape=False))
+    except TemplateRefused:
+        raise
+    except Exception as error:  # a filter failing on this notice's values: a failure, not a retry
+        raise TemplateRefused(f"Mẫu không hiển thị được với dữ liệu của hồ sơ — {error}") from error
     return unicodedata.normalize("NFC", rendered.strip())
 
 
