@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "serviceindex",
     "targets",
     "integrations",
+    "notices",
     "web",
     "demo",
 ]
@@ -313,6 +314,16 @@ MOTCUA_PORTAL_LINK_DAYS = int(os.environ.get("MOTCUA_PORTAL_LINK_DAYS", "30"))
 # The SMS gateway (integrations/sms): unset, notices go by e-mail and the portal's inbox only.
 MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+# E-mail (notices to applicants, notices/channels.py): Django's EMAIL_* settings from the environment;
+# EMAIL_HOST unset with the SMTP backend, e-mail is off and the notices say so.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@motcua.local")
 # Seconds to wait for a partner's answer before the call counts as timed out and is retried later.
 MOTCUA_PARTNER_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_PARTNER_TIMEOUT_SECONDS", "10"))
 # Uploads: size per file (MB), PDF pages, and pixels per image or scanned page (millions), checked

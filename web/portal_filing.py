@@ -36,6 +36,8 @@ from dossiers import services
 from dossiers.models import Dossier
 from dossiers.transitions import Status
 from kernel.errors import DomainError, Forbidden, NotFound
+from notices import selectors as notice_selectors
+from notices import services as notice_services
 from organization.models import Agency
 from web.portal_common import (
     applicant_of,
@@ -540,7 +542,19 @@ def file_review(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse
     dossier = draft_of(request, code, ref)
     if dossier.status != Status.DRAFT:
         return _not_draft(dossier)
+    return _review_page(request, dossier)
+
+
+def _review_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    channels: tuple[bool, bool, bool] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     rows = component_rows(dossier)
+    inbox, email, sms = channels or notice_selectors.channel_choice(dossier.applicant)
     context = _context(
         dossier.procedure,
         dossier.version,
@@ -549,8 +563,21 @@ def file_review(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse
         rows=rows,
         attached=[r for r in rows if r.files],
         missing=[r for r in rows if r.missing],
+        notice_channels={"inbox": inbox, "email": email, "sms": sms},
+        channel_error=error,
     )
-    return render(request, "web/portal/file_review.html", context)
+    return render(request, "web/portal/file_review.html", context, status=status)
+
+
+def _posted_channels(request: HttpRequest) -> tuple[bool, bool, bool] | None:
+    """The channels ticked on the review page, or None when the form did not carry the choice."""
+    if request.POST.get("thong_bao") != "1":
+        return None
+    return (
+        request.POST.get("kenh_inbox") == "on",
+        request.POST.get("kenh_email") == "on",
+        request.POST.get("kenh_sms") == "on",
+    )
 
 
 @require_POST
@@ -569,7 +596,14 @@ def file_submit(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse
             status=400,
             error=f"Chưa nộp được: còn thiếu {len(missing)} giấy tờ bắt buộc (đánh dấu bên dưới).",
         )
+    channels = _posted_channels(request)
+    if channels is not None and not any(channels):
+        message = gettext("Hãy chọn ít nhất một cách nhận thông báo.")
+        return _review_page(request, dossier, channels=channels, error=message, status=400)
     dossier = services.dossier_submit(dossier=dossier, actor=_user(request))
+    if channels is not None:
+        inbox, email, sms = channels
+        notice_services.channels_choose(applicant=dossier.applicant, inbox=inbox, email=email, sms=sms)
     messages.success(
         request,
         "Đã nộp hồ sơ. Cán bộ một cửa sẽ kiểm tra; khi hồ sơ được tiếp nhận bạn sẽ có mã hồ sơ và ngày hẹn "

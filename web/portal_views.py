@@ -35,6 +35,7 @@ from dossiers.models import Dossier, DossierEvent, Outcome, SupplementRequest
 from dossiers.selectors import PROGRESS_LABELS, progress_at
 from dossiers.transitions import PENDING, STATUS_LABELS, Action, Status
 from kernel.errors import DomainError, NotFound
+from notices import selectors as notice_selectors
 from web.portal_common import (
     STATUS_TONE,
     SUPPLEMENT_SENT,
@@ -270,6 +271,9 @@ def _detail_context(
     error: str = "",
 ) -> dict[str, Any]:
     results = results_service.dossier_results(dossier)
+    notices_by_event: dict[int, list[Any]] = {}
+    for notice in notice_selectors.dossier_notices(dossier):
+        notices_by_event.setdefault(notice.event_seq, []).append(notice)
     rows = rows if rows is not None else component_rows(dossier)
     status = Status(dossier.status)
     events = [
@@ -283,6 +287,7 @@ def _detail_context(
             "reason": "" if e.action in INTERNAL_NOTES else e.reason,
             "appointment_changed": e.appointment_after is not None
             and e.appointment_after != e.appointment_before,
+            "notices": notices_by_event.get(e.seq, []),
         }
         for e in dossier.events.select_related("actor_agency").order_by("-seq")
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from kernel.access import login_required_view
-from web import lookup_views, portal_filing, portal_views
+from web import lookup_views, notice_views, portal_filing, portal_views
 
 urlpatterns: list[URLPattern | URLResolver] = []
 
@@ -79,6 +79,14 @@ urlpatterns += [
         name="portal_form",
     ),
     path("kho-du-lieu/", login_required_view(portal_views.vault), name="portal_vault"),
+]
+
+# The citizen's inbox of notices and his choice of channels (notice_views).
+urlpatterns += [
+    path("thong-bao/", login_required_view(notice_views.inbox), name="notices"),
+    path("thong-bao/da-doc/", login_required_view(notice_views.mark_all_read), name="notices_read_all"),
+    path("thong-bao/cach-nhan/", login_required_view(notice_views.choose_channels), name="notices_channels"),
+    path("thong-bao/<uuid:entry>/da-doc/", login_required_view(notice_views.mark_read), name="notice_read"),
 ]
 
 # Public dossier lookup by code, and the address the forms' QR code opens (lookup_views).

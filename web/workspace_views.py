@@ -41,6 +41,7 @@ from dossiers.models import (
 from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
+from notices import selectors as notice_selectors
 from organization.models import Agency, Membership, Role
 from organization.selectors import (
     DOSSIER_ROLES,
@@ -241,6 +242,7 @@ EVENT_LABELS: dict[str, StrOrPromise] = {
     ISSUE_ACTION: _("Phát hành kết quả điện tử (ký số)"),
 }
 HANDOVER_KINDS = dossier_forms.HANDOVER_KINDS
+NOTICES_SHOWN = 10  # the officer's page shows the latest notices to the applicant
 
 
 def _dossier_or_404(request: HttpRequest, reference: str) -> Dossier | HttpResponse:
@@ -323,6 +325,7 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         "extension": getattr(dossier, "extension", None) if dossier.extension_count else None,
         "forms": _forms(dossier),
         "results": dossier_results(dossier),
+        "notices": notice_selectors.dossier_notices(dossier)[-NOTICES_SHOWN:],
         "actions": available_actions(ctx),
         "component_actions": component_actions(ctx),
         "timings": dict(Timing.choices),

@@ -244,6 +244,17 @@ PAGES: list[Row] = [
     # A signed link for the national portal: public, the signature is the permission (a bad one: 403).
     ("GET", "tep-cong/<str:token>/", "/tep-cong/khong-hop-le/",
      "403 403 403 403 403 403 403 403 403 403 403 403 403 403 403 403"),
+    ("GET", "thong-bao/", "/thong-bao/",
+     "L   200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "thong-bao/cach-nhan/", "/thong-bao/cach-nhan/",
+     "L   405 405 405 405 405 405 405 405 405 405 405 405 405 405 405"),
+    ("POST", "thong-bao/cach-nhan/", "/thong-bao/cach-nhan/",
+     "L   404 404 404 404 404 404 404 404 404 404 404 404 404 ok  ok"),
+    ("POST", "thong-bao/da-doc/", "/thong-bao/da-doc/",
+     "L   ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok"),
+    # Entries are the citizen's own (notices/tests/test_inbox_pages.py); an unknown one is not found.
+    ("POST", "thong-bao/<uuid:entry>/da-doc/", "/thong-bao/00000000-0000-4000-8000-000000000000/da-doc/",
+     "L   404 404 404 404 404 404 404 404 404 404 404 404 404 404 404"),
     ("GET", "thu-tuc/", "/thu-tuc/",
      "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ("GET", "thu-tuc/<str:code>/", "/thu-tuc/{w.procedure}/",

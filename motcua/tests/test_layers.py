@@ -38,6 +38,7 @@ LAYERS = [
     "serviceindex",
     "kiosk",
     "integrations",  # the national partners: adapters that map our data to theirs
+    "notices",  # notices to applicants: templates, channels, the citizen's inbox
     "demo",
     "web",
     "motcua",  # the project's wiring: settings, URLs, the API root

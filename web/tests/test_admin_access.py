@@ -34,6 +34,7 @@ from dossiers.models import Dossier
 from kiosk import selectors as kiosk_selectors
 from kiosk import services as kiosk_services
 from kiosk.models import Counter, QueueTicket
+from notices.models import NoticeTemplate
 from organization.models import AdministrativeUnit, Agency, LegacyUnit, Membership
 from outbox.models import OutboxMessage
 from serviceindex.models import Indicator, Methodology
@@ -97,6 +98,8 @@ MODEL_PAGES: dict[str, tuple[str, str, str]] = {
     "documents.CertifiedCopy": ("200 403", "403 403", "403 403"),
     "documents.SigningCredential": ("200 403", "403 403", "403 403"),
     "outbox.OutboxMessage": ("200 403", "403 403", "403 403"),
+    "notices.NoticeTemplate": ("200 403", "200 403", "403 403"),
+    "notices.Notice": ("200 403", "403 403", "403 403"),
 }
 
 # Pages of one object: change, delete, history, one version of its history ("-": the model keeps none),
@@ -170,6 +173,9 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
     "documents.SigningCredential missing": ("404 404 404", "403 403 403", "403 403 403"),
     # Read-only: a message is retried or cancelled by the list's actions (outbox.services), not edited.
     "outbox.OutboxMessage first": ("view 403 200", "403 403 403", "403 403 403"),
+    # The seeded texts: edited by the province administrator through notices.services, never added or deleted.
+    "notices.NoticeTemplate first": ("edit 403 200", "edit 403 200", "403 403 403"),
+    "notices.Notice missing": ("404 403 404", "403 403 403", "403 403 403"),
 }
 
 
@@ -263,6 +269,8 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "documents.CertifiedCopy missing": _missing,
     "documents.SigningCredential missing": _missing,
     "outbox.OutboxMessage first": _first(OutboxMessage),
+    "notices.NoticeTemplate first": _first(NoticeTemplate),
+    "notices.Notice missing": _missing,
 }
 
 
