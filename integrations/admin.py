@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from integrations.models import Exchange
 from organization.admin_policy import PolicyAdmin
@@ -27,3 +30,12 @@ class ExchangeAdmin(PolicyAdmin):
         "answer",
         "summary",
     )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the log is the record of what was exchanged

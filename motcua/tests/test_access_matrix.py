@@ -271,6 +271,9 @@ PAGES: list[Row] = [
 
 API: list[Row] = [
     # AN  SU  PA  MO  PO  DS  DL  OA  SA  LA  CA  AA  OB  SB  CI  BU
+    # Only the national portal's own token opens it (integrations/tests/test_portal_inbound.py).
+    ("POST", "/portal/inbound", "/api/v1/portal/inbound",
+     "401 401 401 401 401 401 401 401 401 401 401 401 401 401 401 401"),
     ("POST", "/auth/token", "/api/v1/auth/token",
      "ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok"),
     ("POST", "/auth/logout", "/api/v1/auth/logout",
@@ -602,7 +605,9 @@ def test_pages(world: World, column: int) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("column", range(len(PERSONAS)), ids=CODES)
-def test_api(world: World, column: int) -> None:
+def test_api(world: World, column: int, settings: Any) -> None:
+    # The portal's inbound endpoint switched on: then no persona's session or token opens it.
+    settings.MOTCUA_DVCQG_INBOUND_TOKEN = "matrix-portal-token"
     visitor = Visitor(PERSONAS[column])
     found = {f"{m} {url}": visitor.api(m, url, world) for m, _route, url, _cells in API}
     expected = _expected(API, column)

@@ -98,6 +98,7 @@ MODEL_PAGES: dict[str, tuple[str, str, str]] = {
     "documents.CertifiedCopy": ("200 403", "403 403", "403 403"),
     "documents.SigningCredential": ("200 403", "403 403", "403 403"),
     "outbox.OutboxMessage": ("200 403", "403 403", "403 403"),
+    "integrations.Exchange": ("200 403", "403 403", "403 403"),
     "notices.NoticeTemplate": ("200 403", "200 403", "403 403"),
     "notices.Notice": ("200 403", "403 403", "403 403"),
 }
@@ -173,6 +174,8 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
     "documents.SigningCredential missing": ("404 404 404", "403 403 403", "403 403 403"),
     # Read-only: a message is retried or cancelled by the list's actions (outbox.services), not edited.
     "outbox.OutboxMessage first": ("view 403 200", "403 403 403", "403 403 403"),
+    # The exchange log is written by the partners' clients only.
+    "integrations.Exchange missing": ("404 403 404", "403 403 403", "403 403 403"),
     # The seeded texts: edited by the province administrator through notices.services, never added or deleted.
     "notices.NoticeTemplate first": ("edit 403 200", "edit 403 200", "403 403 403"),
     "notices.Notice missing": ("404 403 404", "403 403 403", "403 403 403"),
@@ -269,6 +272,7 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "documents.CertifiedCopy missing": _missing,
     "documents.SigningCredential missing": _missing,
     "outbox.OutboxMessage first": _first(OutboxMessage),
+    "integrations.Exchange missing": _missing,
     "notices.NoticeTemplate first": _first(NoticeTemplate),
     "notices.Notice missing": _missing,
 }
