@@ -8,3 +8,6 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations import checks  # noqa: F401 — registers the settings' system checks
+        from integrations.emc.handler import connect as connect_emc
+
+        connect_emc()  # the outbox handler of emc.tracking, when EMC is configured
