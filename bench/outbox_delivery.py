@@ -212,34 +212,50 @@ def start_simulators(log: Path) -> Simulators:
 
 
 @dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    log: Path
+    kill_at: float | None = None  # set once the worker is delivering (the kill run)
+
+    @property
+    def ready(self) -> bool:
+        """Started: it printed its first line (Django set up, the loop about to claim)."""
+        return self.log.exists() and self.log.stat().st_size > 0
+
+
+@dataclass
 class Workers:
     env: dict[str, str]
-    log: Path
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: Path  # each worker's output goes to <logs>-<n>.log
+    workers: list[Worker] = field(default_factory=list)
+    started: int = 0
 
-    def start_one(self) -> subprocess.Popen[bytes]:
+    def start_one(self) -> Worker:
+        log = self.logs.with_name(f"{self.logs.name}-{self.started}.log")
+        self.started += 1
         process = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--idle", "0.2"],
             cwd=ROOT,
             env=self.env,
-            stdout=self.log.open("ab"),
+            stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
         )
-        self.processes.append(process)
-        return process
+        worker = Worker(process, log)
+        self.workers.append(worker)
+        return worker
 
-    def running(self) -> list[subprocess.Popen[bytes]]:
-        return [p for p in self.processes if p.poll() is None]
+    def running(self) -> list[Worker]:
+        return [w for w in self.workers if w.process.poll() is None]
 
     def stop(self) -> None:
-        for process in self.running():
-            process.send_signal(signal.SIGTERM)
-        for process in self.processes:
+        for worker in self.running():
+            worker.process.send_signal(signal.SIGTERM)
+        for worker in self.workers:
             try:
-                process.wait(timeout=30)
+                worker.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                worker.process.kill()
+                worker.process.wait()
 
 
 def pending(topics: set[str]) -> int:
@@ -274,8 +290,9 @@ def run(name: str, workers: int, options: Options, fault: str = "") -> bool:
     """One run: fresh rows, fresh simulators, ``workers`` worker processes; prints its figures and the
     required check; True when the check passed."""
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{name}-{workers}.log"
-    log.write_bytes(b"")
+    for old in LOGS.glob(f"{name}-{workers}*.log"):
+        old.unlink()
+    log = LOGS / f"{name}-{workers}-simulators.log"
     written = write_rows(options.topics)
     total = sum(written.values())
     sims = start_simulators(log)
@@ -291,26 +308,25 @@ def run(name: str, workers: int, options: Options, fault: str = "") -> bool:
         env["MOTCUA_OUTBOX_BACKOFF_SCALE"] = repr(1 / options.time_scale)
     if fault == "sessions":
         sims.post("/_control/dvcqg", {"expire_session_every": 100})
-    pool = Workers(env, log)
+    pool = Workers(env, LOGS / f"{name}-{workers}-worker")
     outage: dict[str, float] = {}
     kills = 0
     rng = random.Random(7)
-    next_kill = [time.monotonic() + rng.uniform(0.5, 3)]
     delivered_goal = total // 3
 
     def during() -> None:
         nonlocal kills
         now = time.monotonic()
-        if fault == "kill" and now >= next_kill[0]:
-            victims = pool.running()
-            if victims:
-                victim = rng.choice(victims)
-                victim.send_signal(signal.SIGKILL)
-                victim.wait()
-                pool.processes.remove(victim)
+        # A worker is killed at a random moment 0.5–4 s after it started delivering (not while Django
+        # starts, which takes seconds on a loaded machine), then replaced at once.
+        for worker in pool.running() if fault == "kill" else []:
+            if worker.kill_at is None and worker.ready:
+                worker.kill_at = now + rng.uniform(0.5, 4)
+            elif worker.kill_at is not None and now >= worker.kill_at:
+                worker.process.send_signal(signal.SIGKILL)
+                worker.process.wait()
                 kills += 1
                 pool.start_one()
-            next_kill[0] = now + rng.uniform(0.5, 3)
         if fault == "outage" and "down" not in outage:
             done = OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED).count()
             if done >= delivered_goal:
@@ -428,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     lifecycle.load_reference(args.catalog, 1)
     lifecycle.load_background(args.lifecycles, args.seed, 5000)
-    say(f"  set-up {time.perf_counter() - started:.1f} s; worker logs in {LOGS}")
+    say(f"  set-up {time.perf_counter() - started:.1f} s; the processes' logs in {LOGS}")
     say("2. Runs")
     passed = True
     for name in runs:
