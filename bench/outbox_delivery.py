@@ -374,10 +374,15 @@ def run(name: str, workers: int, options: Options, fault: str = "") -> bool:
         # The workers' timestamps and this process's wall clock are the same machine's.
         lag = max(0.0, last.timestamp() - outage["up"]) if last else 0.0
         minute = 60 / options.time_scale
+        most = OutboxMessage.objects.aggregate(most=Max("attempts"))["most"] or 0
         say(
             f"    portal down {options.outage_minutes:.0f} simulated min ({options.outage_minutes * minute:.1f} s real, "
             f"1 simulated min = {minute:.2f} s, back-off × 1/{options.time_scale:g}) once {delivered_goal} were "
             f"delivered; the lag drained {lag:.1f} s after it came back = {lag / minute:.1f} simulated min"
+        )
+        say(
+            f"    most attempts of one message: {most} (its last back-off about {min(60.0, 30 * 2 ** max(most - 2, 0) / 60):g} "
+            "simulated min, ± 20 %): the lag is the back-off reached when the portal came back"
         )
     if fault == "sessions":
         say(f"    portal sessions expired: {portal['sessions_expired']}, logins: {portal['logins']}")
