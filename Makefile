@@ -44,10 +44,14 @@ lock: venv
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
+# The web server, the partners' simulators (port SIM_PORT) and the outbox worker, stopped together by
+# Ctrl-C (tools/run_demo.py): motcua's partner settings point at the simulators in all three.
+SIM_PORT  ?= 8765
+
 run: migrate
 	$(PY) manage.py load_demo
 	@echo "Mở http://$(HOST)/ — quản trị: http://$(HOST)/quan-tri/ — API: http://$(HOST)/api/v1/docs"
-	MOTCUA_SITE_URL=$${MOTCUA_SITE_URL:-http://$(HOST)} $(PY) manage.py runserver $(HOST)
+	$(PY) tools/run_demo.py --host $(HOST) --simulators-port $(SIM_PORT)
 
 # The tests run in parallel processes (pytest-xdist), one per core up to four, each starting on its own
 # share and taking over tests from the others when done; PYTEST_WORKERS=0 runs them in this process

@@ -202,6 +202,30 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
+# EMC's TrackingMCDT statuses (INTEGRATIONS.md, "Measurement system"): 1 received, 2 processing, 3 result
+# returned, 4 assigned. EMC counts dossiers by the status they reached, so an action is reported only where it
+# moves the dossier to one of these — keyed by (action, status it starts from); every other event (a step
+# forwarded within processing, a supplement requested, a result issued but not yet handed over) is not.
+EMC_STATUS: dict[tuple[Action, Status], int] = {
+    (Action.RECEIVE, Status.SUBMITTED): 1,
+    # The dossier leaves reception for the handling officer named at the hand-over.
+    (Action.FORWARD, Status.RECEIVED): 4,
+    (Action.CONSULT, Status.RECEIVED): 4,
+    # Back in processing once the supplement or the paused obligation is done (NĐ 61/2018 Điều 19.4).
+    (Action.RECEIVE_SUPPLEMENT, Status.AWAITING_SUPPLEMENT): 2,
+    (Action.RESUME, Status.PAUSED): 2,
+    (Action.DELIVER, Status.RESOLVED): 3,
+}
+
+
+def emc_status(action: str, from_status: str) -> int | None:
+    """EMC's status for an event (``EMC_STATUS``), or None when EMC is not told of it."""
+    try:
+        return EMC_STATUS.get((Action(action), Status(from_status)))
+    except ValueError:  # an event outside the table's actions (creation, a draft edit, a note)
+        return None
+
+
 def vietnamese(label: StrOrPromise) -> str:
     """The Vietnamese text of a label whatever language is active: the msgids are the Vietnamese."""
     with translation.override(None):

@@ -353,6 +353,9 @@ MOTCUA_ACCESS_LOG_WINDOW_SECONDS = int(os.environ.get("MOTCUA_ACCESS_LOG_WINDOW_
 # takes over a message whose worker stopped once that time is past; a handler must finish well within it).
 MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "8"))
 MOTCUA_OUTBOX_LEASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "300"))
+# The back-off between attempts (30 s doubling to 1 h) multiplied by this: 1 in production; the delivery
+# benchmark (bench/outbox_delivery.py) runs simulated time faster with e.g. 1/60 (a minute per second).
+MOTCUA_OUTBOX_BACKOFF_SCALE = float(os.environ.get("MOTCUA_OUTBOX_BACKOFF_SCALE", "1"))
 # How many reverse proxies in front of the app servers append the client's address to
 # X-Forwarded-For; 0 (default) trusts only the socket's address.
 MOTCUA_TRUSTED_PROXIES = int(os.environ.get("MOTCUA_TRUSTED_PROXIES", "0"))

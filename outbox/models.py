@@ -18,6 +18,7 @@ class OutboxMessage(models.Model):
     class Topic(models.TextChoices):
         NOTIFY_APPLICANT = "notify.applicant", _("Thông báo cho người nộp hồ sơ")
         PORTAL_SYNC = "portal.sync", _("Đồng bộ Cổng Dịch vụ công quốc gia")
+        EMC_TRACKING = "emc.tracking", _("Báo cáo Hệ thống đo lường EMC")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("chờ gửi")

@@ -162,7 +162,7 @@ def record_failure(
     if dead:
         changes["status"] = Status.DEAD
     else:
-        changes["available_at"] = now + backoff(message.attempts)
+        changes["available_at"] = now + backoff(message.attempts) * settings.MOTCUA_OUTBOX_BACKOFF_SCALE
     if not _held(message, worker).update(**changes):
         return None
     return "dead" if dead else "retried"

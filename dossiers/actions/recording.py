@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,7 +19,7 @@ from dossiers import chain, events
 from dossiers.actions import clock
 from dossiers.models import Dossier, DossierEvent, DossierStep, Handover, Timing
 from dossiers.selectors import HEAVY_VERSION_FIELDS
-from dossiers.transitions import PORTAL_STATUS, Status
+from dossiers.transitions import PORTAL_STATUS, Status, emc_status
 from kernel.errors import DomainError
 from kernel.jsonrows import adopted, append
 from organization.models import Agency
@@ -311,23 +312,42 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
         "actor": event.actor_name,
         "appointment": dossier.appointment_at.isoformat() if dossier.appointment_at else None,
     }
-    # Both in one INSERT: their keys hold the event's seq, new with each event (ADR 0009).
-    enqueue_many(
-        [
+    rows = [
+        OutboxMessage(
+            topic=OutboxMessage.Topic.NOTIFY_APPLICANT,
+            key=f"{dossier.uuid}:{event.seq}:notify",
+            dossier_code=dossier.code or "",
+            payload={**common, "message": f"Hồ sơ {ref}: {dossier.status_label}."},
+        ),
+        OutboxMessage(
+            topic=OutboxMessage.Topic.PORTAL_SYNC,
+            key=f"{dossier.uuid}:{event.seq}:sync",
+            dossier_code=dossier.code or "",
+            payload=common,
+        ),
+    ]
+    # EMC (integrations/emc) hears of the actions of dossiers.transitions.EMC_STATUS, and only while it
+    # is configured: an installation without EMC keeps no rows that nobody would ever deliver.
+    emc = emc_status(event.action, event.from_status) if settings.MOTCUA_EMC_URL else None
+    if emc is not None:
+        rows.append(
             OutboxMessage(
-                topic=OutboxMessage.Topic.NOTIFY_APPLICANT,
-                key=f"{dossier.uuid}:{event.seq}:notify",
+                topic=OutboxMessage.Topic.EMC_TRACKING,
+                key=f"{dossier.uuid}:{event.seq}:emc",
                 dossier_code=dossier.code or "",
-                payload={**common, "message": f"Hồ sơ {ref}: {dossier.status_label}."},
-            ),
-            OutboxMessage(
-                topic=OutboxMessage.Topic.PORTAL_SYNC,
-                key=f"{dossier.uuid}:{event.seq}:sync",
-                dossier_code=dossier.code or "",
-                payload=common,
-            ),
-        ]
-    )
+                payload={
+                    **common,
+                    "uuid": str(dossier.uuid),
+                    "emc_status": emc,
+                    # What may change later in the dossier's life, as it was at this action.
+                    "channel": dossier.channel,
+                    "delivery_method": dossier.delivery_method,
+                    "paid_online": dossier.paid_online,
+                },
+            )
+        )
+    # All in one INSERT: their keys hold the event's seq, new with each event (ADR 0009).
+    enqueue_many(rows)
 
 
 def handover(

@@ -1,3 +1,4 @@
 """EMC, the national measurement system of public-service portals (INTEGRATIONS.md, "Measurement
-system"): the tracking snippet on every public page (``page``). The report of each dossier action
-(TrackingMCDT) comes with the delivery worker and its simulator (issue 13)."""
+system"): the tracking snippet on every public page (``page``), and the report of each dossier action
+(TrackingMCDT): its fields (``tracking``), the client (``client``), the outbox handler of
+``emc.tracking`` (``handler``) and the local simulator (``simulator``)."""

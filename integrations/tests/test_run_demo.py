@@ -1,0 +1,60 @@
+"""``make run``'s supervisor (tools/run_demo.py): a child that stops on its own stops the others, each
+child's whole process group gets its stop signal, and one that ignores it is killed after the grace."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+from tools.run_demo import Child, start, stop_all, watch
+
+
+def sleeper(ready: Path, ignore_term: bool = False) -> list[str]:
+    """A child that writes ``ready`` once its signal handling is set (and, ignoring SIGTERM, leaves a
+    grandchild in its process group, as runserver's auto-reloader does), then sleeps."""
+    setup = "signal.signal(signal.SIGTERM, signal.SIG_IGN); " if ignore_term else ""
+    setup += (
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); " if ignore_term else ""
+    )
+    code = f"import pathlib, signal, subprocess, sys, time; {setup}pathlib.Path({str(ready)!r}).touch(); time.sleep(60)"
+    return [sys.executable, "-c", code]
+
+
+def started(name: str, ready: Path, stop_signal: int, ignore_term: bool = False) -> Child:
+    child = start(name, sleeper(ready, ignore_term), {}, stop_signal)
+    while not ready.exists():  # not a timing assertion: waits for the child to be set up
+        assert child.process.poll() is None
+        time.sleep(0.05)
+    return child
+
+
+def test_a_child_that_exits_stops_the_others(tmp_path):
+    children = [
+        start("quitter", [sys.executable, "-c", "raise SystemExit(3)"], {}, signal.SIGTERM),
+        started("sleeper", tmp_path / "s", signal.SIGTERM),
+    ]
+    try:
+        assert watch(children, lambda: False) == 3
+    finally:
+        stop_all(children)
+    assert children[1].process.returncode == -signal.SIGTERM
+
+
+def test_told_to_stop_every_child_gets_its_signal(tmp_path):
+    children = [
+        started("web", tmp_path / "w", signal.SIGINT),
+        started("worker", tmp_path / "k", signal.SIGTERM),
+    ]
+    assert watch(children, lambda: True) == 0
+    stop_all(children)
+    # Python turns SIGINT into KeyboardInterrupt and, uncaught, exits through the same signal.
+    assert [c.process.returncode for c in children] == [-signal.SIGINT, -signal.SIGTERM]
+
+
+def test_a_child_that_ignores_its_signal_is_killed_with_its_group(tmp_path, capsys):
+    child = started("stubborn", tmp_path / "x", signal.SIGTERM, ignore_term=True)
+    stop_all([child], grace=0.5)
+    assert child.process.returncode == -signal.SIGKILL
+    assert "stubborn did not stop, killed" in capsys.readouterr().out

@@ -1,0 +1,1 @@
+"""Developer tools run as scripts (``.venv/bin/python tools/<name>.py``)."""
