@@ -16,8 +16,8 @@ Where each fact comes from:
   online 1 (fully at the counter). The catalog knows no "partly at the counter" (0): it is never sent.
 - ``IsDVCBC`` (0 in person, 1 public postal service, 2 other): 1 when the dossier was filed by post or its
   result goes back by post; otherwise 0 for a dossier filed at the desk, 2 for one filed online.
-- ``IsFromDVCQG``: motcua records no dossier as filed on the national portal (the inbound flow of issue 13
-  §2 is not built): every dossier is its own, 0.
+- ``IsFromDVCQG``: 1 for a dossier filed on the national portal and pushed here (the inbound flow,
+  integrations/dvcqg/inbound.py ``from_portal``), else 0.
 - ``User``: the applicant — ``ID_local`` the applicant's UUID (motcua's public identifier, never a row
   id), ``ID_QG`` the portal account id kept from the national login (``TechID``, empty when the applicant
   never logged in through it), ``TYPE`` 1 citizen / 2 business as the portal's account types (an
@@ -36,6 +36,7 @@ from accounts.models import Applicant
 from catalog.models import Channel, FeeItem, OnlineLevel
 from dossiers.models import DeliveryMethod, Dossier
 from dossiers.selectors import HEAVY_VERSION_FIELDS
+from integrations.dvcqg.inbound import from_portal
 
 
 class TrackingMCDT(TypedDict):
@@ -117,7 +118,7 @@ def tracking_record(*, dossier: Dossier, payload: dict[str, Any], site_id: str) 
             paid_online=bool(payload["paid_online"]), charged=charged(dossier, channel)
         ),
         "Level": LEVEL[dossier.version.online_level],
-        "IsFromDVCQG": 0,
+        "IsFromDVCQG": 1 if code and from_portal(code) else 0,
         "IsDVCBC": postal_service(channel=channel, delivery_method=str(payload["delivery_method"])),
         "User": user_field(
             local_id=str(applicant.uuid),

@@ -139,6 +139,22 @@ def test_its_status_then_flows_back_to_the_portal_through_the_normal_sync(portal
     assert not Exchange.objects.filter(dossier_code=CODE, outcome=Exchange.Outcome.REFUSED)
 
 
+def test_emc_hears_that_a_pushed_dossier_came_from_the_national_portal(portal, officer_a):
+    from integrations.emc import handler
+
+    assert handler.connect()
+    serve_files(portal, "tk-1", "cu-2")
+    body = record(portal.base_url)
+    with portal.simulator("dvcqg").lock:
+        portal.simulator("dvcqg").dossiers[CODE] = {"record": body, "progress": [], "status": 1}
+    assert push(body)[0] == 200
+    status, answer = ApiClient(Client(), officer_a).post(f"dossiers/{CODE}/actions/receive", {})
+    assert status == 200, answer
+    deliver()
+    reports = [r for r in portal.simulator("emc").accepted if r["CodeProfile"] == CODE]
+    assert [(r["Status"], r["IsFromDVCQG"], r["FormsReception"]) for r in reports] == [(1, 1, 1)]
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reference_data_kept")
 def test_the_simulated_portal_pushes_a_dossier_to_motcua_over_http(simulators, live_server):
