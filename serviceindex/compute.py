@@ -370,7 +370,7 @@ def procedures_with(first: date, flag: str, *, naive: bool) -> dict[int, set[int
     pairs: Iterable[tuple[int, int]]
     if naive:
         dossiers = Dossier.objects.filter(
-            received_at__gte=start_of(first), received_at__lt=start_of(next_month(first))
+            received_at__gte=start_of(first), received_at__lt=start_of(next_month(first)), is_test=False
         )
         dossiers = (
             dossiers.filter(channel="online") if flag == "online" else dossiers.filter(paid_online=True)

@@ -201,7 +201,7 @@ def _unit(unit_code: str, province_code: str) -> Unit | None:
 
 def _dossier_drilldown(measure: str, month: date, agency_ids: frozenset[int] | None) -> DrillDown:
     t0, t1 = start_of(month), start_of(next_month(month))
-    dossiers = Dossier.objects.filter(received_at__isnull=False)
+    dossiers = Dossier.objects.filter(received_at__isnull=False, is_test=False)
     if agency_ids is not None:
         dossiers = dossiers.filter(handling_agency_id__in=sorted(agency_ids))
     received = Q(received_at__gte=t0, received_at__lt=t1)

@@ -323,7 +323,7 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
                 topic=OutboxMessage.Topic.PORTAL_SYNC,
                 key=f"{dossier.uuid}:{event.seq}:sync",
                 dossier_code=dossier.code or "",
-                payload=common,
+                payload={**common, "test": dossier.is_test},
             ),
         ]
     )
