@@ -11,7 +11,12 @@ from typing import Any
 
 def status() -> dict[str, dict[str, Any]]:
     """Each integration: whether it is on, and in words why not."""
+    from integrations.dvcqg.client import PORTAL_OFF, portal_settings
     from integrations.emc.page import EMC_OFF, configured
 
     emc = configured()
-    return {"emc": {"on": emc is not None, "message": "" if emc else EMC_OFF}}
+    portal = portal_settings() is not None
+    return {
+        "emc": {"on": emc is not None, "message": "" if emc else EMC_OFF},
+        "dvcqg": {"on": portal, "message": "" if portal else PORTAL_OFF},
+    }

@@ -8,3 +8,8 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations import checks  # noqa: F401 — registers the settings' system checks
+        from integrations.dvcqg import sync
+
+        # The portal's sync is delivered only when the portal is configured; otherwise its messages
+        # wait in the outbox, unattempted (integrations/dvcqg/sync.py).
+        sync.register_if_configured()

@@ -11,10 +11,22 @@ from django.core.exceptions import ImproperlyConfigured
 
 @register()
 def integration_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from integrations.dvcqg.client import half_set
     from integrations.emc.page import configured
 
+    errors: list[CheckMessage] = []
     try:
         configured()
     except ImproperlyConfigured as refused:
-        return [Error(str(refused), id="motcua.E020")]
-    return []
+        errors.append(Error(str(refused), id="motcua.E020"))
+    missing = half_set()
+    if missing:
+        errors.append(
+            Error(
+                "Cổng Dịch vụ công quốc gia cần đủ năm biến MOTCUA_DVCQG_*; còn thiếu: "
+                + ", ".join(missing)
+                + ".",
+                id="motcua.E021",
+            )
+        )
+    return errors

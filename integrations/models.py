@@ -46,3 +46,18 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.operation} {self.dossier_code} {self.outcome}"
+
+
+class PortalDossier(models.Model):
+    """A dossier the national portal has accepted (its first ``DongBoHoSoMC``), by code: the sync sends
+    every later change with ``isUpdating`` "True". Written once, when the portal first accepts it."""
+
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    accepted_at = models.DateTimeField(_("Cổng tiếp nhận lần đầu lúc"))
+
+    class Meta:
+        verbose_name = _("hồ sơ đã có trên Cổng DVCQG")
+        verbose_name_plural = _("hồ sơ đã có trên Cổng DVCQG")
+
+    def __str__(self) -> str:
+        return self.dossier_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from integrations.models import Exchange
+from integrations.models import Exchange, PortalDossier
 from outbox.models import OutboxMessage
 
 ANSWER_LENGTH = 2000
@@ -38,3 +38,11 @@ def exchange_record(
         answer=answer[:ANSWER_LENGTH],
         summary=summary[:300],
     )
+
+
+def portal_dossier_accepted(*, dossier_code: str, at: datetime) -> PortalDossier:
+    """Record that the national portal knows ``dossier_code`` (idempotent: the first time is kept)."""
+    found, _created = PortalDossier.objects.get_or_create(
+        dossier_code=dossier_code, defaults={"accepted_at": at}
+    )
+    return found

@@ -305,6 +305,8 @@ MOTCUA_DVCQG_API_URL = os.environ.get("MOTCUA_DVCQG_API_URL", "")
 MOTCUA_DVCQG_USERNAME = os.environ.get("MOTCUA_DVCQG_USERNAME", "")
 MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
 MOTCUA_DVCQG_DSTCODE = os.environ.get("MOTCUA_DVCQG_DSTCODE", "")
+# Days a signed download link sent to the portal for a paper or result keeps working (integrations/dvcqg/links.py).
+MOTCUA_PORTAL_LINK_DAYS = int(os.environ.get("MOTCUA_PORTAL_LINK_DAYS", "30"))
 # The SMS gateway (integrations/sms): unset, notices go by e-mail and the portal's inbox only.
 MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")

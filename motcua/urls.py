@@ -39,5 +39,6 @@ urlpatterns = [
     path("chi-so/", include("serviceindex.urls")),
     path("bao-cao/", include("reports.urls")),
     path("kiosk/", include("kiosk.urls")),
+    path("tep-cong/", include("integrations.urls")),  # signed file links for the national portal
     path("", include("web.urls")),
 ]

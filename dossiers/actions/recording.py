@@ -305,6 +305,7 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
         "status": dossier.status,
         "portal_status": PORTAL_STATUS[Status(dossier.status)],
         "action": event.action,
+        "seq": event.seq,  # the event's number: the portal's sync reads the event itself
         "at": event.at.isoformat(),
         "agency": event.actor_agency.code if event.actor_agency else dossier.handling_agency.code,
         "actor": event.actor_name,

@@ -241,6 +241,9 @@ PAGES: list[Row] = [
      "L   404 404 404 404 404 404 404 404 404 404 404 404 404 ok  404"),
     ("GET", "tai-khoan/mat-khau/", "/tai-khoan/mat-khau/",
      "L   200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
+    # A signed link for the national portal: public, the signature is the permission (a bad one: 403).
+    ("GET", "tep-cong/<str:token>/", "/tep-cong/khong-hop-le/",
+     "403 403 403 403 403 403 403 403 403 403 403 403 403 403 403 403"),
     ("GET", "thu-tuc/", "/thu-tuc/",
      "200 200 200 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ("GET", "thu-tuc/<str:code>/", "/thu-tuc/{w.procedure}/",

@@ -1,0 +1,151 @@
+"""The outbound dossier sync: the handler of the outbox topic ``portal.sync`` (one message per dossier
+event, written by dossiers/actions/recording.py ``_announce``). To confirm with the operator's current
+documents.
+
+For each message: ``DongBoHoSoMC`` with the dossier as it is now — ``isUpdating`` "False" the first
+time, "True" once the portal has accepted the dossier (``PortalDossier``) — then
+``CapNhatTienDoHoSoMC`` with the message's event.
+
+- **Exactly once in effect.** The portal appends progress events: one sent twice shows twice. A message
+  tried before (``attempts`` > 1, or an error kept from an earlier attempt) may have reached the portal
+  although its delivery was not recorded (a worker that stopped in between): the handler then asks
+  ``TraCuuHoSo`` first, takes the portal's word on whether it knows the dossier, and leaves out the
+  progress events it already shows. A ``DongBoHoSoMC`` sent again is harmless (the portal keeps the last
+  object).
+- **Before reception** a dossier has no code, and the portal knows dossiers by code: the messages of an
+  online dossier's submission (and of a return for completion) are delivered without a call, and their
+  events go with the dossier's first message that has a code (its reception), before the reception's
+  own event.
+- A refused login (``LoginRefused``: credentials, dstcode) → ``Retry``: the settings are at fault, not the
+  message.
+- ``PortalUnavailable`` (down, timed out, the session refused twice) → ``Retry``; ``PortalRefused`` →
+  ``Refused`` with the portal's code and message, kept as the dead letter's last error.
+- **Portal off** (``MOTCUA_DVCQG_*`` unset): the handler is registered only when the portal is
+  configured at start (``register_if_configured``, from ``IntegrationsConfig.ready``), so the worker
+  leaves the topic's messages alone — pending, no attempt counted — until a start with the settings
+  (docs/adr/0016: a topic without a handler is not claimed). Should the settings vanish while
+  registered (a test), the handler answers ``Retry`` with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+
+from dossiers.models import Dossier, DossierEvent
+from integrations.dvcqg import payloads
+from integrations.dvcqg.client import (
+    PORTAL_OFF,
+    LoginRefused,
+    PortalClient,
+    PortalRefused,
+    PortalUnavailable,
+    portal_client,
+)
+from integrations.models import PortalDossier
+from integrations.services import portal_dossier_accepted
+from outbox import delivery
+from outbox.delivery import Refused, Retry
+from outbox.models import OutboxMessage
+
+logger = logging.getLogger("motcua.integrations")
+
+SYNC = "DongBoHoSoMC"
+PROGRESS = "CapNhatTienDoHoSoMC"
+LOOKUP = "TraCuuHoSo"
+
+
+def lookup(
+    client: PortalClient, *, madonvi: str, code: str, message: OutboxMessage | None = None
+) -> dict[str, Any] | None:
+    """What the portal holds for ``code`` (``TraCuuHoSo``): ``{"MaHoSo", "TrangThaiHoSo",
+    "DanhSachTienDo"}``, or None when it does not know the code."""
+    found = client.call(LOOKUP, madonvi=madonvi, data=[{"MaHoSo": code}], dossier_code=code, message=message)
+    if isinstance(found, dict):
+        found = [found]
+    for item in found or []:
+        if isinstance(item, dict) and str(item.get("MaHoSo")) == code:
+            return item
+    return None
+
+
+def _seq(message: OutboxMessage) -> int:
+    if isinstance(message.payload.get("seq"), int):
+        return int(message.payload["seq"])
+    # Messages written before the payload carried it: the key is "<dossier uuid>:<seq>:sync".
+    return int(message.key.split(":")[1])
+
+
+def _events(dossier: Dossier, message: OutboxMessage) -> list[DossierEvent]:
+    """The message's event, after the events of the dossier's messages written before it had a code
+    when this is its first message with one."""
+    seqs = [_seq(message)]
+    sync = OutboxMessage.objects.filter(topic=OutboxMessage.Topic.PORTAL_SYNC)
+    first_coded = not sync.filter(dossier_code=dossier.code, pk__lt=message.pk).exists()
+    if first_coded:
+        before = sync.filter(dossier_code="", key__startswith=f"{dossier.uuid}:", pk__lt=message.pk)
+        seqs = sorted({_seq(m) for m in before} | set(seqs))
+    return list(
+        DossierEvent.objects.filter(dossier=dossier, seq__in=seqs)
+        .select_related("actor_agency")
+        .order_by("seq")
+    )
+
+
+def sync_message(client: PortalClient, message: OutboxMessage) -> None:
+    """Send one ``portal.sync`` message (see the module's docstring). Raises the client's errors."""
+    code = message.dossier_code
+    if not code:
+        return  # before reception: sent with the dossier's first coded message
+    dossier = payloads.dossier_for_portal(code)
+    if dossier is None:
+        raise Refused(f"Không tìm thấy hồ sơ {code}.")
+    madonvi = dossier.handling_agency.code
+    known = PortalDossier.objects.filter(dossier_code=code).exists()
+    shown: set[tuple[str, str, str, str]] = set()
+    if message.attempts > 1 or message.last_error:
+        # Tried before: the portal may hold what this message sends although no delivery was recorded.
+        held = lookup(client, madonvi=madonvi, code=code, message=message)
+        known = held is not None
+        if held is not None:
+            portal_dossier_accepted(dossier_code=code, at=timezone.now())
+            shown = {payloads.event_key(e) for e in held.get("DanhSachTienDo") or [] if isinstance(e, dict)}
+    record = payloads.dossier_record(dossier)
+    client.call(SYNC, madonvi=madonvi, data=[record], is_updating=known, dossier_code=code, message=message)
+    if not known:
+        portal_dossier_accepted(dossier_code=code, at=timezone.now())
+    progress = payloads.progress_events(dossier, _events(dossier, message))
+    fresh = [item for item in progress if payloads.event_key(item) not in shown]
+    if fresh:
+        client.call(PROGRESS, madonvi=madonvi, data=fresh, dossier_code=code, message=message)
+
+
+def deliver(message: OutboxMessage) -> None:
+    """The ``portal.sync`` handler (outbox.delivery)."""
+    client = portal_client()
+    if client is None:
+        raise Retry(PORTAL_OFF)
+    try:
+        sync_message(client, message)
+    except PortalUnavailable as exc:
+        raise Retry(f"Cổng DVCQG không trả lời: {exc}") from exc
+    except LoginRefused as exc:
+        raise Retry(f"{exc.message} (mã {exc.code})") from exc
+    except PortalRefused as exc:
+        raise Refused(f"Cổng DVCQG từ chối (mã {exc.code}): {exc.message}") from exc
+
+
+def register() -> None:
+    delivery.register(OutboxMessage.Topic.PORTAL_SYNC, deliver)
+
+
+def register_if_configured() -> bool:
+    """Register the handler when the portal's settings are all set (at start); True if registered."""
+    from integrations.dvcqg.client import portal_settings
+
+    if portal_settings() is None:
+        return False
+    register()
+    return True
