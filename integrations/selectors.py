@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +57,12 @@ def sync_messages() -> QuerySet[OutboxMessage]:
         OutboxMessage.objects.filter(topic=OutboxMessage.Topic.PORTAL_SYNC)
         .annotate(
             last_outcome=_last_exchange("outcome"),
-            portal_code=Coalesce(_last_exchange("code"), Value("")),
-            portal_answer=Coalesce(NullIf(_last_exchange("answer"), Value("")), F("last_error")),
+            portal_code=Coalesce(_last_exchange("code"), Value(""), output_field=CharField()),
+            portal_answer=Coalesce(
+                NullIf(_last_exchange("answer"), Value(""), output_field=TextField()),
+                F("last_error"),
+                output_field=TextField(),
+            ),
         )
         .annotate(
             state=Case(
@@ -91,6 +95,7 @@ class LedgerEntry:
     at: Any  # the event's instant, as the message carries it
     answer: str
     code: str
+    action_label: str = ""  # the event's name in words (the pages fill it)
 
 
 def _entry(message: Any) -> LedgerEntry:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import overdue_q, visible_dossiers
+from integrations.selectors import may_monitor_sync
 from kernel.access import login_required_view
 from kernel.errors import DomainError
 from organization.models import Agency, Role
@@ -346,6 +347,8 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
             "query": urlencode(keep),
             "unit_query": urlencode({k: v for k, v in keep.items() if k != "sort"}),
             "grouped": sort == "unit",
+            # The monitoring office checks the overdue dossiers against the national portal.
+            "check_portal": may_monitor_sync(request.user),
         },
     )
 
