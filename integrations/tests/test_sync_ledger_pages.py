@@ -129,3 +129,24 @@ def test_an_unknown_run_is_not_found(portal, monitor) -> None:
     assert _page(monitor, "/can-bo/dong-bo/doi-chieu/?run=abc")[0] == 404
     status, page = _page(monitor, "/can-bo/dong-bo/doi-chieu/")
     assert status == 200 and "Chưa có lượt đối chiếu nào." in page
+
+
+def test_dead_and_cancelled_messages_read_as_such(portal, api, officer_a, superuser, clock, settings) -> None:
+    from dossiers.models import Dossier
+    from integrations.selectors import dossier_sync_ledger
+    from outbox.models import OutboxMessage
+    from outbox.services import message_cancel
+
+    settings.MOTCUA_OUTBOX_MAX_ATTEMPTS = 1
+    clock(vn(2026, 3, 2, 9, 0))
+    dead, cancelled = _file(api, officer_a), _file(api, officer_a)
+    message_cancel(
+        message=OutboxMessage.objects.get(dossier_code=cancelled, topic="portal.sync"), actor=superuser
+    )
+    portal.fault("dvcqg", down_seconds=60)
+    _deliver()
+    [entry] = dossier_sync_ledger(dossier=Dossier.objects.get(code=dead))
+    assert (entry.state, entry.state_label) == ("dead", "gửi không được, chờ xử lý")
+    assert "Không kết nối được" in entry.answer
+    [entry] = dossier_sync_ledger(dossier=Dossier.objects.get(code=cancelled))
+    assert (entry.state, entry.message.attempts) == ("cancelled", 0)
