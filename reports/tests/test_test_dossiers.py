@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
+from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from catalog.models import Procedure
@@ -25,6 +29,7 @@ from serviceindex.compute import compute_month
 from serviceindex.tests.scenario import COMMUNE_A, COMMUNE_A_CENTRE, COMMUNE_B, march_lines
 from targets.progress import progress
 from testing.dossiers import counter_body
+from testing.web import FormValues
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +145,26 @@ def test_test_mode_is_changed_by_province_administrators_only(officer_a, provinc
         parent=agency.parent,
     )
     assert Agency.objects.get(pk=agency.pk).is_test is True
+
+
+def _edit_in_admin(client: Client, obj: Model, drop: str = "", **changes: Any) -> None:
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    form = FormValues()
+    form.feed(client.get(url).content.decode())
+    data = {k: v for k, v in form.data.items() if "__prefix__" not in k and k != drop}
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def test_test_mode_is_switched_in_the_admin(superuser) -> None:
+    client = Client()
+    client.force_login(superuser)
+    procedure = Procedure.objects.get(code="1.001193")
+    _edit_in_admin(client, procedure, is_test="on")
+    assert Procedure.objects.get(pk=procedure.pk).is_test is True
+    agency = Agency.objects.get(code=COMMUNE_B)
+    _edit_in_admin(client, agency, is_test="on")
+    assert Agency.objects.get(pk=agency.pk).is_test is True
+    _edit_in_admin(client, procedure, drop="is_test")  # the box unticked
+    assert Procedure.objects.get(pk=procedure.pk).is_test is False
