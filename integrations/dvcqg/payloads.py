@@ -295,12 +295,16 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
 # CapNhatTienDoHoSoMC
 
 
-def _content(event: DossierEvent) -> str:
-    """NoiDungXuLy: what was done (the action's name), and the officer's reason or note if any."""
+def _content(event: DossierEvent, steps: dict[int, str]) -> str:
+    """NoiDungXuLy: what was done (the action's name, and the step it concerns: two branches of a
+    parallel step finished in the same second stay two events), then the officer's reason or note."""
     try:
         label = vietnamese(TRANSITIONS[Action(event.action)].label)
     except ValueError:
         label = event.action
+    position = event.data.get("step") if isinstance(event.data, dict) else None
+    if isinstance(position, int) and position in steps:
+        label = f"{label} (bước {position}: {steps[position]})"
     return f"{label}: {event.reason}" if event.reason else label
 
 
@@ -329,14 +333,15 @@ def progress_events(dossier: Dossier, events: Sequence[DossierEvent]) -> list[di
     handovers = list(
         Handover.objects.filter(dossier=dossier).order_by("at", "seq").values_list("at", "step_due")
     )
-    made = []
-    for event in events:
-        made.append(progress_event(dossier, event, handovers))
-    return made
+    steps = dict(dossier.steps.values_list("position", "name"))
+    return [progress_event(dossier, event, handovers, steps) for event in events]
 
 
 def progress_event(
-    dossier: Dossier, event: DossierEvent, handovers: Iterable[tuple[datetime, datetime | None]]
+    dossier: Dossier,
+    event: DossierEvent,
+    handovers: Iterable[tuple[datetime, datetime | None]],
+    steps: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     rows = list(handovers)
     before = [at for at, _due in rows if at < event.at]
@@ -349,7 +354,7 @@ def progress_event(
     _texted(item, "ChucDanh", _title(event))
     item["ThoiDiemXuLy"] = portal_time(event.at)
     item["PhongBanXuLy"] = agency.name
-    item["NoiDungXuLy"] = _content(event)
+    item["NoiDungXuLy"] = _content(event, steps or {})
     item["TrangThai"] = portal_status(event.to_status)
     item["NgayBatDau"] = portal_time(before[-1] if before else event.at)
     end = step_due[0] if step_due else event.due_after

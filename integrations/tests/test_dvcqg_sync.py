@@ -120,6 +120,7 @@ def test_a_whole_lifecycle_reaches_the_portal_once_and_in_order(portal, lifecycl
         == dossier.events.get(action="forward", actor__username="motcua.phohien").actor_name
     )
     assert first_forward["ChucDanh"] == "Cán bộ một cửa"
+    assert "(bước 1: " in first_forward["NoiDungXuLy"]
     assert first_forward["ThoiDiemXuLy"] == "20260302093000"
     assert first_forward["NgayBatDau"] == "20260302090000"  # received at 9:00, the step began then
     assert DATE.fullmatch(first_forward["NgayKetThucTheoQuyDinh"])
@@ -278,3 +279,58 @@ def test_stored_files_are_what_the_links_name(portal, lifecycle):
     record = portal.simulator("dvcqg").dossiers[lifecycle]["record"]
     [paper] = record["TaiLieuNop"]
     assert StoredFile.objects.filter(uuid=paper["TepDinhKemId"]).exists()
+
+
+def test_sessions_expiring_every_few_calls_lose_and_repeat_nothing(portal, lifecycle):
+    portal.fault("dvcqg", expire_session_every=3)
+    deliver()
+    assert {m.status for m in sync_messages()} == {"delivered"}
+    state = portal.state("dvcqg")
+    assert state["sessions_expired"] > 1 and state["logins"] == state["sessions_expired"] + 1
+    assert (state["duplicates"], state["out_of_order"]) == (0, 0)
+    held = portal.simulator("dvcqg").dossiers[lifecycle]
+    assert held["status"] == 10 and len(held["progress"]) == len(sync_messages())
+
+
+def test_a_paper_digitised_at_the_counter_is_flagged(portal, api, officer_a, clock, media_in_tmp):
+    from documents.digitization import component_digitize
+    from testing.documents import scan
+
+    clock(vn(2026, 3, 2, 9, 0))
+    requirement = Procedure.objects.get(code=BIRTH_REGISTRATION).current_version.components.first()
+    status, body = api(officer_a).post(
+        "dossiers", counter_body(components=[{"requirement": requirement.pk, "originals": 1}])
+    )
+    assert status == 201, body
+    dossier = Dossier.objects.get(code=body["code"])
+    component_digitize(
+        dossier=dossier,
+        component=dossier.components.get(),
+        scans=[("trang1.png", scan(["GIẤY CHỨNG SINH"]))],
+        declared_pages=1,
+        actor=officer_a,
+    )
+    deliver()
+    record = portal.simulator("dvcqg").dossiers[body["code"]]["record"]
+    [paper] = record["TaiLieuNop"]
+    assert (paper["DuocSoHoa"], paper["DuocTaiSuDung"], paper["DuocLayTuKhoDMQG"]) == (1, 0, 0)
+    assert record["HoSoCoThanhPhanSoHoa"] == 1 and record["KenhThucHien"] == 1
+
+
+def test_an_online_submission_reaches_the_portal_with_the_reception(portal, api, citizen, officer_a, clock):
+    clock(vn(2026, 3, 2, 8, 0))
+    status, body = api(citizen).post("dossiers", ONLINE)
+    assert status == 201, body
+    ref = body["reference"]
+    deliver()  # no code yet: nothing to send, nothing called
+    assert [m.status for m in sync_messages()] == ["delivered"]
+    assert not Exchange.objects.filter(partner="dvcqg").exists()
+    clock(vn(2026, 3, 2, 9, 0))
+    status, body = api(officer_a).post(f"dossiers/{ref}/actions/receive", {})
+    assert status == 200, body
+    deliver()
+    progress = portal.simulator("dvcqg").dossiers[body["code"]]["progress"]
+    assert [(p["TrangThai"], p["ThoiDiemXuLy"]) for p in progress] == [
+        (1, "20260302080000"),
+        (2, "20260302090000"),
+    ]

@@ -195,7 +195,13 @@ def test_public_pages_and_api_never_answer_5xx_to_any_text(path, values):
 def test_public_paths_never_answer_5xx_to_any_code(code):
     from urllib.parse import quote
 
-    for path in ("/thu-tuc/{}/", "/tra-cuu/{}/", "/api/v1/procedures/{}", "/api/v1/public/dossiers/{}"):
+    for path in (
+        "/thu-tuc/{}/",
+        "/tra-cuu/{}/",
+        "/tep-cong/{}/",
+        "/api/v1/procedures/{}",
+        "/api/v1/public/dossiers/{}",
+    ):
         response = Client().get(path.format(quote(code.encode("utf-8", "surrogatepass"), safe="")))
         assert response.status_code < 500, (path, code)
 
