@@ -60,7 +60,8 @@ class VersionLinkInline(PolicyTabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(PolicyAdmin):
-    list_display = ("code", "shown_name", "in_force", "latest_number")
+    list_display = ("code", "shown_name", "in_force", "latest_number", "is_test")
+    list_filter = ("is_test",)
     search_fields = ("code", "search_text")
     list_select_related = ("current_version", "latest_version")
     readonly_fields = ("code", "current_version", "latest_version", "created_at", "updated_at")
@@ -86,6 +87,13 @@ class ProcedureAdmin(PolicyAdmin):
             if obj is None
             else self.readonly_fields
         )
+
+    def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # The only field of a procedure edited here: test mode, through its service.
+        services.procedure_set_test(actor=request.user, procedure=obj, is_test=obj.is_test)  # type: ignore[arg-type]
 
     @admin.action(description=_("Tạo phiên bản dự thảo để sửa đổi"))
     def make_draft(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:

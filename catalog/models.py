@@ -68,6 +68,14 @@ class Procedure(models.Model):
     search_text = models.TextField(
         _("chuỗi tìm kiếm"), editable=False, default="", help_text=_("Mã, tên, lĩnh vực không dấu.")
     )
+    is_test = models.BooleanField(
+        _("đang chạy thử"),
+        default=False,
+        help_text=_(
+            "Hồ sơ của thủ tục chạy thử là hồ sơ thử nghiệm: đồng bộ lên Cổng Dịch vụ công quốc gia "
+            "dưới dạng hồ sơ thử và không được tính vào báo cáo, chỉ số phục vụ, chỉ tiêu."
+        ),
+    )
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

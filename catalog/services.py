@@ -32,9 +32,10 @@ from catalog.models import (
 )
 from catalog.selectors import workflows_changed
 from catalog.workflow_rules import StepSpec, workflow_problems
-from kernel.errors import DomainError
+from kernel.errors import DomainError, Forbidden
 from kernel.text import fold, nfc, slugify_vi
 from organization.models import Agency, Role
+from organization.selectors import CAPABILITIES, user_scope
 from worktime.calendar import DEFAULT_WINDOWS
 
 MINUTES_PER_DAY = sum(
@@ -111,6 +112,23 @@ class VersionData:
     parse_issues: list[dict[str, str]] = field(default_factory=list)
     content_hash: str = ""
     change_note: str = ""
+
+
+@transaction.atomic
+def procedure_set_test(*, actor: User, procedure: Procedure, is_test: bool) -> Procedure:
+    """Put a procedure in test mode or out of it (INTEGRATIONS.md "Test mode"): the dossiers filed
+    under it from then on are test dossiers — synced to the portal as tests, counted in no report,
+    index or target. Dossiers filed before keep what they were. Province administrators and
+    superusers."""
+    scope = user_scope(actor, CAPABILITIES["catalog.manage"])
+    if not scope.everything and not scope.province_ids:
+        raise Forbidden("Chỉ quản trị tỉnh được đặt chế độ chạy thử cho thủ tục.")
+    locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    if locked.is_test != is_test:
+        locked.is_test = is_test
+        locked.save(update_fields=["is_test", "updated_at"])
+    procedure.is_test = locked.is_test
+    return locked
 
 
 def procedure_refresh_search(procedure: Procedure) -> None:

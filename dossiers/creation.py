@@ -314,6 +314,7 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         after_15h_next_day=version.after_15h_next_day,
         created_by=actor,
         imported=data.imported,
+        is_test=receiving.is_test or handling.is_test or procedure.is_test,
     )
     dossier.search_text = search_text_of(dossier)
     papers = _components(dossier, version, data.components)

@@ -202,6 +202,14 @@ class Dossier(models.Model):
     e_result = models.BooleanField(_("kết quả điện tử"), default=False)
     rating = models.PositiveSmallIntegerField(_("mức hài lòng"), null=True, blank=True)
     imported = models.BooleanField(_("nhập từ hệ thống cũ"), default=False)
+    # Set once at filing from the agencies' and the procedure's test mode (INTEGRATIONS.md "Test mode"):
+    # stored so that reports, the index and the targets leave it out without a join.
+    is_test = models.BooleanField(
+        _("hồ sơ thử nghiệm"),
+        default=False,
+        editable=False,
+        help_text=_("Nộp cho cơ quan hoặc thủ tục đang chạy thử: không tính vào báo cáo, chỉ số, chỉ tiêu."),
+    )
 
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

@@ -3,6 +3,7 @@ when, answer code, attempt) and visible to administrators")."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +62,75 @@ class PortalDossier(models.Model):
 
     def __str__(self) -> str:
         return self.dossier_code
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of our dossiers' statuses with what the national portal holds (``TraCuuHoSo``):
+    the nightly run over a day's dossiers, or a monitor's check of the overdue list. Records how many
+    dossiers were looked up and, as ``Mismatch`` rows, those the portal does not know or shows in
+    another status; ``error`` says why a run stopped short (the portal off, down, or refusing)."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("đối chiếu hồ sơ trong ngày")
+        OVERDUE = "overdue", _("đối chiếu hồ sơ quá hạn")
+
+    kind = models.CharField(_("loại đối chiếu"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("ngày đối chiếu"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), db_index=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked = models.PositiveIntegerField(_("số hồ sơ đã tra cứu"), default=0)
+    mismatched = models.PositiveIntegerField(_("số hồ sơ lệch"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lượt đối chiếu với Cổng DVCQG")
+        verbose_name_plural = _("các lượt đối chiếu với Cổng DVCQG")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day or self.started_at:%d/%m/%Y}"
+
+
+class Mismatch(models.Model):
+    """A dossier whose status on the portal differs from ours, or that the portal does not know, when
+    ``run`` looked it up. ``ours`` and ``theirs`` are portal status codes (1–10; ``theirs`` None: the
+    portal does not know the code); ``waiting`` marks a dossier with sync messages not delivered yet
+    (the portal lags behind: expected until the worker catches up)."""
+
+    class Kind(models.TextChoices):
+        UNKNOWN = "unknown", _("Cổng chưa có hồ sơ")
+        STATUS = "status", _("trạng thái khác nhau")
+
+    run = models.ForeignKey(
+        ReconciliationRun,
+        verbose_name=_("lượt đối chiếu"),
+        on_delete=models.CASCADE,
+        related_name="mismatches",
+    )
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=60, db_index=True)
+    handling_agency = models.ForeignKey(
+        "organization.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("loại sai lệch"), max_length=10, choices=Kind.choices)
+    ours = models.PositiveSmallIntegerField(_("trạng thái trên hệ thống"))
+    theirs = models.PositiveSmallIntegerField(_("trạng thái trên Cổng"), null=True, blank=True)
+    waiting = models.BooleanField(_("còn tin đồng bộ chưa gửi được"), default=False)
+
+    class Meta:
+        verbose_name = _("hồ sơ lệch với Cổng DVCQG")
+        verbose_name_plural = _("hồ sơ lệch với Cổng DVCQG")
+        ordering = ["run", "dossier_code"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code}: {self.ours} / {self.theirs}"

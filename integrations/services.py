@@ -1,10 +1,15 @@
-"""Every write of the integrations' own data: the exchange log."""
+"""Every write of the integrations' own data: the exchange log, the dossiers the portal accepted, the
+reconciliation runs with the portal."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from integrations.models import Exchange, PortalDossier
+from django.db import transaction
+
+from accounts.models import User
+from integrations.models import Exchange, Mismatch, PortalDossier, ReconciliationRun
 from outbox.models import OutboxMessage
 
 ANSWER_LENGTH = 2000
@@ -46,3 +51,31 @@ def portal_dossier_accepted(*, dossier_code: str, at: datetime) -> PortalDossier
         dossier_code=dossier_code, defaults={"accepted_at": at}
     )
     return found
+
+
+def reconciliation_start(
+    *, kind: str, at: datetime, day: date | None = None, actor: User | None = None
+) -> ReconciliationRun:
+    """Open a reconciliation run (committed at once: a run that stops short stays visible)."""
+    return ReconciliationRun.objects.create(kind=kind, day=day, started_at=at, started_by=actor)
+
+
+@transaction.atomic
+def reconciliation_finish(
+    *,
+    run: ReconciliationRun,
+    at: datetime,
+    checked: int,
+    mismatches: Sequence[Mismatch],
+    error: str = "",
+) -> ReconciliationRun:
+    """Record what a run found (``mismatches``: unsaved rows of ``run``) and close it."""
+    for mismatch in mismatches:
+        mismatch.run = run
+    Mismatch.objects.bulk_create(mismatches)
+    run.finished_at = at
+    run.checked = checked
+    run.mismatched = len(mismatches)
+    run.error = error[:2000]
+    run.save(update_fields=["finished_at", "checked", "mismatched", "error"])
+    return run

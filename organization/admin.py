@@ -105,8 +105,8 @@ class AgencyForm(forms.ModelForm):
 @admin.register(Agency)
 class AgencyAdmin(HistoryAdmin):
     form = AgencyForm
-    list_display = ("code", "name", "kind", "level", "unit", "parent", "is_active")
-    list_filter = ("level", "kind", "is_active")
+    list_display = ("code", "name", "kind", "level", "unit", "parent", "is_active", "is_test")
+    list_filter = ("level", "kind", "is_active", "is_test")
     search_fields = ("code", "name", "name_folded")
     autocomplete_fields = ["unit", "parent"]
     inlines = [AgencyMembershipInline]
@@ -132,6 +132,7 @@ class AgencyAdmin(HistoryAdmin):
             phone=obj.phone,
             email=obj.email,
             is_active=obj.is_active,
+            is_test=obj.is_test,
         )
         adopt_saved(obj, saved)
 

@@ -160,6 +160,14 @@ class Agency(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=50, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    is_test = models.BooleanField(
+        _("đang chạy thử"),
+        default=False,
+        help_text=_(
+            "Hồ sơ của cơ quan chạy thử là hồ sơ thử nghiệm: đồng bộ lên Cổng Dịch vụ công quốc gia "
+            "dưới dạng hồ sơ thử và không được tính vào báo cáo, chỉ số phục vụ, chỉ tiêu."
+        ),
+    )
     name_folded = models.CharField(_("tên không dấu"), max_length=300, editable=False, db_index=True)
     history = HistoricalRecords(verbose_name=_("lịch sử cơ quan"), verbose_name_plural=_("lịch sử cơ quan"))
 

@@ -118,9 +118,11 @@ def agency_save(
     phone: str = "",
     email: str = "",
     is_active: bool = True,
+    is_test: bool | None = None,
 ) -> Agency:
     """Create (``agency`` None) or change an agency; superusers anywhere, province administrators in
-    their province."""
+    their province. ``is_test``: the agency runs in test mode (its dossiers are test dossiers, counted
+    nowhere); None keeps what it was (off for a new agency)."""
     code = code.strip()
     if agency is not None:
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
@@ -143,6 +145,8 @@ def agency_save(
     target.phone = phone.strip()
     target.email = email.strip()
     target.is_active = is_active
+    if is_test is not None:
+        target.is_test = is_test
     target.save()
     return target
 

@@ -18,6 +18,8 @@ interval [00:00 of X, 00:00 of X+1); "at the end of X" means after every event b
   ``e_results`` the electronic result, ``rated`` / ``satisfied`` the applicant's rating on its
   resolution day. A flag that changes later moves the count
   (``apply_flags``), so the counts always equal the current flags of the dossiers.
+
+Test dossiers (``Dossier.is_test``: filed with an agency or a procedure in test mode) write no fact.
 """
 
 from __future__ import annotations
@@ -236,7 +238,9 @@ def apply_event(
 ) -> None:
     """For every dossier event, after the dossier row is saved, inside the event's transaction (the
     dossier row is locked). The dossier keeps its own clock columns (``clock_running_since`` included,
-    ``dossiers.actions.clock``); the facts only count."""
+    ``dossiers.actions.clock``); the facts only count. A test dossier counts nowhere."""
+    if dossier.is_test:
+        return
     outcome = event_deltas(
         EventFacts(
             action=action,
@@ -259,7 +263,7 @@ def apply_event(
 
 def apply_flags(dossier: Dossier, before: Flags) -> None:
     """Called after a dossier's flags were saved (dossier row locked)."""
-    if dossier.status in BEFORE_RECEPTION:
+    if dossier.status in BEFORE_RECEPTION or dossier.is_test:
         return
     deltas = flag_deltas(
         before, flags_of(dossier), received_at=dossier.received_at, resolved_at=dossier.resolved_at

@@ -2,7 +2,7 @@
 
 ``summary`` sums the maintained facts (a few hundred rows for a quarter of a province);
 ``summary_naive`` counts the same numbers straight from the dossiers and their events, as a check
-(tests and ``bench/report_facts.py`` assert that the two agree exactly).
+(tests and ``bench/report_facts.py`` assert that the two agree exactly). Neither counts test dossiers.
 """
 
 from __future__ import annotations
@@ -258,9 +258,9 @@ def _stocks_from_now(
         pending=Sum("pending_delta", filter=since_end),
         pending_overdue=Sum("overdue_delta", filter=since_end),
     )
-    current = Dossier.objects.filter(scope.q("handling_agency"), status__in=list(PENDING)).annotate(
-        field_key=Coalesce("version__field_id", Value(0), output_field=IntegerField())
-    )
+    current = Dossier.objects.filter(
+        scope.q("handling_agency"), status__in=list(PENDING), is_test=False
+    ).annotate(field_key=Coalesce("version__field_id", Value(0), output_field=IntegerField()))
     now = _grouped(
         current,
         DOSSIER_GROUP[group_by] if group_by else None,
@@ -298,9 +298,9 @@ def summary_naive(
 ) -> dict[Any, Counts]:
     t0, t1 = start_of(start), start_of(end + timedelta(days=1))
     group = DOSSIER_GROUP[group_by] if group_by else None
-    dossiers = Dossier.objects.filter(scope.q("handling_agency"), received_at__isnull=False).annotate(
-        field_key=Coalesce("version__field_id", Value(0), output_field=IntegerField())
-    )
+    dossiers = Dossier.objects.filter(
+        scope.q("handling_agency"), received_at__isnull=False, is_test=False
+    ).annotate(field_key=Coalesce("version__field_id", Value(0), output_field=IntegerField()))
     received = dossiers.filter(received_at__gte=t0, received_at__lt=t1)
     resolved = dossiers.filter(resolved_at__gte=t0, resolved_at__lt=t1)
     pending = dossiers.filter(received_at__lt=t1).exclude(_finished_before(t1))
@@ -310,7 +310,7 @@ def summary_naive(
         last_due=Subquery(last_event.values("due_after")[:1]),
     ).filter(last_status__in=list(CLOCK_RUNNING), last_due__lt=t1)
     requests = SupplementRequest.objects.filter(
-        scope.q("dossier__handling_agency"), requested_at__gte=t0, requested_at__lt=t1
+        scope.q("dossier__handling_agency"), requested_at__gte=t0, requested_at__lt=t1, dossier__is_test=False
     ).annotate(
         field_key=Coalesce("dossier__version__field_id", Value(0), output_field=IntegerField()),
         handling_agency_id=F("dossier__handling_agency_id"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import overdue_q, visible_dossiers
+from integrations.selectors import may_monitor_sync
 from kernel.access import login_required_view
 from kernel.errors import DomainError
 from organization.models import Agency, Role
@@ -69,7 +70,11 @@ def overdue_by_unit(dossiers: QuerySet[Dossier]) -> list[UnitCount]:
 
 
 def _scope_overdue(request: HttpRequest, scope: ReportScope, now: datetime) -> QuerySet[Dossier]:
-    return visible_dossiers(request.user).filter(overdue_q(now)).filter(scope.q("handling_agency"))
+    return (
+        visible_dossiers(request.user)
+        .filter(overdue_q(now), is_test=False)
+        .filter(scope.q("handling_agency"))
+    )
 
 
 @login_required_view
@@ -290,7 +295,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         return _denied(request, error)
     now = timezone.now()
-    overdue = visible_dossiers(request.user).filter(overdue_q(now))
+    overdue = visible_dossiers(request.user).filter(overdue_q(now), is_test=False)  # tests count nowhere
     by_unit = overdue_by_unit(overdue)
     unit_code = request.GET.get("unit", "").strip()
     unit = Agency.objects.filter(code=unit_code).first() if unit_code else None
@@ -342,6 +347,8 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
             "query": urlencode(keep),
             "unit_query": urlencode({k: v for k, v in keep.items() if k != "sort"}),
             "grouped": sort == "unit",
+            # The monitoring office checks the overdue dossiers against the national portal.
+            "check_portal": may_monitor_sync(request.user),
         },
     )
 

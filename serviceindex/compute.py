@@ -16,8 +16,11 @@ Where the numbers come from (a fixed, small number of queries for all units toge
 - the month-grain fact rows for "which procedures had an online / paid-online dossier this month";
 - the catalog as it stood on the month's last day (versions in force that day): full-online services,
   completeness of the published procedure, fee-bearing procedures.
-Measures the system does not capture (sync to the national portal, feedback, the data store, the
-population database) give no measurement: the indicator says "no data" and its points leave the
+- the dossiers received in the month and the outbox, for the sync to the national portal
+  (``reports.sync``: synced when the first ``portal.sync`` message was delivered), the same in both
+  modes.
+Measures the system does not capture (feedback, the data store, the population database) give no
+measurement: the indicator says "no data" and its points leave the
 unit's attainable maximum. The arithmetic is in ``serviceindex/scoring.py``.
 
 ``compute_month(month, naive=True)`` gets the same counts with ``reports.summary.summary_naive`` and
@@ -47,6 +50,7 @@ from dossiers.models import Dossier
 from organization.models import AdministrativeUnit, Agency
 from reports.models import Fact
 from reports.summary import Counts, GroupBy, ReportScope, start_of, summary, summary_naive
+from reports.sync import SyncCount, sync_counts
 from serviceindex.models import Measure, Methodology
 from serviceindex.months import last_day, month_key, next_month
 from serviceindex.scoring import (
@@ -67,7 +71,6 @@ NOT_CAPTURED = frozenset(
     {
         Measure.PUBLICATION_ON_TIME,
         Measure.PUBLICATION_UPDATED,
-        Measure.PORTAL_SYNC,
         Measure.DATA_STORE_LINKED,
         Measure.POPULATION_DATA,
         Measure.FEEDBACK_ON_TIME,
@@ -370,7 +373,7 @@ def procedures_with(first: date, flag: str, *, naive: bool) -> dict[int, set[int
     pairs: Iterable[tuple[int, int]]
     if naive:
         dossiers = Dossier.objects.filter(
-            received_at__gte=start_of(first), received_at__lt=start_of(next_month(first))
+            received_at__gte=start_of(first), received_at__lt=start_of(next_month(first)), is_test=False
         )
         dossiers = (
             dossiers.filter(channel="online") if flag == "online" else dossiers.filter(paid_online=True)
@@ -410,6 +413,7 @@ def measure(
     catalog: list[CatalogEntry],
     online_procedures: set[int],
     paid_procedures: set[int],
+    sync: SyncCount,
 ) -> dict[str, Measurement]:
     """Every captured measure of one unit (or the province) for the month."""
     c, f = counts, fee_counts
@@ -417,6 +421,7 @@ def measure(
     fee_procedures = [e for e in catalog if e.fee_bearing]
     return {
         Measure.CATALOG_COMPLETE: Measurement(sum(e.complete for e in catalog), len(catalog)),
+        Measure.PORTAL_SYNC: Measurement(sync.synced, sync.received),
         Measure.PROGRESS: Measurement(
             c.resolved_early + c.resolved_on_time + c.pending_in_time, c.resolved + c.pending
         ),
@@ -472,6 +477,13 @@ def compute_month(month: date, *, naive: bool = False) -> MonthIndex:
     fee_per_unit, fee_total = _roll_up(
         count(first, last, scope=ProcedureScope(procedure_ids=fee_ids), group_by=GroupBy.AGENCY), owner
     )
+    synced = sync_counts(first, last)
+    sync_per_unit: dict[int, SyncCount] = defaultdict(SyncCount)
+    sync_total = SyncCount()
+    for agency_id, part in synced.items():
+        sync_total += part
+        if agency_id in owner:
+            sync_per_unit[owner[agency_id]] += part
     online_pairs = procedures_with(first, "online", naive=naive)
     paid_pairs = procedures_with(first, "paid_online", naive=naive)
 
@@ -492,6 +504,7 @@ def compute_month(month: date, *, naive: bool = False) -> MonthIndex:
             unit_catalog(unit, catalog),
             procedures_of(online_pairs, unit.agency_ids),
             procedures_of(paid_pairs, unit.agency_ids),
+            sync_per_unit[unit.agency_id],
         )
         scored.append((unit, score_unit(specs, measurements)))
 
@@ -519,7 +532,7 @@ def compute_month(month: date, *, naive: bool = False) -> MonthIndex:
     all_online = procedures_of(online_pairs, online_pairs.keys())
     all_paid = procedures_of(paid_pairs, paid_pairs.keys())
     province_result = score_unit(
-        specs, measure(total, fee_total, unit_catalog(None, catalog), all_online, all_paid)
+        specs, measure(total, fee_total, unit_catalog(None, catalog), all_online, all_paid, sync_total)
     )
     code, name = _province_label()
     province = UnitIndex(

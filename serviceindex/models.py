@@ -24,7 +24,7 @@ class Measure(models.TextChoices):
         _("TTHC cập nhật, công khai đúng hạn trên CSDL quốc gia (chưa có dữ liệu)"),
     )
     CATALOG_COMPLETE = "catalog_complete", _("TTHC công khai đầy đủ bộ phận tạo thành (danh mục)")
-    PORTAL_SYNC = "portal_sync", _("Hồ sơ đồng bộ lên Cổng DVCQG (chưa có dữ liệu)")
+    PORTAL_SYNC = "portal_sync", _("Hồ sơ đồng bộ lên Cổng DVCQG (được Cổng xác nhận)")
     PROGRESS = "progress", _("Hồ sơ đã giải quyết đúng hạn và đang giải quyết trong hạn")
     RESOLVED_ON_TIME = "resolved_on_time", _("Hồ sơ đã giải quyết trước hạn, đúng hạn")
     FULL_ONLINE_SERVICES = "full_online_services", _("TTHC cung cấp DVCTT toàn trình (danh mục)")

@@ -19,8 +19,10 @@ from dossiers.transitions import CLOCK_RUNNING, Status
 from kernel.errors import DomainError, NotFound
 from organization.models import Agency
 from organization.selectors import user_scope
+from outbox.models import OutboxMessage
 from reports.models import SATISFIED_RATING
 from reports.summary import start_of
+from reports.sync import first_sync
 from serviceindex.compute import (
     MonthIndex,
     NoMethodology,
@@ -169,6 +171,7 @@ class DrillDown:
 
 
 DOSSIER_MEASURES = {
+    Measure.PORTAL_SYNC,
     Measure.PROGRESS,
     Measure.RESOLVED_ON_TIME,
     Measure.ONLINE_DOSSIERS,
@@ -187,6 +190,11 @@ PROCEDURE_MEASURES = {
 CHANNELS = dict(Channel.choices)
 TIMINGS = dict(Timing.choices)
 YES_NO = {True: "Có", False: "Không"}
+SYNC_STATES = {
+    OutboxMessage.Status.PENDING: "Chưa được Cổng DVCQG xác nhận",
+    OutboxMessage.Status.DEAD: "Gửi không được, chờ xử lý",
+    OutboxMessage.Status.CANCELLED: "Đã hủy gửi",
+}
 
 
 def _unit(unit_code: str, province_code: str) -> Unit | None:
@@ -201,7 +209,7 @@ def _unit(unit_code: str, province_code: str) -> Unit | None:
 
 def _dossier_drilldown(measure: str, month: date, agency_ids: frozenset[int] | None) -> DrillDown:
     t0, t1 = start_of(month), start_of(next_month(month))
-    dossiers = Dossier.objects.filter(received_at__isnull=False)
+    dossiers = Dossier.objects.filter(received_at__isnull=False, is_test=False)
     if agency_ids is not None:
         dossiers = dossiers.filter(handling_agency_id__in=sorted(agency_ids))
     received = Q(received_at__gte=t0, received_at__lt=t1)
@@ -218,6 +226,8 @@ def _dossier_drilldown(measure: str, month: date, agency_ids: frozenset[int] | N
         dossiers = dossiers.filter(resolved)
     elif measure == Measure.SATISFACTION:
         dossiers = dossiers.filter(resolved, rating__isnull=False)
+    elif measure == Measure.PORTAL_SYNC:
+        dossiers = dossiers.filter(received, imported=False).annotate(first_sync=first_sync())
     elif measure == Measure.ONLINE_PAYMENT:
         fee_ids = [pid for pid, e in catalog_at(last_day(month)).items() if e.fee_bearing]
         dossiers = dossiers.filter(received, procedure_id__in=fee_ids)
@@ -239,6 +249,9 @@ def _dossier_drilldown(measure: str, month: date, agency_ids: frozenset[int] | N
             counted = d.resolution_timing in {Timing.EARLY, Timing.ON_TIME}
         elif measure == Measure.ONLINE_DOSSIERS:
             flag, counted = CHANNELS.get(d.channel, d.channel), d.channel == Channel.ONLINE
+        elif measure == Measure.PORTAL_SYNC:
+            counted = d.first_sync == OutboxMessage.Status.DELIVERED
+            flag = "Đã đồng bộ lên Cổng DVCQG" if counted else SYNC_STATES.get(d.first_sync, "Chưa gửi")
         elif measure == Measure.ONLINE_PAYMENT:
             flag, counted = f"Thanh toán trực tuyến: {YES_NO[d.paid_online]}", d.paid_online
         elif measure == Measure.E_RESULTS:

@@ -6,8 +6,9 @@ kind department / People's Committee (a division counts for its department, a co
 its commune). All units are measured together with a handful of queries, whatever their number.
 
 What the system does not record yet has no reading ("Chưa có dữ liệu") rather than a guess:
-results synced to the national portal, feedback answered on time, and the certified e-copy rate
-(only electronic certifications are registered, not the paper ones they are a share of).
+feedback answered on time, and the certified e-copy rate (only electronic certifications are
+registered, not the paper ones they are a share of). The sync to the national portal (target 5) is
+read from acknowledged deliveries (``reports.sync``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from documents.models import CertifiedCopy
 from organization.models import Agency
 from reports.models import Fact
 from reports.summary import Counts, GroupBy, ReportScope, cover, ratio, start_of, summary
+from reports.sync import SyncCount, sync_counts
 from targets.models import Measure, Target, UnitType
 
 
@@ -40,7 +42,6 @@ STATUS_LABELS = {Status.MET: "Đạt", Status.MISSED: "Chưa đạt", Status.NO_
 WHOLE = ReportScope()
 
 NOT_RECORDED = {
-    Measure.PORTAL_SYNC: "Hệ thống chưa ghi nhận việc đồng bộ kết quả lên Cổng Dịch vụ công quốc gia.",
     Measure.FEEDBACK_ON_TIME: "Hệ thống chưa quản lý phản ánh, kiến nghị.",
 }
 
@@ -269,6 +270,11 @@ def readings(
     payment = _payment(start, end, scope, roots) if Measure.ONLINE_PAYMENT in measures else {}
     catalog = _full_online(units, roots) if Measure.FULL_ONLINE_SERVICES in measures else {}
     copies = _certified_copies(start, end, roots) if Measure.CERTIFIED_E_COPIES in measures else {}
+    synced: dict[int, SyncCount] = defaultdict(SyncCount)
+    if Measure.PORTAL_SYNC in measures:
+        for agency_id, part in sync_counts(start, end, scope).items():
+            if (unit_id := roots.get(agency_id)) is not None:
+                synced[unit_id] += part
     result: dict[tuple[int, str], Reading] = {}
     for unit in units:
         c = counts.get(unit.id, Counts())
@@ -280,6 +286,12 @@ def readings(
             Measure.DATA_REUSE: _rate(c.reused, c.received),
             Measure.E_RESULTS: _rate(c.e_results, c.resolved),
             Measure.SATISFACTION: _rate(c.satisfied, c.rated),
+            Measure.PORTAL_SYNC: _rate(
+                synced[unit.id].synced,
+                synced[unit.id].received,
+                "Hồ sơ tiếp nhận trong kỳ có bản tin đầu tiên được Cổng DVCQG xác nhận; "
+                "không tính hồ sơ thử nghiệm và hồ sơ nhập từ hệ thống cũ.",
+            ),
             Measure.ONLINE_PAYMENT: _rate(paid, charged),
             Measure.FULL_ONLINE_SERVICES: _rate(
                 full, published, "Theo danh mục TTHC đang hiệu lực (chưa phân biệt TTHC đủ điều kiện)."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from kernel.access import login_required_view
-from web import workspace_actions, workspace_reception, workspace_views
+from web import workspace_actions, workspace_reception, workspace_sync, workspace_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("can-bo/", login_required_view(workspace_views.inbox), name="workspace"),
@@ -53,4 +53,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="workspace_reception_done",
     ),
     path("can-bo/so-theo-doi/", login_required_view(workspace_views.ledger), name="workspace_ledger"),
+    # The monitor's: the sync ledger of every dossier, and the reconciliations with the national portal.
+    path("can-bo/dong-bo/", login_required_view(workspace_sync.sync_ledger), name="workspace_sync_ledger"),
+    path(
+        "can-bo/dong-bo/doi-chieu/",
+        login_required_view(workspace_sync.reconciliations),
+        name="workspace_reconciliations",
+    ),
 ]

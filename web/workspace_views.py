@@ -8,7 +8,7 @@ commune's dossier answers "not found"); writes are in ``web/workspace_actions.py
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from dossiers.models import (
 )
 from dossiers.selectors import InboxFilters
 from dossiers.transitions import STATUS_LABELS, TRANSITIONS, Action, Status
+from integrations.selectors import LedgerEntry, dossier_sync_ledger
 from kernel.errors import DomainError, NotFound
 from notices import selectors as notice_selectors
 from organization.models import Agency, Membership, Role
@@ -333,9 +334,15 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         "states": dict(DossierStep.State.choices),
         "outcomes": dict(Outcome.choices),
         "delivery_methods": dict(DeliveryMethod.choices),
+        "sync_ledger": labelled(dossier_sync_ledger(dossier=dossier)),
         "ws_section": "inbox",
     }
     return render(request, "web/workspace/dossier.html", context)
+
+
+def labelled(entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:
+    """Sync ledger entries with their event's name in words."""
+    return [replace(e, action_label=str(EVENT_LABELS.get(e.action, e.action))) for e in entries]
 
 
 @xframe_options_sameorigin  # the counter prints the receipt from a frame of its own page

@@ -323,12 +323,17 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
             topic=OutboxMessage.Topic.PORTAL_SYNC,
             key=f"{dossier.uuid}:{event.seq}:sync",
             dossier_code=dossier.code or "",
-            payload=common,
+            payload={**common, "test": dossier.is_test},
         ),
     ]
     # EMC (integrations/emc) hears of the actions of dossiers.transitions.EMC_STATUS, and only while it
-    # is configured: an installation without EMC keeps no rows that nobody would ever deliver.
-    emc = emc_status(event.action, event.from_status) if settings.MOTCUA_EMC_URL else None
+    # is configured: an installation without EMC keeps no rows that nobody would ever deliver. A test
+    # dossier (test mode) is no service to measure.
+    emc = (
+        emc_status(event.action, event.from_status)
+        if settings.MOTCUA_EMC_URL and not dossier.is_test
+        else None
+    )
     if emc is not None:
         rows.append(
             OutboxMessage(

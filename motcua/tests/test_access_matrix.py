@@ -115,6 +115,13 @@ PAGES: list[Row] = [
      "L   200 404 200 404 404 404 200 200 200 200 404 404 404 403 403"),
     ("GET", "can-bo/so-theo-doi/", "/can-bo/so-theo-doi/",
      "L   200 200 200 200 200 200 200 200 200 200 200 200 200 403 403"),
+    # The sync ledger and the reconciliations: the monitoring office's (and the superuser's) only.
+    ("GET", "can-bo/dong-bo/", "/can-bo/dong-bo/",
+     "L   200 403 200 403 403 403 403 403 403 403 403 403 403 403 403"),
+    ("GET", "can-bo/dong-bo/doi-chieu/", "/can-bo/dong-bo/doi-chieu/",
+     "L   200 403 200 403 403 403 403 403 403 403 403 403 403 403 403"),
+    ("POST", "can-bo/dong-bo/doi-chieu/", "/can-bo/dong-bo/doi-chieu/",
+     "L   ok  403 ok  403 403 403 403 403 403 403 403 403 403 403 403"),
     ("GET", "can-bo/tiep-nhan/", "/can-bo/tiep-nhan/",
      "L   200 403 403 200 403 403 200 403 403 403 403 200 403 403 403"),
     ("POST", "can-bo/tiep-nhan/", "/can-bo/tiep-nhan/",

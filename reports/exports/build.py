@@ -75,6 +75,7 @@ def statistics_figures(start: date, end: date, scope: ReportScope) -> dict[str, 
     # III.3: dossiers received in the period, by the online level of the version they were filed under.
     received = Dossier.objects.filter(
         scope.q("handling_agency"),
+        is_test=False,
         received_at__gte=start_of(start),
         received_at__lt=start_of(end + timedelta(days=1)),
     )

@@ -70,7 +70,7 @@ def test_the_monitor_freezes_march_and_anyone_reads_it(api, monitor, clock, marc
         "no_data": False,
     }
     sync = a["groups"][0]["indicators"][3]
-    assert (sync["code"], sync["no_data"], sync["score"], sync["numerator"]) == ("CKMB.4", True, None, None)
+    assert (sync["code"], sync["no_data"], sync["score"], sync["numerator"]) == ("CKMB.4", True, None, 0)
     assert set(public["province"]) == set(a)
 
 

@@ -42,7 +42,6 @@ def test_commune_a_in_march_matches_the_hand_computation(march) -> None:
         # Not captured by the system: no data.
         "CKMB.1": (None, None, None),
         "CKMB.2": (None, None, None),
-        "CKMB.4": (None, None, None),
         "MDSH.4": (None, None, None),
         "MDSH.5": (None, None, None),
         "MDHL.1": (None, None, None),
@@ -52,6 +51,8 @@ def test_commune_a_in_march_matches_the_hand_computation(march) -> None:
         # Resolved in March: D0 late, D1 early, D2 on time, D3 late; pending at the end: D4 overdue,
         # D5 in time, D6 in time (awaiting supplement). (2 + 2) / (4 + 3) = 57.14 % → 16 × 4/7 = 9.14.
         "TDGQ.1": (4, 7, 9.14),
+        # Imported dossiers only (the old system synced them): none to count, no data.
+        "CKMB.4": (0, 0, None),
         # (1 early + 1 on time) / 4 resolved = 50 % → 4 × 0.5 = 2.
         "TDGQ.2": (2, 4, 2.0),
         # No procedure is fully online: 0/7 → 0 points (with data).

@@ -67,7 +67,7 @@ def test_the_drill_down_lists_the_dossiers_counted_without_personal_data(client,
     assert "H31-SI-B1" not in page  # commune B's
     assert "Đang giải quyết, quá hạn" in page and "Quá hạn" in page and "Trước hạn" in page
     assert "Lê Thị Hạnh" not in page and "033190001234" not in page
-    page = client.get(f"/chi-so/2026-03/{COMMUNE_A}/CKMB.4/").content.decode()
+    page = client.get(f"/chi-so/2026-03/{COMMUNE_A}/MDSH.4/").content.decode()
     assert "hệ thống chưa ghi nhận thông tin" in page
     page = client.get(f"/chi-so/2026-03/{COMMUNE_A}/CKMB.3/").content.decode()
     assert "2.002516" in page and "Còn thiếu bộ phận tạo thành" in page
