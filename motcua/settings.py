@@ -349,9 +349,10 @@ MOTCUA_APPLICANT_LOOKUP_RATE = os.environ.get("MOTCUA_APPLICANT_LOOKUP_RATE", "6
 # this many seconds is logged once, so reloading a page does not flood the log. 0 logs every read.
 MOTCUA_ACCESS_LOG_WINDOW_SECONDS = int(os.environ.get("MOTCUA_ACCESS_LOG_WINDOW_SECONDS", "300"))
 # The outbox worker (outbox/worker.py, docs/adr/0016): a message that failed this many times goes to the
-# dead letters for an administrator; a worker holds the messages it claimed for this many seconds (another
+# dead letters for an administrator (20 attempts: the back-off's waits add up to about 14 hours, so a
+# partner down overnight loses nothing; the delivery benchmark's outage run showed 8 — about an hour — too few); a worker holds the messages it claimed for this many seconds (another
 # takes over a message whose worker stopped once that time is past; a handler must finish well within it).
-MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "8"))
+MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "20"))
 MOTCUA_OUTBOX_LEASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "300"))
 # The back-off between attempts (30 s doubling to 1 h) multiplied by this: 1 in production; the delivery
 # benchmark (bench/outbox_delivery.py) runs simulated time faster with e.g. 1/60 (a minute per second).

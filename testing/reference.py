@@ -1,5 +1,6 @@
 """The reference data of every test database (loaded once per database by the root ``conftest.py``):
-the administrative units, the demo agencies, the test catalog published, the workflows and the logins."""
+the administrative units, the demo agencies, the test catalog published, the workflows, the logins, and
+the rows that data migrations seed (a transactional test's flush empties them too)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,13 @@ def load_reference_data() -> None:
     publish_catalog(lambda message: None)
     create_workflows()
     create_logins()
+    _reseed_notice_templates()
+
+
+def _reseed_notice_templates() -> None:
+    """The default notice templates of notices/migrations/0002 (skipped where a row exists)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("notices.migrations.0002_default_templates").seed(apps, None)

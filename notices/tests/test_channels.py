@@ -13,9 +13,9 @@ import pytest
 from integrations.models import Exchange
 from integrations.sms import client as sms
 from notices.models import InboxEntry, Notice
-from notices.tests.conftest import EMAIL, counter, deliver, dossier, notices
 from outbox.models import OutboxMessage
 from testing.dossiers import vn
+from testing.notices import EMAIL, counter, deliver, dossier, notices
 
 pytestmark = pytest.mark.django_db
 T0 = vn(2026, 3, 2, 9, 0)

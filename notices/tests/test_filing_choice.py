@@ -7,10 +7,10 @@ import pytest
 
 from accounts.models import Applicant
 from dossiers.models import Dossier
-from notices.tests.conftest import deliver, notices
 from testing.clients import logged_in
 from testing.documents import pdf_bytes
 from testing.dossiers import vn
+from testing.notices import deliver, notices
 from testing.portal import WIZARD, required_components, start_draft, upload
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.test import Client
 
 from accounts.models import Applicant, User
 from notices.models import InboxEntry
-from notices.tests.conftest import counter, deliver
 from testing.dossiers import vn
+from testing.notices import counter, deliver
 
 pytestmark = pytest.mark.django_db
 

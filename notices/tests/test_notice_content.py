@@ -11,8 +11,8 @@ from django.conf import settings
 from documents.results import result_issue
 from motcua.tests.access_world import one_page_pdf
 from notices.models import Notice
-from notices.tests.conftest import counter, deliver, dossier, notices
 from testing.dossiers import PARENTAGE, advance_to_last_step, online_dossier, vn
+from testing.notices import counter, deliver, dossier, notices
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test import Client
 from kernel.errors import DomainError
 from notices.models import Channel, Kind, NoticeTemplate
 from notices.services import template_update
-from notices.tests.conftest import counter, deliver, notices
 from testing.dossiers import vn
+from testing.notices import counter, deliver, notices
 
 pytestmark = pytest.mark.django_db
 
