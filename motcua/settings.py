@@ -316,6 +316,10 @@ MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
 # E-mail (notices to applicants, notices/channels.py): Django's EMAIL_* settings from the environment;
 # EMAIL_HOST unset with the SMTP backend, e-mail is off and the notices say so.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (what `make run` uses): one file per
+# message in this folder.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

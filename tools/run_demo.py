@@ -33,6 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from integrations.simulators.settings import environment  # noqa: E402 — plain module, no Django
 
+FILE_MAIL = "django.core.mail.backends.filebased.EmailBackend"
+
 GRACE_SECONDS = 10.0
 
 
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         **os.environ,
         **environment(simulators_url),
         "MOTCUA_SITE_URL": os.environ.get("MOTCUA_SITE_URL") or f"http://{options.host}",
+        # The applicants' e-mails as files under var/mail/ (no mail server in the demo), unless told otherwise.
+        "EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND") or FILE_MAIL,
         "PYTHONUNBUFFERED": "1",
     }
     stopping = False
