@@ -14,6 +14,15 @@ from typing import Any
 from django.conf import settings
 
 
+class PartnerRefused(Exception):
+    """The partner answered, and said no: its own code and message (each client names its subclass)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
 class PartnerUnavailable(Exception):
     """The partner could not be reached or did not answer in time or in JSON: try again later."""
 

@@ -3,10 +3,12 @@ reconciliation runs with the portal."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from integrations.models import Exchange, Mismatch, PortalDossier, ReconciliationRun
@@ -79,3 +81,36 @@ def reconciliation_finish(
     run.error = error[:2000]
     run.save(update_fields=["finished_at", "checked", "mismatched", "error"])
     return run
+
+
+class ExchangeTimer:
+    """One call to a partner, timed from its creation; calling it logs the outcome (``exchange_record``)
+    with the duration so far. What every client writes around its HTTP call."""
+
+    def __init__(
+        self,
+        *,
+        partner: str,
+        operation: str,
+        dossier_code: str = "",
+        message: OutboxMessage | None = None,
+        summary: str = "",
+    ) -> None:
+        self.partner, self.operation, self.summary = partner, operation, summary
+        self.dossier_code, self.message = dossier_code, message
+        self.at = timezone.now()
+        self.started = time.monotonic()
+
+    def __call__(self, outcome: str, code: str = "", answer: str = "") -> Exchange:
+        return exchange_record(
+            partner=self.partner,
+            operation=self.operation,
+            at=self.at,
+            outcome=outcome,
+            duration_ms=int((time.monotonic() - self.started) * 1000),
+            dossier_code=self.dossier_code,
+            message=self.message,
+            code=code,
+            answer=answer,
+            summary=self.summary,
+        )

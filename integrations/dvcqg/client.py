@@ -14,16 +14,14 @@ duration.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from integrations import http
 from integrations.models import Exchange
-from integrations.services import exchange_record
+from integrations.services import ExchangeTimer
 
 if TYPE_CHECKING:
     from outbox.models import OutboxMessage
@@ -43,13 +41,8 @@ SETTING_NAMES = (
 )
 
 
-class PortalRefused(Exception):
+class PortalRefused(http.PartnerRefused):
     """The portal answered with an ``error_code`` other than 0 (and not about the session)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 class LoginRefused(PortalRefused):
@@ -112,24 +105,23 @@ class PortalClient:
 
     # -- the session ----------------------------------------------------------------------------
     def _login(self) -> str:
-        started = time.monotonic()
-        at = timezone.now()
+        log = ExchangeTimer(partner=PARTNER, operation=LOGIN)
         body = {"username": self.config.username, "password": self.config.password}
         try:
             reply = http.post_json(self.config.auth_url, body, headers={"dstcode": self.config.dstcode})
         except http.PartnerUnavailable as exc:
-            self._log(LOGIN, at, started, Exchange.Outcome.FAILED, answer=str(exc))
+            log(Exchange.Outcome.FAILED, answer=str(exc))
             raise PortalUnavailable(str(exc)) from exc
         if not isinstance(reply, dict):
-            self._log(LOGIN, at, started, Exchange.Outcome.FAILED, answer="Câu trả lời không đúng dạng.")
+            log(Exchange.Outcome.FAILED, answer="Câu trả lời không đúng dạng.")
             raise PortalUnavailable("Cổng DVCQG trả lời đăng nhập không đúng dạng.")
         code = str(reply.get("error_code", ""))
         session = reply.get("session")
         if not is_success(code) or not isinstance(session, str) or not session:
             message = str(reply.get("message") or "Không nhận được phiên làm việc.")
-            self._log(LOGIN, at, started, Exchange.Outcome.REFUSED, code=code, answer=message)
+            log(Exchange.Outcome.REFUSED, code=code, answer=message)
             raise LoginRefused(code, f"Đăng nhập Cổng DVCQG bị từ chối: {message}")
-        self._log(LOGIN, at, started, Exchange.Outcome.ACCEPTED, code=code)
+        log(Exchange.Outcome.ACCEPTED, code=code)
         self.logins += 1
         return session
 
@@ -183,49 +175,25 @@ class PortalClient:
         if is_updating is not None:
             body["isUpdating"] = "True" if is_updating else "False"
         body["data"] = data
-        started = time.monotonic()
-        at = timezone.now()
-        log: dict[str, Any] = {"dossier_code": dossier_code, "message": message, "summary": _summary(data)}
+        log = ExchangeTimer(
+            partner=PARTNER,
+            operation=service,
+            dossier_code=dossier_code,
+            message=message,
+            summary=_summary(data),
+        )
         try:
             reply = http.post_json(self.config.api_url, body, headers={"dstcode": self.config.dstcode})
         except http.PartnerUnavailable as exc:
-            self._log(service, at, started, Exchange.Outcome.FAILED, answer=str(exc), **log)
+            log(Exchange.Outcome.FAILED, answer=str(exc))
             raise PortalUnavailable(str(exc)) from exc
         if not isinstance(reply, dict) or "error_code" not in reply:
-            self._log(
-                service, at, started, Exchange.Outcome.FAILED, answer="Câu trả lời không đúng dạng.", **log
-            )
+            log(Exchange.Outcome.FAILED, answer="Câu trả lời không đúng dạng.")
             raise PortalUnavailable(f"Cổng DVCQG trả lời {service} không đúng dạng.")
         code = str(reply.get("error_code"))
         outcome = Exchange.Outcome.ACCEPTED if is_success(code) else Exchange.Outcome.REFUSED
-        self._log(service, at, started, outcome, code=code, answer=str(reply.get("message") or ""), **log)
+        log(outcome, code=code, answer=str(reply.get("message") or ""))
         return reply
-
-    def _log(
-        self,
-        operation: str,
-        at: Any,
-        started: float,
-        outcome: str,
-        *,
-        code: str = "",
-        answer: str = "",
-        dossier_code: str = "",
-        message: OutboxMessage | None = None,
-        summary: str = "",
-    ) -> None:
-        exchange_record(
-            partner=PARTNER,
-            operation=operation,
-            at=at,
-            outcome=outcome,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            dossier_code=dossier_code,
-            message=message,
-            code=code,
-            answer=answer,
-            summary=summary,
-        )
 
 
 _clients: dict[PortalSettings, PortalClient] = {}

@@ -9,30 +9,23 @@ document gives EMC's answer: motcua reads it like the national portal's, ``{"err
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from integrations.emc.page import configured
 from integrations.emc.tracking import TrackingMCDT
-from integrations.http import PartnerUnavailable, post_json
+from integrations.http import PartnerRefused, PartnerUnavailable, post_json
 from integrations.models import Exchange
-from integrations.services import exchange_record
+from integrations.services import ExchangeTimer
 from outbox.models import OutboxMessage
 
 PARTNER = "emc"
 OPERATION = "TrackingMCDT"
 
 
-class EmcRefused(Exception):
+class EmcRefused(PartnerRefused):
     """EMC answered with an error code other than 0."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 class EmcClient:
@@ -43,23 +36,13 @@ class EmcClient:
     def track(self, record: TrackingMCDT, *, message: OutboxMessage | None = None) -> None:
         """Post one report; returns when EMC accepted it, raises ``EmcRefused`` or
         ``PartnerUnavailable`` (the wire failed, or the answer is not EMC's)."""
-        at = timezone.now()
-        started = time.monotonic()
-        summary = f"Status {record['Status']} {record['CodeTTHC']}"
-
-        def log(outcome: str, code: str = "", answer: str = "") -> None:
-            exchange_record(
-                partner=PARTNER,
-                operation=OPERATION,
-                at=at,
-                outcome=outcome,
-                duration_ms=round((time.monotonic() - started) * 1000),
-                dossier_code=record["CodeProfile"],
-                message=message,
-                code=code,
-                answer=answer,
-                summary=summary,
-            )
+        log = ExchangeTimer(
+            partner=PARTNER,
+            operation=OPERATION,
+            dossier_code=record["CodeProfile"],
+            message=message,
+            summary=f"Status {record['Status']} {record['CodeTTHC']}",
+        )
 
         try:
             reply: Any = post_json(self.url, record)

@@ -13,14 +13,12 @@ Both settings unset: SMS is off and the notices say so (``configured()`` is None
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
-from integrations.http import PartnerUnavailable, post_json
-from integrations.services import exchange_record
+from integrations.http import PartnerRefused, PartnerUnavailable, post_json
+from integrations.services import ExchangeTimer
 from outbox.models import OutboxMessage
 
 PARTNER = "sms"
@@ -34,13 +32,8 @@ class Gateway:
     token: str
 
 
-class SmsRefused(Exception):
+class SmsRefused(PartnerRefused):
     """The gateway refused the message for good (its code and message)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 class SmsUnavailable(Exception):
@@ -74,21 +67,13 @@ def send(
     gateway = configured()
     if gateway is None:
         raise SmsRefused("off", SMS_OFF)
-    started, at = time.monotonic(), timezone.now()
-
-    def log(outcome: str, code: str = "", answer: str = "") -> None:
-        exchange_record(
-            partner=PARTNER,
-            operation="send",
-            at=at,
-            outcome=outcome,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            dossier_code=dossier_code,
-            message=message,
-            code=code,
-            answer=answer,
-            summary=f"{mask_phone(to)} ref={ref}",
-        )
+    log = ExchangeTimer(
+        partner=PARTNER,
+        operation="send",
+        dossier_code=dossier_code,
+        message=message,
+        summary=f"{mask_phone(to)} ref={ref}",
+    )
 
     try:
         reply = post_json(
