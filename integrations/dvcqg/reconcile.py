@@ -37,7 +37,7 @@ from integrations.dvcqg.client import (
     portal_client,
 )
 from integrations.dvcqg.payloads import portal_status
-from integrations.dvcqg.sync import LOOKUP
+from integrations.dvcqg.sync import lookup_many
 from integrations.models import Mismatch, ReconciliationRun
 from integrations.services import reconciliation_finish, reconciliation_start
 from outbox.models import OutboxMessage
@@ -101,11 +101,8 @@ def look_up(
         for start in range(0, len(codes), BATCH):
             batch = codes[start : start + BATCH]
             try:
-                found = client.call(
-                    LOOKUP,
-                    madonvi=madonvi,
-                    data=[{"MaHoSo": code} for code in batch],
-                    dossier_code=batch[0] if len(batch) == 1 else "",
+                found = lookup_many(
+                    client, madonvi=madonvi, codes=batch, dossier_code=batch[0] if len(batch) == 1 else ""
                 )
             except PortalUnavailable as exc:
                 errors.append(f"Cổng DVCQG không trả lời: {exc}")
@@ -116,11 +113,7 @@ def look_up(
                 )
                 continue
             answered.update(batch)
-            if isinstance(found, dict):
-                found = [found]
-            for item in found if isinstance(found, list) else []:
-                if isinstance(item, dict) and str(item.get("MaHoSo")) in batch:
-                    theirs[str(item["MaHoSo"])] = _status_of(item)
+            theirs.update({code: _status_of(item) for code, item in found.items()})
     return theirs, answered, errors
 
 

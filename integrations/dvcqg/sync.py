@@ -57,18 +57,38 @@ PROGRESS = "CapNhatTienDoHoSoMC"
 LOOKUP = "TraCuuHoSo"
 
 
+def lookup_many(
+    client: PortalClient,
+    *,
+    madonvi: str,
+    codes: list[str],
+    dossier_code: str = "",
+    message: OutboxMessage | None = None,
+) -> dict[str, dict[str, Any]]:
+    """What the portal holds for ``codes`` (one ``TraCuuHoSo`` call): per code it knows, ``{"MaHoSo",
+    "TrangThaiHoSo", "DanhSachTienDo"}``; a code it does not know is absent."""
+    found = client.call(
+        LOOKUP,
+        madonvi=madonvi,
+        data=[{"MaHoSo": code} for code in codes],
+        dossier_code=dossier_code,
+        message=message,
+    )
+    if isinstance(found, dict):
+        found = [found]
+    wanted = set(codes)
+    return {
+        str(item["MaHoSo"]): item
+        for item in (found if isinstance(found, list) else [])
+        if isinstance(item, dict) and str(item.get("MaHoSo")) in wanted
+    }
+
+
 def lookup(
     client: PortalClient, *, madonvi: str, code: str, message: OutboxMessage | None = None
 ) -> dict[str, Any] | None:
-    """What the portal holds for ``code`` (``TraCuuHoSo``): ``{"MaHoSo", "TrangThaiHoSo",
-    "DanhSachTienDo"}``, or None when it does not know the code."""
-    found = client.call(LOOKUP, madonvi=madonvi, data=[{"MaHoSo": code}], dossier_code=code, message=message)
-    if isinstance(found, dict):
-        found = [found]
-    for item in found or []:
-        if isinstance(item, dict) and str(item.get("MaHoSo")) == code:
-            return item
-    return None
+    """What the portal holds for ``code``, or None when it does not know the code."""
+    return lookup_many(client, madonvi=madonvi, codes=[code], dossier_code=code, message=message).get(code)
 
 
 def _seq(message: OutboxMessage) -> int:
