@@ -43,11 +43,13 @@ NOT_IN_PRODUCTION = {
     "ruff",
     "mypy",
     "django-stubs",
-    "django-stubs-ext",
     "types-openpyxl",
     "types-pyyaml",
     "uv",
 }
+# In the dev group for the type checker, and needed at run time too: django-tasks and django-tasks-db call
+# ``django_stubs_ext.monkeypatch()`` when imported.
+ALSO_AT_RUN_TIME = {"django-stubs-ext"}
 # Needed at run time although no product module imports them by name: named in the settings as dotted
 # paths (S3 storage, the Redis cache and counters) or run by `make serve`.
 RUNTIME_NOT_IMPORTED = {"django-storages", "boto3", "redis", "whitenoise", "gunicorn", "psycopg", "tzdata"}
@@ -82,9 +84,11 @@ def test_the_production_lock_has_no_test_or_development_tool():
     runtime = pins(RUNTIME_LOCK)
     assert sorted(NOT_IN_PRODUCTION & runtime.keys()) == []
     # Nor anything that only the dependency groups ask for.
-    only_for_development = {canonicalize_name(r.name) for r in group("dev")} - {
-        canonicalize_name(r.name) for r in RUNTIME
-    }
+    only_for_development = (
+        {canonicalize_name(r.name) for r in group("dev")}
+        - {canonicalize_name(r.name) for r in RUNTIME}
+        - ALSO_AT_RUN_TIME
+    )
     assert sorted(only_for_development & runtime.keys()) == []
 
 
