@@ -189,6 +189,33 @@ def _b64(value: str) -> bytes:
         return b""
 
 
+LABELS = {
+    Problem.CHANGED: "BỊ SỬA",
+    Problem.REMOVED: "BỊ XÓA",
+    Problem.INSERTED: "BỊ CHÈN",
+    Problem.ANCHOR: "MỐC",
+}
+
+
+def report_lines(report: Report) -> list[str]:
+    """One line per finding, naming the dossier (``manage.py verify_history``, the weekly job)."""
+    names = dossier_names({f.dossier_id for f in report.findings if f.dossier_id is not None})
+    lines = []
+    for finding in report.findings:
+        where = f"hồ sơ {names.get(finding.dossier_id, finding.dossier_id)}: " if finding.dossier_id else ""
+        lines.append(f"{LABELS[finding.kind]:8} {where}{finding.detail}")
+    return lines
+
+
+def report_summary(report: Report, seconds: float) -> str:
+    return (
+        f"Đã kiểm tra {report.events} sự kiện của {report.dossiers} hồ sơ và {report.anchors} mốc "
+        f"trong {seconds:.1f} giây: {report.count(Problem.CHANGED)} bị sửa, "
+        f"{report.count(Problem.REMOVED)} bị xóa, {report.count(Problem.INSERTED)} bị chèn, "
+        f"{report.count(Problem.ANCHOR)} mốc không khớp."
+    )
+
+
 def dossier_names(ids: set[int]) -> dict[int, str]:
     """What a report calls each dossier: its code, or its uuid before reception."""
     return {

@@ -47,6 +47,19 @@ def exchange_record(
     )
 
 
+def exchange_log_prune(*, before: datetime, batch: int = 5000) -> int:
+    """Delete the exchange log's lines written before ``before`` (the retention job, jobs/schedule.py),
+    ``batch`` at a time, each batch one short statement of its own so that the clients writing the log
+    meanwhile never wait long: how many were deleted."""
+    deleted = 0
+    while True:
+        old = Exchange.objects.filter(at__lt=before).order_by("at").values_list("pk", flat=True)[:batch]
+        count, _ = Exchange.objects.filter(pk__in=list(old)).delete()
+        if not count:
+            return deleted
+        deleted += count
+
+
 def portal_dossier_accepted(*, dossier_code: str, at: datetime) -> PortalDossier:
     """Record that the national portal knows ``dossier_code`` (idempotent: the first time is kept)."""
     found, _created = PortalDossier.objects.get_or_create(

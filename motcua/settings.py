@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "targets",
     "integrations",
     "notices",
+    "jobs",
+    # Background tasks (docs/adr/0021): Django's tasks API (the backport) and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "web",
     "demo",
 ]
@@ -143,6 +147,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too: an in-memory shared-cache database fails concurrent writers at once
     # ("table is locked") instead of queueing them like the real file does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+
+# Background tasks (docs/adr/0021): queued as rows of the database (django_tasks_db), in the transaction that
+# asks for them, and run by `manage.py run_tasks` (one or more processes), which also keeps the schedule of
+# the periodic jobs (jobs/schedule.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's model backend, the session's user read with the memberships in one statement
@@ -309,6 +318,9 @@ MOTCUA_DVCQG_DSTCODE = os.environ.get("MOTCUA_DVCQG_DSTCODE", "")
 # The bearer token the portal's coordination system presents when it pushes a dossier filed on the portal
 # (POST /api/v1/portal/inbound, integrations/dvcqg/inbound.py): unset, that endpoint answers 503.
 MOTCUA_DVCQG_INBOUND_TOKEN = os.environ.get("MOTCUA_DVCQG_INBOUND_TOKEN", "")
+# Days the exchange log with the partners (integrations.models.Exchange, about three lines per dossier event)
+# keeps a line: the nightly retention job (jobs/schedule.py) deletes older ones.
+MOTCUA_EXCHANGE_LOG_DAYS = int(os.environ.get("MOTCUA_EXCHANGE_LOG_DAYS", "400"))
 # Days a signed download link sent to the portal for a paper or result keeps working (integrations/dvcqg/links.py).
 MOTCUA_PORTAL_LINK_DAYS = int(os.environ.get("MOTCUA_PORTAL_LINK_DAYS", "30"))
 # The SMS gateway (integrations/sms): unset, notices go by e-mail and the portal's inbox only.

@@ -86,6 +86,8 @@ POLICY: dict[str, Rule] = {
     "documents.SigningCredential": SUPERUSERS_ONLY,
     "outbox.OutboxMessage": SUPERUSERS_ONLY,
     "integrations.Exchange": SUPERUSERS_ONLY,
+    # The runs of the periodic jobs (jobs/schedule.py): read-only, superusers.
+    "jobs.JobRun": SUPERUSERS_ONLY,
     # Notices to applicants: the province's texts; the log holds personal data (superusers).
     "notices.NoticeTemplate": Rule(view=P, add=S, change=P, delete=S),
     "notices.Notice": SUPERUSERS_ONLY,

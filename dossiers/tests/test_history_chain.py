@@ -8,8 +8,6 @@ from __future__ import annotations
 import base64
 import io
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -23,6 +21,7 @@ from dossiers.models import Dossier, DossierEvent, HistoryAnchor
 from dossiers.services import history_anchor, history_anchor_closed_days
 from kernel.errors import DomainError
 from testing.dossiers import counter_body, vn
+from testing.history import triggers_off
 
 pytestmark = pytest.mark.django_db
 
@@ -57,28 +56,6 @@ def verify_history(*args: str) -> tuple[int, str]:
     except SystemExit as exit:
         return int(exit.code or 0), out.getvalue()
     return 0, out.getvalue()
-
-
-@contextmanager
-def triggers_off(table: str) -> Iterator[None]:
-    """What a database superuser can do: switch the append-only triggers off for a while."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The test's own transaction holds deferred foreign-key checks: run them first.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-            yield
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
-            )
-            triggers = cursor.fetchall()
-            for name, _sql in triggers:
-                cursor.execute(f"DROP TRIGGER {name}")
-            yield
-            for _name, sql in triggers:
-                cursor.execute(sql)
 
 
 def events_of(code: str) -> list[DossierEvent]:

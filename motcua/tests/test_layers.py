@@ -39,6 +39,7 @@ LAYERS = [
     "kiosk",
     "integrations",  # the national partners: adapters that map our data to theirs
     "notices",  # notices to applicants: templates, channels, the citizen's inbox
+    "jobs",  # the periodic jobs: their schedule, runs and the background worker
     "demo",
     "web",
     "motcua",  # the project's wiring: settings, URLs, the API root

@@ -31,6 +31,8 @@ from catalog.models import (
     Workflow,
 )
 from dossiers.models import Dossier
+from jobs.models import JobRun
+from jobs.scheduler import tick
 from kiosk import selectors as kiosk_selectors
 from kiosk import services as kiosk_services
 from kiosk.models import Counter, QueueTicket
@@ -99,6 +101,7 @@ MODEL_PAGES: dict[str, tuple[str, str, str]] = {
     "documents.SigningCredential": ("200 403", "403 403", "403 403"),
     "outbox.OutboxMessage": ("200 403", "403 403", "403 403"),
     "integrations.Exchange": ("200 403", "403 403", "403 403"),
+    "jobs.JobRun": ("200 403", "403 403", "403 403"),
     "notices.NoticeTemplate": ("200 403", "200 403", "403 403"),
     "notices.Notice": ("200 403", "403 403", "403 403"),
 }
@@ -176,6 +179,8 @@ OBJECT_PAGES: dict[str, tuple[str, str, str]] = {
     "outbox.OutboxMessage first": ("view 403 200", "403 403 403", "403 403 403"),
     # The exchange log is written by the partners' clients only.
     "integrations.Exchange missing": ("404 403 404", "403 403 403", "403 403 403"),
+    # The runs of the periodic jobs are written by the scheduler and the worker only.
+    "jobs.JobRun first": ("view 403 200", "403 403 403", "403 403 403"),
     # The seeded texts: edited by the province administrator through notices.services, never added or deleted.
     "notices.NoticeTemplate first": ("edit 403 200", "edit 403 200", "403 403 403"),
     "notices.Notice missing": ("404 403 404", "403 403 403", "403 403 403"),
@@ -273,6 +278,7 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "documents.SigningCredential missing": _missing,
     "outbox.OutboxMessage first": _first(OutboxMessage),
     "integrations.Exchange missing": _missing,
+    "jobs.JobRun first": _first(JobRun),
     "notices.NoticeTemplate first": _first(NoticeTemplate),
     "notices.Notice missing": _missing,
 }
@@ -293,6 +299,7 @@ def admin_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
             line = kiosk_selectors.centre_lines(centre)[0]
             kiosk_services.ticket_issue(centre=centre, line_key=line.key, at=datetime.now().astimezone())
         token_create(user=officer_a)
+        tick(now=datetime.now().astimezone(), queue=False)  # a run of each periodic job, claimed
         CalendarOverride.objects.create(
             day="2031-01-02", kind=CalendarOverride.Kind.DAY_OFF, reason="Nghỉ bù"
         )

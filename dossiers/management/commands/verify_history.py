@@ -11,14 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dossiers.history import Problem, dossier_names, verify
-
-LABELS = {
-    Problem.CHANGED: "BỊ SỬA",
-    Problem.REMOVED: "BỊ XÓA",
-    Problem.INSERTED: "BỊ CHÈN",
-    Problem.ANCHOR: "MỐC",
-}
+from dossiers.history import report_lines, report_summary, verify
 
 
 class Command(BaseCommand):
@@ -34,19 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         report = verify(since=options["since"])
-        elapsed = time.monotonic() - started
-        names = dossier_names({f.dossier_id for f in report.findings if f.dossier_id is not None})
-        for finding in report.findings:
-            where = (
-                f"hồ sơ {names.get(finding.dossier_id, finding.dossier_id)}: " if finding.dossier_id else ""
-            )
-            self.stdout.write(f"{LABELS[finding.kind]:8} {where}{finding.detail}")
-        summary = (
-            f"Đã kiểm tra {report.events} sự kiện của {report.dossiers} hồ sơ và {report.anchors} mốc "
-            f"trong {elapsed:.1f} giây: {report.count(Problem.CHANGED)} bị sửa, "
-            f"{report.count(Problem.REMOVED)} bị xóa, {report.count(Problem.INSERTED)} bị chèn, "
-            f"{report.count(Problem.ANCHOR)} mốc không khớp."
-        )
+        summary = report_summary(report, time.monotonic() - started)
+        for line in report_lines(report):
+            self.stdout.write(line)
         if report.clean:
             self.stdout.write(self.style.SUCCESS(summary))
             return

@@ -1,0 +1,56 @@
+"""The runs of the periodic jobs, read-only for superusers (docs/adr/0021). The task queue's own rows
+(django_tasks_db) are not shown: what each task did is recorded here and in the reconciliation runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tasks_db.admin  # noqa: F401 — registers DBTaskResult, unregistered below
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
+
+from jobs.models import JobRun
+from jobs.schedule import BY_NAME
+from organization.admin_policy import PolicyAdmin
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(PolicyAdmin):
+    list_display = ("slot", "job_label", "status", "started_at", "finished_at", "short_summary")
+    list_filter = ("status", "job")
+    date_hierarchy = "slot"
+    readonly_fields = (
+        "job",
+        "slot",
+        "claimed_at",
+        "claimed_by",
+        "task_id",
+        "status",
+        "started_at",
+        "finished_at",
+        "summary",
+        "error",
+    )
+
+    @admin.display(description=_("việc"), ordering="job")
+    def job_label(self, obj: JobRun) -> str:
+        job = BY_NAME.get(obj.job)
+        return str(job.label) if job is not None else obj.job
+
+    @admin.display(description=_("kết quả"))
+    def short_summary(self, obj: JobRun) -> str:
+        return obj.summary if len(obj.summary) <= 100 else obj.summary[:99] + "…"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the record of what ran

@@ -1,0 +1,41 @@
+"""The runs of the periodic jobs (jobs/schedule.py, docs/adr/0021): one row per job and slot, written
+when the slot is claimed — in the transaction that queues the job's task — so that a slot is run once
+whatever the number of processes looking at the schedule."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobRun(models.Model):
+    """One slot of one job: queued when claimed (by a worker's scheduler, with the task that runs it, or
+    by ``manage.py run_scheduled``, which runs it at once), then running, then succeeded, failed or
+    skipped (a partner the job needs is not configured), with a summary and the error."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("chờ chạy")
+        RUNNING = "running", _("đang chạy")
+        SUCCEEDED = "succeeded", _("xong")
+        FAILED = "failed", _("lỗi")
+        SKIPPED = "skipped", _("bỏ qua")
+
+    job = models.CharField(_("việc"), max_length=40)
+    slot = models.DateTimeField(_("lượt (giờ theo lịch)"))
+    claimed_at = models.DateTimeField(_("nhận lượt lúc"))
+    claimed_by = models.CharField(_("tiến trình nhận lượt"), max_length=100, blank=True)
+    task_id = models.CharField(_("mã tác vụ nền"), max_length=64, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    summary = models.TextField(_("kết quả"), blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lượt chạy việc định kỳ")
+        verbose_name_plural = _("các lượt chạy việc định kỳ")
+        ordering = ["-slot", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="jobrun_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M}"

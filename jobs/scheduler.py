@@ -1,0 +1,84 @@
+"""Keeping the schedule (docs/adr/0021): look at every job's latest slot and claim those not claimed yet.
+
+``tick(now)`` is the whole of it. Each worker process (``manage.py run_tasks``) calls it from a thread of
+its own (``Scheduler``) at start and then every 36 to 45 seconds; ``manage.py run_scheduled`` calls it
+once (cron). Any number of them may look at once: the unique (job, slot) row lets one claim a slot.
+Only each job's *latest* slot is looked at, so after a downtime the slot missed last is run once and the
+ones before it are not; a job never run before runs its latest slot at the first look.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import uuid
+from datetime import datetime
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+from jobs.models import JobRun
+from jobs.schedule import JOBS
+from jobs.services import slot_claim
+
+logger = logging.getLogger("motcua.jobs")
+
+CHECK_SECONDS = 45.0
+
+
+def process_name() -> str:
+    """Who claims (kept on the run): host, process and a random part; at most 64 characters."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def tick(*, now: datetime, by: str = "", queue: bool = True) -> list[JobRun]:
+    """Claim each job's latest slot at or before ``now`` that nobody claimed (queued as a task with
+    ``queue``, else left for the caller to run): the runs claimed here. One read when nothing is due."""
+    slots = {job.name: job.latest_slot(now) for job in JOBS}
+    claimed = set(
+        JobRun.objects.filter(job__in=slots, slot__in=set(slots.values())).values_list("job", "slot")
+    )
+    runs = []
+    for job in JOBS:
+        slot = slots[job.name]
+        if (job.name, slot) in claimed:
+            continue
+        run = slot_claim(job=job, slot=slot, at=now, by=by, queue=queue)
+        if run is not None:
+            logger.info("job %s, slot %s: claimed by %s", job.name, slot.isoformat(), by)
+            runs.append(run)
+    return runs
+
+
+class Scheduler(threading.Thread):
+    """The schedule kept from a thread of a worker process, with its own database connection (closed
+    after each look: one look every ~40 s does not need it kept)."""
+
+    def __init__(self, *, by: str, every: float = CHECK_SECONDS) -> None:
+        super().__init__(name="motcua-scheduler", daemon=True)
+        self.by, self.every = by, every
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        while True:
+            try:
+                self.check()
+            finally:
+                connection.close()  # this thread's own
+            # Jittered, so that workers started together do not look together.
+            if self._stop.wait(self.every * random.uniform(0.8, 1.0)):
+                return
+
+    def check(self) -> list[JobRun]:
+        try:
+            return tick(now=timezone.now(), by=self.by)
+        except DatabaseError:
+            # The database gone for a moment: the next look claims what this one could not.
+            logger.exception("scheduler %s: database error, looking again later", self.by)
+            return []
