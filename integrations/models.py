@@ -66,7 +66,8 @@ class PortalDossier(models.Model):
 
 class ReconciliationRun(models.Model):
     """One comparison of our dossiers' statuses with what the national portal holds (``TraCuuHoSo``):
-    the nightly run over a day's dossiers, or a monitor's check of the overdue list. Records how many
+    the nightly run over a day's dossiers, or a monitor's check of the overdue list (queued as a background
+    task, then run: ``finished_at`` empty until it ends). Records how many
     dossiers were looked up and, as ``Mismatch`` rows, those the portal does not know or shows in
     another status; ``error`` says why a run stopped short (the portal off, down, or refusing)."""
 
@@ -94,9 +95,22 @@ class ReconciliationRun(models.Model):
         verbose_name = _("lượt đối chiếu với Cổng DVCQG")
         verbose_name_plural = _("các lượt đối chiếu với Cổng DVCQG")
         ordering = ["-started_at", "-pk"]
+        constraints = [
+            # A monitor's check of the overdue dossiers runs in the background: one at a time per monitor
+            # (integrations/dvcqg/reconcile.py, ``overdue_check_request``).
+            models.UniqueConstraint(
+                fields=["started_by"],
+                condition=models.Q(kind="overdue", finished_at__isnull=True, started_by__isnull=False),
+                name="reconciliation_one_open_check_per_monitor",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.day or self.started_at:%d/%m/%Y}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.finished_at is None
 
 
 class Mismatch(models.Model):

@@ -4,7 +4,9 @@ check of the overdue dossiers a monitor starts from here or from the overdue lis
 
 Only the monitoring office (role ``monitor``, province-wide) and the superuser open them; other staff
 get a 403 page (an officer sees a dossier's own ledger on the dossier page). Reads through
-``integrations.selectors``; the check runs ``integrations.dvcqg.reconcile``.
+``integrations.selectors``; the check is queued as a background task (``integrations.dvcqg.reconcile``,
+docs/adr/0021): the page answers at once and, while the run is in progress, polls it (htmx) until its
+result is there.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,8 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from dossiers.selectors import overdue_q
-from integrations.dvcqg.reconcile import OVERDUE_LIMIT, reconcile_dossiers
+from integrations.dvcqg.reconcile import OVERDUE_LIMIT, overdue_check_request
 from integrations.models import Mismatch, ReconciliationRun
 from integrations.selectors import (
     SYNC_STATES,
@@ -32,10 +34,10 @@ from integrations.selectors import (
     ledger_entries,
     may_monitor_sync,
     monitored_agencies,
-    monitored_dossiers,
     reconciliation_runs,
     sync_ledger_list,
 )
+from jobs.selectors import job_state
 from organization.models import Agency
 from web.workspace_common import acting_user, error_page, is_htmx, officer_view
 from web.workspace_views import labelled
@@ -128,14 +130,21 @@ def _mismatches(request: HttpRequest, run: ReconciliationRun) -> QuerySet[Mismat
 @officer_view
 @require_http_methods(["GET", "POST"])
 def reconciliations(request: HttpRequest) -> HttpResponse:
-    """GET: the latest runs and the mismatches of one (``?run=``, else the latest). POST: check the
-    monitor's overdue dossiers against the portal now, then show that run."""
+    """GET: the latest runs, the nightly run's schedule, and one run with its mismatches (``?run=``, else
+    the latest); an htmx request gets that run's section alone (what a run in progress polls). POST: queue
+    a check of the monitor's overdue dossiers against the portal — or, while one of theirs is queued or
+    running, start none — and show that run."""
     if (refusal := _refused(request)) is not None:
         return refusal
     user = acting_user(request)
     if request.method == "POST":
-        overdue = monitored_dossiers(user).filter(overdue_q(timezone.now()))
-        run = reconcile_dossiers(overdue, actor=user)
+        run, queued = overdue_check_request(actor=user, at=timezone.now())
+        if not queued:
+            messages.info(
+                request,
+                gettext("Lượt đối chiếu bạn yêu cầu lúc %(at)s chưa xong: chưa bắt đầu lượt mới.")
+                % {"at": f"{timezone.localtime(run.started_at):%H:%M %d/%m/%Y}"},
+            )
         return HttpResponseRedirect(f"{reverse('web:workspace_reconciliations')}?run={run.pk}")
     runs = list(reconciliation_runs(user=user).select_related("started_by")[:RUNS_SHOWN])
     wanted = request.GET.get("run", "")
@@ -146,14 +155,21 @@ def reconciliations(request: HttpRequest) -> HttpResponse:
             return error_page(request, gettext("Không tìm thấy lượt đối chiếu."), status=404)
     elif runs:
         chosen = runs[0]
+    mismatches = list(_mismatches(request, chosen).order_by("dossier_code")) if chosen else []
+    if chosen is not None and is_htmx(request):
+        return render(
+            request, "web/workspace/_reconciliation_run.html", {"run": chosen, "mismatches": mismatches}
+        )
     return render(
         request,
         "web/workspace/reconciliations.html",
         {
             "runs": runs,
             "run": chosen,
-            "mismatches": list(_mismatches(request, chosen).order_by("dossier_code")) if chosen else [],
+            "mismatches": mismatches,
             "limit": OVERDUE_LIMIT,
+            "nightly": job_state("reconcile_portal", now=timezone.now()),
+            "last_daily": reconciliation_runs(user=user).filter(kind=ReconciliationRun.Kind.DAILY).first(),
             "ws_section": "sync",
         },
     )

@@ -5,7 +5,10 @@ operator's current documents (the look-up's shape is INTEGRATIONS.md's).
 - ``reconcile_day(day)``: the nightly run (``manage.py reconcile_portal [--date]``) over the day's
   dossiers — those with a ``portal.sync`` message written on that local day, i.e. every dossier
   received or changed that day. Their status *now* is compared with the portal's now.
-- ``reconcile_dossiers(dossiers)``: the same look-up for a chosen set (the monitor's overdue list).
+- ``reconcile_dossiers(dossiers)``: the same look-up for a chosen set (``reconcile_portal --overdue``).
+- ``overdue_check_request(actor, at)``: a monitor's check of the overdue dossiers they monitor, queued as a
+  background task (``overdue_check``, run by ``manage.py run_tasks``): the page answers at once and shows
+  the run in progress; while one of the monitor's checks is queued or running, asking again starts none.
 
 Dossiers imported from an older system are left out (motcua never synced them). A mismatch of a
 dossier whose sync messages are not all delivered is marked ``waiting``: the portal lags behind the
@@ -24,11 +27,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_tasks import task
 
 from accounts.models import User
 from dossiers.models import Dossier
+from dossiers.selectors import overdue_q
 from integrations.dvcqg.client import (
     PORTAL_OFF,
     PortalClient,
@@ -39,12 +45,20 @@ from integrations.dvcqg.client import (
 from integrations.dvcqg.payloads import portal_status
 from integrations.dvcqg.sync import lookup_many
 from integrations.models import Mismatch, ReconciliationRun
+from integrations.selectors import monitored_dossiers
 from integrations.services import reconciliation_finish, reconciliation_start
 from outbox.models import OutboxMessage
 from worktime.calendar import VN_TZ
 
 BATCH = 50  # codes per TraCuuHoSo call
 OVERDUE_LIMIT = 2000  # dossiers a monitor's check looks up at most (the most overdue first)
+# A check not finished after this long was interrupted (its worker stopped) or never ran (no worker): it is
+# closed with that reason when the monitor asks again.
+OVERDUE_STALE = timedelta(minutes=30)
+INTERRUPTED = (
+    "Lượt đối chiếu không xong sau 30 phút (tiến trình chạy nền dừng giữa chừng hoặc không chạy); "
+    "đã đóng để đối chiếu lại."
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,12 @@ def _run(
     client: PortalClient | None,
 ) -> ReconciliationRun:
     run = reconciliation_start(kind=kind, at=timezone.now(), day=day, actor=actor)
+    return _look_up_for(run, dossiers, client)
+
+
+def _look_up_for(
+    run: ReconciliationRun, dossiers: QuerySet[Dossier], client: PortalClient | None
+) -> ReconciliationRun:
     client = client or portal_client()
     if client is None:
         return reconciliation_finish(run=run, at=timezone.now(), checked=0, mismatches=[], error=PORTAL_OFF)
@@ -189,5 +209,50 @@ def reconcile_dossiers(
     client: PortalClient | None = None,
 ) -> ReconciliationRun:
     """The same look-up for ``dossiers`` (at most ``OVERDUE_LIMIT`` of them, the earliest due first)."""
-    chosen = Dossier.objects.filter(pk__in=dossiers.order_by("due_at", "pk").values("pk")[:OVERDUE_LIMIT])
-    return _run(kind, chosen, day=timezone.localdate(), actor=actor, client=client)
+    return _run(kind, _most_overdue(dossiers), day=timezone.localdate(), actor=actor, client=client)
+
+
+def _most_overdue(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(pk__in=dossiers.order_by("due_at", "pk").values("pk")[:OVERDUE_LIMIT])
+
+
+def overdue_check_request(*, actor: User, at: datetime) -> tuple[ReconciliationRun, bool]:
+    """Queue a check of the overdue dossiers ``actor`` monitors — its run and its task, one transaction —
+    unless one of their checks is queued or running: (that run, True when queued now). A check left
+    unfinished for ``OVERDUE_STALE`` is closed as interrupted first. A unique constraint on the open
+    runs keeps two requests at once (a double click) from queueing two."""
+    open_runs = ReconciliationRun.objects.filter(
+        kind=ReconciliationRun.Kind.OVERDUE, started_by=actor, finished_at__isnull=True
+    )
+    open_runs.filter(started_at__lt=at - OVERDUE_STALE).update(finished_at=at, error=INTERRUPTED)
+    running = open_runs.order_by("-started_at").first()
+    if running is not None:
+        return running, False
+    try:
+        with transaction.atomic():
+            run = reconciliation_start(
+                kind=ReconciliationRun.Kind.OVERDUE, at=at, day=timezone.localdate(at), actor=actor
+            )
+            overdue_check.enqueue(run.pk)
+    except IntegrityError:
+        # Another request of the monitor's queued one in between (the constraint): that one answers.
+        mine = ReconciliationRun.objects.filter(kind=ReconciliationRun.Kind.OVERDUE, started_by=actor)
+        return mine.latest("started_at", "pk"), False
+    return run, True
+
+
+@task()
+def overdue_check(run_id: int) -> int:
+    """The background task of a monitor's check: the overdue dossiers they monitor now, looked up into the
+    queued run (a run closed meanwhile is left alone). Anything unexpected closes the run with the reason."""
+    run = ReconciliationRun.objects.select_related("started_by").get(pk=run_id)
+    if run.finished_at is not None or run.started_by is None:
+        return run.pk
+    overdue = monitored_dossiers(run.started_by).filter(overdue_q(timezone.now()))
+    try:
+        return _look_up_for(run, _most_overdue(overdue), None).pk
+    except Exception as exc:
+        reconciliation_finish(
+            run=run, at=timezone.now(), checked=0, mismatches=[], error=f"Lỗi khi đối chiếu: {exc}"
+        )
+        raise

@@ -1,4 +1,4 @@
-"""``make run``'s supervisor (tools/run_demo.py): a child that stops on its own stops the others, each
+"""The supervisor of ``make run`` and ``make serve`` (tools/processes.py): a child that stops on its own stops the others, each
 child's whole process group gets its stop signal, and one that ignores it is killed after the grace."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.run_demo import Child, start, stop_all, watch
+from tools.processes import Child, start, stop_all, watch
 
 
 def sleeper(ready: Path, ignore_term: bool = False) -> list[str]:

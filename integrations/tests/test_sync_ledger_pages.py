@@ -10,9 +10,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
-from integrations.models import ReconciliationRun
+from integrations.models import Exchange, ReconciliationRun
 from testing.dossiers import COMMUNE_B, counter_body, vn
+from testing.tasks import run_ready_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,8 @@ def test_bad_filters_are_answered_in_words(synced, monitor) -> None:
 
 
 def test_the_monitor_checks_the_overdue_dossiers_against_the_portal(synced, monitor, clock) -> None:
+    """The button queues the check and answers at once; the page says it is in progress and polls the
+    run (htmx) until the background worker has done it; then the run's result is there."""
     clock(vn(2026, 3, 9, 9, 0))  # one working day each: all four overdue now
     status, page = _page(monitor, "/bao-cao/qua-han/")
     assert status == 200 and "Đối chiếu với Cổng DVCQG" in page
@@ -109,11 +113,68 @@ def test_the_monitor_checks_the_overdue_dossiers_against_the_portal(synced, moni
     response = client.post("/can-bo/dong-bo/doi-chieu/")
     run = ReconciliationRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/can-bo/dong-bo/doi-chieu/?run={run.pk}"
-    assert (run.kind, run.checked, run.started_by) == ("overdue", 4, monitor)
+    assert (run.kind, run.started_by, run.finished_at, run.checked) == ("overdue", monitor, None, 0)
+    assert not Exchange.objects.filter(operation="TraCuuHoSo").exists()  # nothing asked in the request
     page = client.get(response["Location"]).content.decode()
-    assert synced["refused"] in page and synced["waiting"] in page and "Cổng chưa có hồ sơ" in page
-    assert synced["accepted"] not in page.split("Các lượt đối chiếu gần đây")[0]
-    assert "Còn bản tin đồng bộ chưa gửi được" in page  # the waiting one
+    assert "Đang kiểm tra…" in page and 'hx-trigger="every 2s"' in page
+    assert "đang kiểm tra…" in page.split("Các lượt đối chiếu gần đây")[1]
+    # What the page polls while it runs: the run's section alone, still polling.
+    part = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert part.startswith('<section class="card" id="run"') and "Đang kiểm tra…" in part
+
+    assert run_ready_tasks() == 1  # the background worker
+    run.refresh_from_db()
+    assert run.checked == 4 and run.finished_at is not None
+    part = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in part and "Đang kiểm tra" not in part  # done: the polling stops
+    assert synced["refused"] in part and synced["waiting"] in part and "Cổng chưa có hồ sơ" in part
+    assert synced["accepted"] not in part
+    assert "Còn bản tin đồng bộ chưa gửi được" in part  # the waiting one
+    page = client.get(response["Location"]).content.decode()
+    assert synced["refused"] in page and "Đã tra cứu 4 hồ sơ, 2 hồ sơ lệch." in page
+
+
+def test_a_second_click_while_a_check_runs_starts_no_other(synced, monitor, superuser, clock) -> None:
+    clock(vn(2026, 3, 9, 9, 0))
+    client = Client()
+    client.force_login(monitor)
+    first = client.post("/can-bo/dong-bo/doi-chieu/")
+    clock(vn(2026, 3, 9, 9, 1))
+    second = client.post("/can-bo/dong-bo/doi-chieu/", follow=True)
+    run = ReconciliationRun.objects.get()
+    assert second.redirect_chain == [(first["Location"], 302)]
+    assert "Lượt đối chiếu bạn yêu cầu lúc 09:00 09/03/2026 chưa xong: chưa bắt đầu lượt mới." in (
+        second.content.decode()
+    )
+    assert DBTaskResult.objects.count() == 1
+    # Another monitor's check is theirs: it is queued beside it.
+    other = Client()
+    other.force_login(superuser)
+    other.post("/can-bo/dong-bo/doi-chieu/")
+    assert ReconciliationRun.objects.count() == DBTaskResult.objects.count() == 2
+    # Once it is done, the monitor may check again.
+    assert run_ready_tasks() == 2
+    client.post("/can-bo/dong-bo/doi-chieu/")
+    assert ReconciliationRun.objects.filter(started_by=monitor).count() == 2
+    assert ReconciliationRun.objects.get(pk=run.pk).checked == 4
+
+
+def test_a_check_that_never_finished_is_closed_when_asked_again(synced, monitor, clock) -> None:
+    """No worker ran it (or its worker died): after half an hour a new click closes it and queues anew;
+    the old task, should a worker reach it later, leaves the closed run alone."""
+    clock(vn(2026, 3, 9, 9, 0))
+    client = Client()
+    client.force_login(monitor)
+    client.post("/can-bo/dong-bo/doi-chieu/")
+    clock(vn(2026, 3, 9, 9, 31))
+    client.post("/can-bo/dong-bo/doi-chieu/")
+    old, new = ReconciliationRun.objects.order_by("pk")
+    assert old.finished_at == vn(2026, 3, 9, 9, 31) and "không xong sau 30 phút" in old.error
+    assert new.finished_at is None
+    assert run_ready_tasks() == 2
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.checked, new.checked) == (0, 4)
 
 
 def test_other_staff_cannot_open_the_monitors_pages(synced, officer_a, province_admin, clock) -> None:
