@@ -5,7 +5,8 @@
 # tools) and migrate the databases they use by themselves.
 #
 # Production: make serve — a venv of its own (.venv-prod) with the runtime lock only
-# (requirements/runtime.txt), migrations, static files, then gunicorn (motcua/gunicorn_conf.py).
+# (requirements/runtime.txt), migrations, static files, then gunicorn (motcua/gunicorn_conf.py) and the
+# background worker(s) that run the tasks and the periodic jobs (tools/serve.py, TASK_WORKERS).
 # The locks are generated from pyproject.toml by `make lock`.
 
 PYTHON    ?= python3
@@ -44,8 +45,9 @@ lock: venv
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
-# The web server, the partners' simulators (port SIM_PORT) and the outbox worker, stopped together by
-# Ctrl-C (tools/run_demo.py): motcua's partner settings point at the simulators in all three.
+# The web server, the partners' simulators (port SIM_PORT), the outbox worker and the background worker
+# (tasks, periodic jobs), stopped together by Ctrl-C (tools/run_demo.py): motcua's partner settings point at
+# the simulators in all of them.
 SIM_PORT  ?= 8765
 
 run: migrate
@@ -82,7 +84,8 @@ $(PROD_VENV)/.installed: requirements/runtime.txt
 	@touch $@
 
 # Production: configured by the environment (README, "Production"). The deploy checks print their
-# warnings without stopping; gunicorn then replaces make, so its signals (TERM, INT, HUP) reach it.
+# warnings without stopping; tools/serve.py then replaces make, so its signals (TERM, INT, HUP) reach it:
+# it runs gunicorn and TASK_WORKERS background workers (default 1) and stops them together.
 # MOTCUA_DEMO_PKI (and with it MOTCUA_DEMO) defaults to 0 here: no demo CA, no demo second-factor key.
 serve: export MOTCUA_DEMO_PKI ?= 0
 serve: export MOTCUA_STATIC_COLLECTED := 1
@@ -90,4 +93,4 @@ serve: $(PROD_VENV)/.installed
 	$(PROD_PY) manage.py check --deploy
 	$(PROD_PY) manage.py migrate --noinput
 	$(PROD_PY) manage.py collectstatic --noinput --verbosity 0
-	exec $(PROD_VENV)/bin/gunicorn --config python:motcua.gunicorn_conf --bind $(HOST) motcua.wsgi
+	exec $(PROD_PY) tools/serve.py --bind $(HOST)

@@ -1,5 +1,6 @@
-"""The supervisor of ``make run`` and ``make serve`` (tools/processes.py): a child that stops on its own stops the others, each
-child's whole process group gets its stop signal, and one that ignores it is killed after the grace."""
+"""The supervisor of ``make run`` and ``make serve`` (tools/processes.py): a child that stops on its own
+stops the others, each child's whole process group gets its stop signal, and one that ignores it is
+killed after the grace; ``make serve`` runs gunicorn and the background workers (tools/serve.py)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,21 @@ def test_a_child_that_ignores_its_signal_is_killed_with_its_group(tmp_path, caps
     stop_all([child], grace=0.5)
     assert child.process.returncode == -signal.SIGKILL
     assert "stubborn did not stop, killed" in capsys.readouterr().out
+
+
+def test_make_serve_runs_gunicorn_and_the_background_workers():
+    from tools.serve import commands
+
+    children = commands("127.0.0.1:8000", 2)
+    assert [name for name, _command, _signal in children] == ["web", "tasks-1", "tasks-2"]
+    assert children[0][1][1:] == [
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:motcua.gunicorn_conf",
+        "--bind",
+        "127.0.0.1:8000",
+        "motcua.wsgi",
+    ]
+    assert children[1][1][1:] == ["manage.py", "run_tasks"]
+    assert {stop for _name, _command, stop in children} == {signal.SIGTERM}
