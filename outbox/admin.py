@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kernel.errors import DomainError
@@ -67,7 +67,11 @@ class OutboxMessageAdmin(PolicyAdmin):
                 self.log_change(request, message, done)
                 changed += 1
         if changed:
-            self.message_user(request, gettext("%(done)s: %(count)d tin.") % {"done": done, "count": changed})
+            self.message_user(
+                request,
+                ngettext("%(done)s: %(count)d tin.", "%(done)s: %(count)d tin.", changed)
+                % {"done": done, "count": changed},
+            )
 
     @admin.action(description=_("Gửi lại ngay"), permissions=["deliver"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
