@@ -202,7 +202,7 @@ def publish_index(months: int = 3, *, say: Callable[[str], Any] = print) -> int:
 
 
 def anchor_history(*, say: Callable[[str], Any] = print) -> int:
-    """Sign the history anchors of the closed days not anchored yet (what the daily cron job does,
+    """Sign the history anchors of the closed days not anchored yet (what the daily job does,
     ADR 0009). The demo history is recorded on the day it is loaded, so its first anchor comes the
     day after; re-running the loader later anchors the days in between."""
     anchors = dossier_services.history_anchor_closed_days()

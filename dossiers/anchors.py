@@ -73,7 +73,7 @@ def history_anchor(*, day: date, now: datetime | None = None) -> HistoryAnchor:
 
 
 def history_anchor_closed_days(*, now: datetime | None = None) -> list[HistoryAnchor]:
-    """Anchor every closed day not anchored yet (``manage.py anchor_history``, daily from cron)."""
+    """Anchor every closed day not anchored yet (``manage.py anchor_history``; the daily job, jobs/schedule.py)."""
     from dossiers.history import unanchored_days
 
     now = now or timezone.now()

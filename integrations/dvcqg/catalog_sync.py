@@ -18,7 +18,7 @@ changed record is refused (nothing written) rather than put a new draft over tha
 (``catalog_madonvi``): the catalog is the province's, not one agency's.
 
 Run on demand (``manage.py sync_catalog --code 1.001193 …`` or ``--all``; the admin's action on
-procedures, "Đồng bộ từ CSDL quốc gia") and nightly from cron (README, "Scheduled jobs").
+procedures, "Đồng bộ từ CSDL quốc gia") and nightly by the periodic job ``sync_catalog`` (jobs/schedule.py).
 """
 
 from __future__ import annotations

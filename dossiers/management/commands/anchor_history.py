@@ -1,6 +1,7 @@
 """``manage.py anchor_history [--day YYYY-MM-DD]``: sign the daily anchor of the dossier history (ADR 0009).
 
-Without ``--day``, every closed day not anchored yet (run daily from cron, after midnight).
+Without ``--day``, every closed day not anchored yet (what the periodic job ``anchor_history`` does daily,
+jobs/schedule.py).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """``manage.py reconcile_portal [--date YYYY-MM-DD] [--overdue]``: compare our dossiers' statuses with
 the national portal's (``TraCuuHoSo``) and record the mismatches (integrations/dvcqg/reconcile.py).
 
-Without options, yesterday's dossiers (run nightly from cron, after midnight); ``--date`` another day;
-``--overdue`` every overdue dossier of the province instead (what the monitor's button does for their
-scope). Exits with status 1 when the run stopped short (the portal off, down or refusing).
+Without options, yesterday's dossiers (what the periodic job does nightly, jobs/schedule.py); ``--date``
+another day; ``--overdue`` every overdue dossier of the province instead (what the monitor's button
+queues for their scope). Exits with status 1 when the run stopped short (the portal off, down or refusing).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``manage.py sync_catalog [--code 1.001193 …] [--all]``: bring national procedures into the catalog
 from the national database through the portal (integrations/dvcqg/catalog_sync.py) — a changed one as a
-new draft version. Run nightly from cron with ``--all`` (README, "Scheduled jobs")."""
+new draft version. ``--all`` is what the periodic job ``sync_catalog`` does nightly (jobs/schedule.py)."""
 
 from __future__ import annotations
 
