@@ -113,7 +113,10 @@ def test_the_history_is_anchored_for_each_closed_day(filed, clock) -> None:
     run = run_slot("anchor_history", clock)
     anchor = HistoryAnchor.objects.get()
     assert anchor.day == date(2026, 3, 2)
-    assert (run.status, run.summary) == ("succeeded", f"Đã lập 1 mốc (02/03/2026), {anchor.event_count} sự kiện.")
+    assert (run.status, run.summary) == (
+        "succeeded",
+        f"Đã lập 1 mốc (02/03/2026), {anchor.event_count} sự kiện.",
+    )
 
 
 def test_the_weekly_check_fails_on_a_changed_event(filed, clock) -> None:
@@ -135,7 +138,10 @@ def test_the_exchange_log_keeps_its_days_and_no_more(settings, clock) -> None:
         )
     run = run_slot("prune_exchange_log", clock)
     assert sorted(Exchange.objects.values_list("operation", flat=True)) == ["1", "399"]
-    assert (run.status, run.summary) == ("succeeded", "Đã xóa 2 dòng nhật ký trao đổi ghi trước 03:45 27/01/2025.")
+    assert (run.status, run.summary) == (
+        "succeeded",
+        "Đã xóa 2 dòng nhật ký trao đổi ghi trước 03:45 27/01/2025.",
+    )
 
 
 def test_the_retention_deletes_in_batches() -> None:

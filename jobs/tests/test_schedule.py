@@ -51,7 +51,10 @@ def test_each_jobs_latest_slot_is_claimed_once_with_its_task() -> None:
     for run in runs:
         assert (run.status, run.claimed_by) == ("queued", "worker A")
         task = tasks[run.task_id]
-        assert (task.task_path, task.args_kwargs) == ("jobs.services.run_job", {"args": [run.pk], "kwargs": {}})
+        assert (task.task_path, task.args_kwargs) == (
+            "jobs.services.run_job",
+            {"args": [run.pk], "kwargs": {}},
+        )
     # Any later look before the next slots claims nothing, whoever looks.
     assert tick(now=TUESDAY, by="worker B") == []
     assert tick(now=vn(2026, 3, 4, 1, 29), by="worker B") == []
@@ -103,7 +106,9 @@ def test_a_job_that_raises_is_recorded_as_failed_with_its_traceback(monkeypatch,
     def broken(slot):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setitem(BY_NAME, "prune_exchange_log", dataclasses.replace(BY_NAME["prune_exchange_log"], work=broken))
+    monkeypatch.setitem(
+        BY_NAME, "prune_exchange_log", dataclasses.replace(BY_NAME["prune_exchange_log"], work=broken)
+    )
     clock(TUESDAY)
     tick(now=TUESDAY)
     run_ready_tasks()
@@ -125,7 +130,10 @@ def test_cron_runs_what_is_due_in_its_own_process_and_lists_the_schedule(setting
     listing = run_scheduled("--list")
     assert "reconcile_portal: Đối chiếu hồ sơ ngày hôm trước với Cổng DVCQG — hằng ngày, 02:00" in listing
     assert "lượt tới 02:00 04/03/2026" in listing
-    assert "verify_history: Kiểm tra toàn vẹn nhật ký hồ sơ — Chủ nhật hằng tuần, 03:00; lượt tới 03:00 08/03/2026" in listing
+    assert (
+        "verify_history: Kiểm tra toàn vẹn nhật ký hồ sơ — Chủ nhật hằng tuần, 03:00; lượt tới 03:00 08/03/2026"
+        in listing
+    )
     assert "  lượt 03:00 01/03/2026: xong." in listing
 
 

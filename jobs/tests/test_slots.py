@@ -19,13 +19,11 @@ instants = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
 times = st.times().map(lambda t: t.replace(microsecond=0))
-cadences = st.one_of(
-    st.builds(Daily, times), st.builds(Weekly, st.integers(min_value=0, max_value=6), times)
-)
+cadences = st.one_of(st.builds(Daily, times), st.builds(Weekly, st.integers(min_value=0, max_value=6), times))
 
 
-def vn(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
+def vn(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
 @given(cadence=cadences, now=instants)
@@ -63,7 +61,12 @@ def test_the_order_holds_in_a_zone_with_daylight_saving_time(cadence, now) -> No
         (Daily(time(2, 0)), vn(2026, 3, 3, 1, 59), vn(2026, 3, 2, 2, 0), vn(2026, 3, 3, 2, 0)),
         (Daily(time(2, 0)), vn(2026, 3, 3, 2, 0), vn(2026, 3, 3, 2, 0), vn(2026, 3, 4, 2, 0)),
         # 02:00 in Hưng Yên is 19:00 UTC the day before.
-        (Daily(time(2, 0)), datetime(2026, 3, 2, 19, 30, tzinfo=UTC), vn(2026, 3, 3, 2, 0), vn(2026, 3, 4, 2, 0)),
+        (
+            Daily(time(2, 0)),
+            datetime(2026, 3, 2, 19, 30, tzinfo=UTC),
+            vn(2026, 3, 3, 2, 0),
+            vn(2026, 3, 4, 2, 0),
+        ),
         # Sundays at 03:00: 8 March 2026 is a Sunday.
         (Weekly(6, time(3, 0)), vn(2026, 3, 8, 2, 59), vn(2026, 3, 1, 3, 0), vn(2026, 3, 8, 3, 0)),
         (Weekly(6, time(3, 0)), vn(2026, 3, 8, 3, 0), vn(2026, 3, 8, 3, 0), vn(2026, 3, 15, 3, 0)),

@@ -23,6 +23,12 @@ def _local(instant: Any) -> str:
     return f"{timezone.localtime(instant):%H:%M %d/%m/%Y}"
 
 
+def _outcome(run: JobRun) -> str:
+    """The run's status and its summary (a failed run without one: the first line of its error)."""
+    said = run.summary or (run.error.strip().splitlines() or [""])[-1]
+    return f"{run.get_status_display()}. {said}".rstrip()
+
+
 class Command(BaseCommand):
     help = "Chạy các việc định kỳ đến lượt mà chưa tiến trình nào nhận (--list: xem lịch)."
 
@@ -40,16 +46,12 @@ class Command(BaseCommand):
                 if last is None:
                     self.stdout.write("  chưa chạy lần nào")
                 else:
-                    self.stdout.write(
-                        f"  lượt {_local(last.slot)}: {last.get_status_display()}. {last.summary}".rstrip()
-                    )
+                    self.stdout.write(f"  lượt {_local(last.slot)}: {_outcome(last)}")
             return
         failed = 0
         for run in tick(now=now, by=f"run_scheduled {process_name()}", queue=False):
             done = job_execute(run)
-            self.stdout.write(
-                f"{done.job} ({_local(done.slot)}): {done.get_status_display()}. {done.summary}".rstrip()
-            )
+            self.stdout.write(f"{done.job} ({_local(done.slot)}): {_outcome(done)}")
             if done.status == JobRun.Status.FAILED:
                 failed += 1
                 self.stderr.write(done.error)
