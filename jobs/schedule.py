@@ -62,7 +62,7 @@ class Job:
         return next_slot(self.cadence, now, VN_TZ)
 
     def when(self) -> str:
-        """When it runs, in words (the admin, ``run_scheduled --list``, the monitor's page)."""
+        """When it runs, in words (``run_scheduled --list``, the monitor's page of reconciliations)."""
         at = f"{self.cadence.at:%H:%M}"
         if isinstance(self.cadence, Weekly):
             return gettext("%(day)s hằng tuần, %(at)s") % {

@@ -17,7 +17,7 @@ import threading
 import uuid
 from datetime import datetime
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.utils import timezone
 
 from jobs.models import JobRun
@@ -78,7 +78,8 @@ class Scheduler(threading.Thread):
     def check(self) -> list[JobRun]:
         try:
             return tick(now=timezone.now(), by=self.by)
-        except DatabaseError:
-            # The database gone for a moment: the next look claims what this one could not.
-            logger.exception("scheduler %s: database error, looking again later", self.by)
+        except Exception:
+            # The database gone for a moment (or a bug): logged, and the thread goes on — the next look
+            # claims what this one could not.
+            logger.exception("scheduler %s: the look at the schedule failed, looking again later", self.by)
             return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jobs.models import JobRun
 from jobs.schedule import JOBS
-from jobs.scheduler import tick
+from jobs.scheduler import Scheduler, tick
 from testing.dossiers import vn
 
 SCHEDULERS = 4
@@ -85,3 +86,21 @@ def test_the_worker_command_claims_the_due_slots_and_runs_their_tasks(settings) 
     out = io.StringIO()
     call_command("run_tasks", "--once", stdout=out)
     assert "0 slot(s) claimed" in out.getvalue()
+
+
+@pytest.mark.usefixtures("reference_data_kept")
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_thread_looks_when_it_starts_and_stops_when_told() -> None:
+    """What ``run_tasks`` starts beside its worker: a look at once, then one every ``every`` seconds."""
+    scheduler = Scheduler(by="thread of a worker", every=3600)
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 60
+        while JobRun.objects.count() < len(JOBS) and time.monotonic() < deadline:
+            time.sleep(0.05)  # waits for the thread's first look, not a timing assertion
+    finally:
+        scheduler.stop()
+        scheduler.join(timeout=60)
+    assert not scheduler.is_alive()
+    assert list(JobRun.objects.values_list("claimed_by", flat=True).distinct()) == ["thread of a worker"]
+    assert DBTaskResult.objects.count() == len(JOBS)
