@@ -60,10 +60,10 @@ class Scheduler(threading.Thread):
     def __init__(self, *, by: str, every: float = CHECK_SECONDS) -> None:
         super().__init__(name="motcua-scheduler", daemon=True)
         self.by, self.every = by, every
-        self._stop = threading.Event()
+        self._told_to_stop = threading.Event()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._told_to_stop.set()
 
     def run(self) -> None:
         while True:
@@ -72,7 +72,7 @@ class Scheduler(threading.Thread):
             finally:
                 connection.close()  # this thread's own
             # Jittered, so that workers started together do not look together.
-            if self._stop.wait(self.every * random.uniform(0.8, 1.0)):
+            if self._told_to_stop.wait(self.every * random.uniform(0.8, 1.0)):
                 return
 
     def check(self) -> list[JobRun]:
