@@ -47,7 +47,7 @@ def filed(api, officer_a, clock) -> str:
 
 
 def test_the_nightly_reconciliation_looks_up_the_previous_day_on_the_portal(
-    simulators, filed, clock, monitor
+    portal, filed, clock, monitor
 ) -> None:
     run = run_slot("reconcile_portal", clock)
     reconciliation = ReconciliationRun.objects.get()
@@ -71,10 +71,8 @@ def test_the_nightly_reconciliation_looks_up_the_previous_day_on_the_portal(
     assert "Lượt tới: 02:00 04/03/2026." in nightly
 
 
-def test_a_portal_that_does_not_answer_fails_the_reconciliation_with_the_reason(
-    simulators, filed, clock
-) -> None:
-    simulators.fault("dvcqg", down_seconds=600)
+def test_a_portal_that_does_not_answer_fails_the_reconciliation_with_the_reason(portal, filed, clock) -> None:
+    portal.fault("dvcqg", down_seconds=600)
     run = run_slot("reconcile_portal", clock)
     assert run.status == "failed" and "Cổng DVCQG không trả lời" in run.error
     assert run.summary.startswith("Ngày 02/03/2026: đã tra cứu 0 hồ sơ")
@@ -94,8 +92,8 @@ def test_without_the_portals_settings_the_reconciliation_is_skipped_and_says_why
     assert "Lượt 02:00 03/03/2026 bị bỏ qua: Đồng bộ Cổng Dịch vụ công quốc gia chưa bật" in page
 
 
-def test_the_catalog_sync_brings_every_national_procedure(simulators, clock) -> None:
-    simulators.fault("dvcqg", change_procedure="1.000080")
+def test_the_catalog_sync_brings_every_national_procedure(portal, clock) -> None:
+    portal.fault("dvcqg", change_procedure="1.000080")
     run = run_slot("sync_catalog", clock)
     assert (run.status, run.summary) == (
         "succeeded",
@@ -103,8 +101,8 @@ def test_the_catalog_sync_brings_every_national_procedure(simulators, clock) -> 
     )
 
 
-def test_a_catalog_sync_the_portal_does_not_answer_fails(simulators, clock) -> None:
-    simulators.fault("dvcqg", down_seconds=600)
+def test_a_catalog_sync_the_portal_does_not_answer_fails(portal, clock) -> None:
+    portal.fault("dvcqg", down_seconds=600)
     run = run_slot("sync_catalog", clock)
     assert run.status == "failed" and run.error.startswith("Không lấy được danh sách TTHC quốc gia")
 
