@@ -1,4 +1,4 @@
-"""The runs of the periodic jobs, read-only for superusers (docs/adr/0021). The task queue's own rows
+"""The runs of the periodic jobs, read-only for superusers (docs/adr/0022). The task queue's own rows
 (django_tasks_db) are not shown: what each task did is recorded here and in the reconciliation runs."""
 
 from __future__ import annotations

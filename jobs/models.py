@@ -1,4 +1,4 @@
-"""The runs of the periodic jobs (jobs/schedule.py, docs/adr/0021): one row per job and slot, written
+"""The runs of the periodic jobs (jobs/schedule.py, docs/adr/0022): one row per job and slot, written
 when the slot is claimed — in the transaction that queues the job's task — so that a slot is run once
 whatever the number of processes looking at the schedule."""
 

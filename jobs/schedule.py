@@ -1,4 +1,4 @@
-"""The periodic jobs, in one table (docs/adr/0021): each job's name, what it does, when it is due (local
+"""The periodic jobs, in one table (docs/adr/0022): each job's name, what it does, when it is due (local
 time, Asia/Ho_Chi_Minh) and the function that does it.
 
 A job function takes its slot (the instant it was due) and returns a one-line summary; it raises

@@ -1,4 +1,4 @@
-"""Keeping the schedule (docs/adr/0021): look at every job's latest slot and claim those not claimed yet.
+"""Keeping the schedule (docs/adr/0022): look at every job's latest slot and claim those not claimed yet.
 
 ``tick(now)`` is the whole of it. Each worker process (``manage.py run_tasks``) calls it from a thread of
 its own (``Scheduler``) at start and then every 36 to 45 seconds; ``manage.py run_scheduled`` calls it

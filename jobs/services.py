@@ -1,5 +1,5 @@
 """Every write of the periodic jobs' runs, and the background task that runs a queued one
-(docs/adr/0021).
+(docs/adr/0022).
 
 - ``slot_claim``: a job's slot becomes a ``JobRun`` row — with, when asked, the task that will run it,
   in the same transaction. The row is unique per (job, slot): a second claim of the slot, from this

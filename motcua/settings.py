@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "integrations",
     "notices",
     "jobs",
-    # Background tasks (docs/adr/0021): Django's tasks API (the backport) and its database backend.
+    # Background tasks (docs/adr/0022): Django's tasks API (the backport) and its database backend.
     "django_tasks",
     "django_tasks_db",
     "web",
@@ -148,7 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # ("table is locked") instead of queueing them like the real file does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
-# Background tasks (docs/adr/0021): queued as rows of the database (django_tasks_db), in the transaction that
+# Background tasks (docs/adr/0022): queued as rows of the database (django_tasks_db), in the transaction that
 # asks for them, and run by `manage.py run_tasks` (one or more processes), which also keeps the schedule of
 # the periodic jobs (jobs/schedule.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,4 +1,4 @@
-"""Running the background tasks a test queued (docs/adr/0021), in the test's own process and
+"""Running the background tasks a test queued (docs/adr/0022), in the test's own process and
 transaction, as a worker (``manage.py run_tasks``) would: each ready task claimed and run by
 django_tasks_db's own ``Worker.run_task``. Not the worker's loop: it calls ``close_old_connections()``,
 which would end a test's transaction (``manage.py run_tasks --once`` is tested with real commits)."""

@@ -1,5 +1,5 @@
 """What ``make serve`` becomes: gunicorn (motcua/gunicorn_conf.py) and the background worker(s) that run
-the queued tasks and keep the schedule of the periodic jobs (``manage.py run_tasks``, docs/adr/0021), as
+the queued tasks and keep the schedule of the periodic jobs (``manage.py run_tasks``, docs/adr/0022), as
 one command for the service manager.
 
     .venv-prod/bin/python tools/serve.py --bind 127.0.0.1:8000 [--task-workers 1]

@@ -5,7 +5,7 @@ check of the overdue dossiers a monitor starts from here or from the overdue lis
 Only the monitoring office (role ``monitor``, province-wide) and the superuser open them; other staff
 get a 403 page (an officer sees a dossier's own ledger on the dossier page). Reads through
 ``integrations.selectors``; the check is queued as a background task (``integrations.dvcqg.reconcile``,
-docs/adr/0021): the page answers at once and, while the run is in progress, polls it (htmx) until its
+docs/adr/0022): the page answers at once and, while the run is in progress, polls it (htmx) until its
 result is there.
 """
 

@@ -1,4 +1,4 @@
-"""Once per slot whatever the number of processes (docs/adr/0021): several schedulers looking at the same
+"""Once per slot whatever the number of processes (docs/adr/0022): several schedulers looking at the same
 moment — threads, each with its own database connection, real commits — claim each slot once and queue
 its task once; and the worker command, as a process runs it, claims and runs the jobs due.
 

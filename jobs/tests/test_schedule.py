@@ -1,4 +1,4 @@
-"""Keeping the schedule (jobs/scheduler.py, jobs/services.py, docs/adr/0021): each job's latest slot is
+"""Keeping the schedule (jobs/scheduler.py, jobs/services.py, docs/adr/0022): each job's latest slot is
 claimed once, with its task in the same transaction; after a downtime only the latest missed slot runs;
 cron's ``run_scheduled`` runs what is due in its own process and lists the schedule; a run records how
 it ended — succeeded, failed with the error (or the traceback), or skipped with the reason."""

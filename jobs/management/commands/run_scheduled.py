@@ -1,4 +1,4 @@
-"""``manage.py run_scheduled [--list]``: the periodic jobs from cron instead of a worker (docs/adr/0021).
+"""``manage.py run_scheduled [--list]``: the periodic jobs from cron instead of a worker (docs/adr/0022).
 
 Without ``--list``, claims each job's latest slot that nobody claimed yet and runs it here, now: a cron
 line every few minutes (``*/5 * * * *``) runs each job within minutes of its time, once, even with

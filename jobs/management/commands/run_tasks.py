@@ -1,4 +1,4 @@
-"""``manage.py run_tasks [--once] [--interval SECONDS]``: the background worker (docs/adr/0021). It runs
+"""``manage.py run_tasks [--once] [--interval SECONDS]``: the background worker (docs/adr/0022). It runs
 the queued tasks (django_tasks_db's worker: the periodic jobs, the monitor's check of the overdue
 dossiers) and keeps the schedule of the periodic jobs from a thread of its own (jobs/scheduler.py),
 until SIGTERM or SIGINT (a task in hand is finished first; a second signal stops it at once).
