@@ -26,12 +26,13 @@ from dossiers.actions.base import acting_membership
 from dossiers.actions.reception import (
     duplicate_code,
     instantiate_steps,
+    next_code,
     reception_handover,
     search_text_of,
     take_in,
     workflow_for,
 )
-from dossiers.actions.recording import Happened, lock, record, record_together, save
+from dossiers.actions.recording import Happened, local_date, lock, record, record_together, save
 from dossiers.filing_read import FilingRead, read_for_filing
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors import CHILDREN
@@ -284,6 +285,9 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         raise Forbidden(f"Chỉ cán bộ một cửa của {receiving.name} được tiếp nhận hồ sơ tại đây.")
     contact = applicant_data or ApplicantData(name=applicant.name)
     submitted = not (draft and not officer_channel)
+    # Online, submitted: the code is the one given (the portal's MaHoSo of a pushed dossier, the old
+    # system's of an imported one) or issued now (docs/domain.md §4 rule 2, ADR 0021). A draft has none;
+    # at the counter and by post it is issued at reception (``_file_received``).
     code = data.code if submitted and data.code and not officer_channel else None
     if code and Dossier.objects.filter(code=code).exists():
         raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
@@ -316,11 +320,17 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         imported=data.imported,
         is_test=receiving.is_test or handling.is_test or procedure.is_test,
     )
-    dossier.search_text = search_text_of(dossier)
     papers = _components(dossier, version, data.components)
     if officer_channel:
-        return _file_received(dossier, papers, data, actor, at)
-    dossier.save(force_insert=True)
+        return _file_received(dossier, papers, data, actor, at)  # reception gives the code
+    if submitted and not dossier.code:
+        # Issued last, once everything is checked: the sequence row stays locked until the commit.
+        dossier.code = next_code(receiving, local_date(at))
+    dossier.search_text = search_text_of(dossier)
+    try:
+        dossier.save(force_insert=True)
+    except IntegrityError as exc:
+        raise duplicate_code(dossier) from exc
     _adopt_new(dossier, papers)
     # The row was inserted by this transaction: nobody else can write it before the commit (locked).
     record(
@@ -330,7 +340,7 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         agency=None,
         at=at,
         from_status="",
-        data={"channel": data.channel},
+        data={"channel": data.channel, "code": dossier.code} if dossier.code else {"channel": data.channel},
         locked=True,
     )
     return dossier

@@ -55,11 +55,12 @@ class AppendOnly(models.Model):
 
 
 class Dossier(models.Model):
-    """A dossier filed for one procedure by one applicant. ``code`` is issued at reception
-    (docs/domain.md §4 rule 2); before that the dossier is known by ``uuid``. ``due_at`` is the statutory due
-    instant, ``appointment_at`` what the applicant was told (they differ after an extension);
-    ``approaching_at`` is when one working day remains. While the clock is stopped (supplement,
-    pause) ``clock_stopped_at`` is set."""
+    """A dossier filed for one procedure by one applicant. ``code`` is issued when an online dossier is
+    submitted, and at reception for a counter or postal one (docs/domain.md §4 rule 2, ADR 0021); a
+    draft has none and is known by ``uuid``. ``due_at`` is the statutory due instant,
+    ``appointment_at`` what the applicant was told (they differ after an extension); ``approaching_at``
+    is when one working day remains. While the clock is stopped (supplement, pause) ``clock_stopped_at``
+    is set."""
 
     uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
@@ -239,7 +240,8 @@ class Dossier(models.Model):
 
     @property
     def reference(self) -> str:
-        """What the API and the pages use to name the dossier: its code, or its uuid before reception."""
+        """What the API and the pages use to name the dossier: its code, or its uuid while it has none (a
+        draft)."""
         return self.code or str(self.uuid)
 
     @property

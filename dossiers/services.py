@@ -68,14 +68,16 @@ def _input(action: Action, **values: object) -> object:
 
 
 def dossier_submit(*, dossier: Dossier, actor: User | None, at: datetime | None = None) -> Dossier:
-    """The applicant submits a draft, or resubmits after it was returned for completion."""
+    """The applicant submits a draft (its code issued: docs/domain.md §4 rule 2), or resubmits after it
+    was returned for completion (the code kept)."""
     return perform(Action.SUBMIT, dossier=dossier, actor=actor, at=at)
 
 
 def dossier_receive(
     *, dossier: Dossier, actor: User | None, at: datetime | None = None, code: str | None = None
 ) -> Dossier:
-    """A one-stop officer accepts an online dossier as complete: code issued, clock started."""
+    """A one-stop officer accepts an online dossier as complete: the clock started, the code kept (issued
+    at submission; issued now for one submitted before that rule, ADR 0021)."""
     return perform(Action.RECEIVE, dossier=dossier, actor=actor, at=at, inp=_input(Action.RECEIVE, code=code))
 
 

@@ -606,8 +606,8 @@ def file_submit(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse
         notice_services.channels_choose(applicant=dossier.applicant, inbox=inbox, email=email, sms=sms)
     messages.success(
         request,
-        "Đã nộp hồ sơ. Cán bộ một cửa sẽ kiểm tra; khi hồ sơ được tiếp nhận bạn sẽ có mã hồ sơ và ngày hẹn "
-        "trả kết quả.",
+        f"Đã nộp hồ sơ, mã hồ sơ {dossier.code}: dùng mã này để tra cứu. Cán bộ một cửa sẽ kiểm tra; khi "
+        "hồ sơ được tiếp nhận bạn sẽ có ngày hẹn trả kết quả.",
     )
     return redirect("web:portal_dossier", ref=dossier.reference)
 
