@@ -123,6 +123,11 @@ class Dossier(models.Model):
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    # How the applicant asked to be told of this dossier (docs/domain.md §4 rule 11): by e-mail to
+    # ``applicant_email``, by SMS to ``applicant_phone``; None: not said when filing, the applicant's
+    # saved preference holds (notices.selectors.recipients). The portal's inbox needs no choice.
+    notify_email = models.BooleanField(_("nhận thông báo qua thư điện tử"), null=True, blank=True)
+    notify_sms = models.BooleanField(_("nhận thông báo qua SMS"), null=True, blank=True)
     representative_name = models.CharField(_("người được ủy quyền"), max_length=300, blank=True)
     representative_id_number = models.CharField(
         _("số định danh người được ủy quyền"), max_length=12, blank=True
@@ -456,7 +461,8 @@ class Handover(AppendOnly):
 
 class SupplementRequest(models.Model):
     """A request to complete the dossier after reception: all missing items at once (NĐ 61/2018
-    Art. 15.3). ``late`` records a request made more than 3 working days after reception."""
+    Art. 15.3). ``late`` records a request made more than 3 working days after reception;
+    ``supply_by`` the date by which the applicant is asked to supply the items."""
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="supplement_requests"
@@ -472,6 +478,9 @@ class SupplementRequest(models.Model):
     items = models.JSONField(_("nội dung cần bổ sung"), default=list)
     reason = models.TextField(_("lý do"), blank=True)
     request_deadline = models.DateTimeField(_("hạn được yêu cầu bổ sung"), null=True)
+    # The local date by which the applicant is asked to supply the items (docs/domain.md §4 rule 3): the
+    # agency's decision, no legal text sets it; None on requests made before it was recorded.
+    supply_by = models.DateField(_("hạn người nộp bổ sung"), null=True, blank=True)
     late = models.BooleanField(_("yêu cầu quá hạn"), default=False)
     due_before = models.DateTimeField(_("hạn giải quyết trước khi yêu cầu"), null=True)
     received_at = models.DateTimeField(_("nhận bổ sung lúc"), null=True, blank=True)

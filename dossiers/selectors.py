@@ -303,7 +303,8 @@ def dossier_inbox(
     if filters.q and filters.q.strip():
         text = filters.q.strip()
         dossiers = dossiers.filter(Q(code__startswith=text) | Q(search_text__contains=fold(text)))
-    return dossiers.order_by("due_at", "created_at")
+    # The key as the last tie-breaker: pages of an ordering with ties may repeat or skip rows (PostgreSQL).
+    return dossiers.order_by("due_at", "created_at", "pk")
 
 
 def public_lookup(reference: str) -> Dossier:

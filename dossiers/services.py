@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from accounts.models import User
 from dossiers.actions.base import acting_membership
@@ -31,6 +31,7 @@ from dossiers.creation import (
     DraftChange,
     _applicant_for,
     case_requirements,
+    dossier_choose_notices,
     dossier_create,
     dossier_update_draft,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "acting_membership",
     "case_requirements",
     "classify_resolution",
+    "dossier_choose_notices",
     "dossier_create",
     "dossier_note_event",
     "dossier_update_draft",
@@ -156,11 +158,13 @@ def dossier_request_supplement(
     actor: User | None,
     items: Sequence[str],
     reason: str = "",
+    supply_by: date | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """Ask the applicant for everything still missing, in one list; the clock stops (NĐ 61/2018
-    Art. 19.4). A request later than 3 working days after reception is recorded as a violation."""
-    inp = _input(Action.REQUEST_SUPPLEMENT, items=items, reason=reason)
+    """Ask the applicant for everything still missing, in one list, to be supplied by ``supply_by``
+    (default: ``SUPPLY_WORKING_DAYS`` working days); the clock stops (NĐ 61/2018 Art. 19.4). A request
+    later than 3 working days after reception is recorded as a violation."""
+    inp = _input(Action.REQUEST_SUPPLEMENT, items=items, reason=reason, supply_by=supply_by)
     return perform(Action.REQUEST_SUPPLEMENT, dossier=dossier, actor=actor, at=at, inp=inp)
 
 

@@ -147,11 +147,19 @@ def test_supplement_requested_previewed_and_received(client, api, officer_a, spe
     assert "1. Bản sao Giấy khai sinh của con" in form
     assert "đã tiếp nhận và đang giải quyết" in form and "Vũ Văn Xử" in form
     assert "Ủy ban nhân dân Phường Phố Hiến".upper() in form.upper()  # the specialist's agency issues it
-    status, _ = act(
-        client, specialist_a, code, "request_supplement", {"items": "Bản sao Giấy khai sinh của con"}
+    status, html = dialog(client, specialist_a, code, "request_supplement")
+    assert 'name="supply_by" value="2026-03-17"' in html  # ten working days by default
+    items = {"items": "Bản sao Giấy khai sinh của con"}
+    status, response = act(
+        client, specialist_a, code, "request_supplement", {**items, "supply_by": "2026-03-02"}
     )
+    assert status == 400
+    assert "Hạn bổ sung 02/03/2026 đã qua: hãy chọn từ ngày 03/03/2026 trở đi." in response.content.decode()
+    assert Dossier.objects.get(code=code).status == "processing"
+    status, _ = act(client, specialist_a, code, "request_supplement", {**items, "supply_by": "2026-03-13"})
     assert status == 200
     assert Dossier.objects.get(code=code).status == "awaiting_supplement"
+    assert Dossier.objects.get(code=code).supplement_requests.get().supply_by.isoformat() == "2026-03-13"
     clock(vn(2026, 3, 5, 9, 0))
     status, html = dialog(client, officer_a, code, "receive_supplement")
     assert status == 200
