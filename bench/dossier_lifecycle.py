@@ -397,7 +397,7 @@ class Generator:
         status = "processing"
         events_plan: list[tuple[str, datetime, str, dict[str, Any]]] = []
         if channel == "online" and fate < 0.01:
-            # Withdrawn or refused before reception: no code, no clock.
+            # Withdrawn or refused before reception: no clock (a code all the same, from the submission).
             status = "withdrawn" if fate < 0.005 else "refused"
             closed_at = submitted + timedelta(minutes=rng.randint(10, 600))
             received = None
@@ -426,12 +426,12 @@ class Generator:
                     stopped_at = max(reception, self.now - timedelta(minutes=rng.randint(1, 2880)))
         self.statuses[status] += 1
 
-        code = None
-        if received is not None:
-            day = local_date(received)
-            key = (receiving.pk, day)
-            self.sequences[key] = self.sequences.get(key, 0) + 1
-            code = format_code(receiving.code, day, self.sequences[key])
+        # docs/domain.md §4 rule 2 (ADR 0021): an online dossier's code is issued at its submission, a
+        # counter or postal one's at its reception (the same instant here).
+        day = local_date(submitted)
+        key = (receiving.pk, day)
+        self.sequences[key] = self.sequences.get(key, 0) + 1
+        code = format_code(receiving.code, day, self.sequences[key])
         timing = classify_resolution(resolved_at, deadline.due) if resolved_at else ""
         clock_stopped = stopped_at or (closed_at if status == "stopped" else None)
         dossiers.add(
@@ -451,7 +451,7 @@ class Generator:
             applicant_id_number=national_id,
             applicant_address="Tỉnh Hưng Yên",
             note=BACKGROUND_NOTE,
-            search_text=fold(f"{code or ''} {name} {national_id}"),
+            search_text=fold(f"{code} {name} {national_id}"),
             statutory_amount=amount,
             statutory_unit=unit,
             after_15h_next_day=info.after_15h,
@@ -477,7 +477,9 @@ class Generator:
         )
 
         # Events: the state changes.
-        events_plan.append(("submit", submitted, "submitted", {"channel": channel}))
+        # The submission records the code it issued online (dossiers/creation.py), not at the counter.
+        submit_data = {"channel": channel, **({"code": code} if channel == "online" else {})}
+        events_plan.append(("submit", submitted, "submitted", submit_data))
         if received is not None:
             events_plan.append(("receive", received, "received", {"code": code}))
         if status in ("withdrawn", "refused"):
@@ -717,17 +719,19 @@ def online_path(api: Api, crew: Crew) -> None:
         "receiving_agency": crew.centre,
         "note": LIFECYCLE_NOTE,
     }
-    ref = api.call("online: nộp (POST /dossiers)", "POST", "/api/v1/dossiers", t["citizen"], body, 201)[
-        "reference"
-    ]
-    api.call(
+    submitted = api.call("online: nộp (POST /dossiers)", "POST", "/api/v1/dossiers", t["citizen"], body, 201)
+    code = submitted["code"]
+    assert code, submitted  # issued at submission (ADR 0021)
+    assert submitted["reference"] == code, submitted
+    received = api.call(
         "online: tiếp nhận (receive)",
         "POST",
-        f"/api/v1/dossiers/{ref}/actions/receive",
+        f"/api/v1/dossiers/{code}/actions/receive",
         t[crew.officer],
         {},
         200,
     )
+    assert received["code"] == code, received  # reception keeps it
 
 
 @dataclass

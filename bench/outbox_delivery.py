@@ -10,10 +10,11 @@ Usage::
    state-change events, bulk-written by bench/dossier_lifecycle.py's background generator (85 % online;
    submitted → received → resolved → delivered for most, some refused, stopped, waiting for a supplement).
    Then, before each run, the outbox rows those events announce, written in bulk the way
-   dossiers/actions/recording.py ``_announce`` writes them: a ``portal.sync`` row per event (none for a
-   counter dossier's submission, announced with its reception; an online dossier's submission without a
-   code), an ``emc.tracking`` row per event of the EMC table. Notices to applicants are left out (no
-   handler yet).
+   dossiers/actions/recording.py ``_announce`` writes them: a ``portal.sync`` row per event, bearing the
+   dossier's code — an online dossier has it from its submission (ADR 0021), so its submission, and a
+   refusal or withdrawal before reception, reach the portal; none for a counter or postal dossier's
+   submission, announced with its reception — and an ``emc.tracking`` row per event of the EMC table.
+   Notices to applicants are left out.
 2. Each run starts the simulators (``manage.py run_simulators`` in a process of its own, reset) and the
    workers (``manage.py run_worker`` processes with the simulators' settings), waits until no message is
    pending, stops the workers and prints messages/s — over the wall time from the workers' start, and
@@ -107,8 +108,9 @@ def write_rows(topics: set[str]) -> dict[str, int]:
         d = dossiers[event["dossier_id"]]
         if event["action"] == "submit" and d["channel"] != "online":
             continue  # filed and received at once: announced with the reception
-        # The code is issued at reception: a submission, or a dossier closed before reception, has none.
-        coded = "" if event["action"] == "submit" or d["code"] is None else str(d["code"])
+        # Every event bears the dossier's code: an online dossier's from its submission (ADR 0021). (A
+        # dossier without one — generated before that rule — is named by its uuid, as ``reference`` does.)
+        coded = "" if d["code"] is None else str(d["code"])
         ref = coded or str(d["uuid"])
         common = {
             "dossier": ref,
@@ -158,7 +160,8 @@ def write_rows(topics: set[str]) -> dict[str, int]:
 
 def expected_portal() -> tuple[int, int]:
     """(coded dossiers, their events) — what the portal must hold at the end: every event of a dossier
-    with a code but the submission of one filed at the counter or by post (never announced)."""
+    with a code (an online one refused or withdrawn before reception included: coded from its
+    submission) but the submission of one filed at the counter or by post (never announced)."""
     coded = Dossier.objects.filter(note=lifecycle.BACKGROUND_NOTE, code__isnull=False)
     events = DossierEvent.objects.filter(dossier__in=coded).exclude(
         action="submit", dossier__channel__in=["counter", "postal"]

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from catalog import parsing
-from catalog.models import Procedure, ProcedureVersion
+from catalog.models import Procedure, ProcedureSource, ProcedureVersion
 from catalog.services import ComponentData, OptionData, VersionData, version_create
 
 ProgressFn = Callable[[int, int, str], None]
@@ -290,7 +290,13 @@ class ProcedureImporter:
     ) -> str:
         summary.records += 1
         procedure = Procedure.objects.select_related("latest_version").filter(code=code).first()
-        previous_raw = procedure.latest_version.raw if procedure and procedure.latest_version else {}
+        previous_raw = (
+            ProcedureSource.objects.filter(version_id=procedure.latest_version_id)
+            .values_list("raw", flat=True)
+            .first()
+            if procedure and procedure.latest_version_id
+            else None
+        ) or {}
         # A source missing from this run keeps what the previous import stored (importing only the
         # lists must not erase what the detail pages gave).
         raw = {

@@ -165,9 +165,6 @@ class ProcedureVersion(models.Model):
 
     source = models.CharField(_("nguồn"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     source_url = models.URLField(_("đường dẫn nguồn"), max_length=500, blank=True)
-    raw = models.JSONField(
-        _("văn bản gốc"), default=dict, blank=True, help_text=_("Nội dung gốc từng trường khi nhập.")
-    )
     parse_issues = models.JSONField(_("trường chưa phân tích được"), default=list, blank=True)
     content_hash = models.CharField(_("mã băm nội dung"), max_length=64, editable=False, db_index=True)
     change_note = models.CharField(_("ghi chú thay đổi"), max_length=500, blank=True)
@@ -209,6 +206,31 @@ class ProcedureVersion(models.Model):
     @property
     def fully_parsed(self) -> bool:
         return not self.parse_issues
+
+
+class ProcedureSource(models.Model):
+    """The sources a version was imported from (``{"detail": …, "list": …}``, tens of kilobytes), kept
+    apart from the version so that no page, action or sync that reads a version decodes them: only the
+    catalog importer reads them back, to compare and to merge a partial re-import. Written once, with
+    the version (catalog.services), never changed."""
+
+    version = models.OneToOneField(
+        ProcedureVersion,
+        verbose_name=_("phiên bản thủ tục"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="source_record",
+    )
+    raw = models.JSONField(
+        _("văn bản gốc"), default=dict, blank=True, help_text=_("Nội dung gốc từng trường khi nhập.")
+    )
+
+    class Meta:
+        verbose_name = _("nguồn nhập phiên bản thủ tục")
+        verbose_name_plural = _("nguồn nhập phiên bản thủ tục")
+
+    def __str__(self) -> str:
+        return str(self.version_id)
 
 
 class ProcedureCase(models.Model):

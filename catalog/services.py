@@ -22,6 +22,7 @@ from catalog.models import (
     ProcedureCase,
     ProcedureField,
     ProcedureResult,
+    ProcedureSource,
     ProcedureVersion,
     ProcessingOption,
     PublicationDecision,
@@ -184,12 +185,13 @@ def version_create(*, procedure: Procedure, data: VersionData, actor: User | Non
         else bool(previous and previous.after_15h_next_day),
         source=data.source,
         source_url=data.source_url[:500],
-        raw=data.raw,
         parse_issues=data.parse_issues,
         content_hash=data.content_hash,
         change_note=data.change_note[:500],
         created_by=actor,
     )
+    if data.raw:
+        ProcedureSource.objects.create(version=version, raw=data.raw)
     if previous is not None:
         version.agencies.set(previous.agencies.all())
     _create_children(version, data)
@@ -280,6 +282,10 @@ def version_clone_as_draft(
     clone.created_by = actor
     clone.change_note = change_note or f"Sao chép từ phiên bản {version.number}"
     clone.save()
+    # The sources stay those the copied content came from: a later import compares against them.
+    source = ProcedureSource.objects.filter(version_id=old_pk).first()
+    if source is not None:
+        ProcedureSource.objects.create(version=clone, raw=source.raw)
     clone.agencies.set(agencies)
     case_map: dict[int, ProcedureCase] = {}
     for case in cases:

@@ -84,6 +84,13 @@ class DossierIn(Schema):
     processing_time: DurationIn | None = Field(None, description="Chỉ khi danh mục chưa có thời hạn")
     note: str = Field("", max_length=2000)
     draft: bool = Field(False, description="Lưu nháp (chỉ với nộp trực tuyến)")
+    notify_email: bool | None = Field(
+        None, description="Nhận thông báo qua thư điện tử của người nộp (bỏ trống: theo lựa chọn đã lưu)"
+    )
+    notify_sms: bool | None = Field(
+        None,
+        description="Nhận thông báo qua SMS tới số di động của người nộp (bỏ trống: theo lựa chọn đã lưu)",
+    )
 
 
 class AgencyRef(Schema):
@@ -388,6 +395,8 @@ def dossier_create(request: HttpRequest, data: DossierIn) -> Status[dict[str, An
         if data.processing_time
         else None,
         note=data.note,
+        notify_email=data.notify_email,
+        notify_sms=data.notify_sms,
     )
     if data.channel != Channel.ONLINE and data.draft:
         raise DomainError(
@@ -493,6 +502,10 @@ class ActionIn(Schema):
     reason: str = Field("", max_length=4000)
     note: str = Field("", max_length=4000)
     items: list[str] = Field(default_factory=list, description="Nội dung cần bổ sung (một lần, đầy đủ)")
+    supply_by: date | None = Field(
+        None,
+        description="Hạn người nộp bổ sung (ngày làm việc, không trước hôm nay; mặc định 10 ngày làm việc)",
+    )
     new_appointment: datetime | None = None
     outcome: Literal["approved", "refused"] | None = None
     step: int | None = Field(None, ge=1)

@@ -26,14 +26,16 @@ from dossiers.actions.base import acting_membership
 from dossiers.actions.reception import (
     duplicate_code,
     instantiate_steps,
+    next_code,
     reception_handover,
     search_text_of,
     take_in,
     workflow_for,
 )
-from dossiers.actions.recording import Happened, lock, record, record_together, save
+from dossiers.actions.recording import Happened, local_date, lock, record, record_together, save
 from dossiers.filing_read import FilingRead, read_for_filing
 from dossiers.models import Dossier, DossierComponent
+from dossiers.notice_choice import notice_contact
 from dossiers.selectors import CHILDREN
 from dossiers.transitions import Action, Status, vietnamese
 from kernel.errors import DomainError, Forbidden
@@ -79,6 +81,9 @@ class DossierInput:
     note: str = ""
     code: str | None = None  # history import keeps the old system's code
     imported: bool = False  # history import: the old system's processing time wins, no workflow steps
+    # Notices by e-mail, by SMS (dossiers/notice_choice.py); None: the applicant's saved preference.
+    notify_email: bool | None = None
+    notify_sms: bool | None = None
 
 
 def _applicant_lookup(data: ApplicantData) -> dict[str, str]:
@@ -283,7 +288,16 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
     ):
         raise Forbidden(f"Chỉ cán bộ một cửa của {receiving.name} được tiếp nhận hồ sơ tại đây.")
     contact = applicant_data or ApplicantData(name=applicant.name)
+    email, phone = notice_contact(
+        email_on=data.notify_email,
+        sms_on=data.notify_sms,
+        email=contact.email or applicant.email,
+        phone=contact.phone or applicant.phone,
+    )
     submitted = not (draft and not officer_channel)
+    # Online, submitted: the code is the one given (the portal's MaHoSo of a pushed dossier, the old
+    # system's of an imported one) or issued now (docs/domain.md §4 rule 2, ADR 0021). A draft has none;
+    # at the counter and by post it is issued at reception (``_file_received``).
     code = data.code if submitted and data.code and not officer_channel else None
     if code and Dossier.objects.filter(code=code).exists():
         raise DomainError("duplicate_code", f"Mã hồ sơ {code} đã tồn tại.", status=409)
@@ -304,8 +318,10 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         applicant_name=applicant.name,
         applicant_id_number=applicant.national_id or applicant.tax_code,
         applicant_address=nfc(contact.address) or applicant.address,
-        applicant_phone=(contact.phone or applicant.phone).strip(),
-        applicant_email=(contact.email or applicant.email).strip(),
+        applicant_phone=phone,
+        applicant_email=email,
+        notify_email=data.notify_email,
+        notify_sms=data.notify_sms,
         representative_name=nfc(data.representative_name),
         representative_id_number=data.representative_id_number,
         note=nfc(data.note),
@@ -316,11 +332,17 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         imported=data.imported,
         is_test=receiving.is_test or handling.is_test or procedure.is_test,
     )
-    dossier.search_text = search_text_of(dossier)
     papers = _components(dossier, version, data.components)
     if officer_channel:
-        return _file_received(dossier, papers, data, actor, at)
-    dossier.save(force_insert=True)
+        return _file_received(dossier, papers, data, actor, at)  # reception gives the code
+    if submitted and not dossier.code:
+        # Issued last, once everything is checked: the sequence row stays locked until the commit.
+        dossier.code = next_code(receiving, local_date(at))
+    dossier.search_text = search_text_of(dossier)
+    try:
+        dossier.save(force_insert=True)
+    except IntegrityError as exc:
+        raise duplicate_code(dossier) from exc
     _adopt_new(dossier, papers)
     # The row was inserted by this transaction: nobody else can write it before the commit (locked).
     record(
@@ -330,7 +352,7 @@ def _file(data: DossierInput, actor: User | None, at: datetime, draft: bool) -> 
         agency=None,
         at=at,
         from_status="",
-        data={"channel": data.channel},
+        data={"channel": data.channel, "code": dossier.code} if dossier.code else {"channel": data.channel},
         locked=True,
     )
     return dossier
@@ -486,6 +508,55 @@ class DraftChange:
     note: str = ""
 
 
+def _own_draft(dossier: Dossier, actor: User | None, *, only: str, refused: str) -> Dossier:
+    """``dossier`` locked, refused unless it is a draft (409, ``only`` says what) of ``actor``'s (403)."""
+    dossier = lock(dossier)
+    if dossier.status != Status.DRAFT:
+        raise DomainError(
+            "not_a_draft", f"Hồ sơ đang ở trạng thái «{dossier.status_label}»: {only}.", status=409
+        )
+    if actor is None or dossier.applicant.user_id != actor.pk:
+        raise Forbidden(refused)
+    return dossier
+
+
+@transaction.atomic
+def dossier_choose_notices(
+    *, dossier: Dossier, actor: User | None, email: bool, sms: bool, at: datetime | None = None
+) -> Dossier:
+    """The applicant says, on his draft, whether to be told of it by e-mail and by SMS, to the address
+    and phone of the draft (checked: ``dossiers.notice_choice.notice_contact``)."""
+    dossier = _own_draft(
+        dossier,
+        actor,
+        only="chỉ chọn cách nhận thông báo trên bản nháp",
+        refused="Chỉ người nộp hồ sơ được chọn cách nhận thông báo.",
+    )
+    address, phone = notice_contact(
+        email_on=email,
+        sms_on=sms,
+        email=dossier.applicant_email,
+        phone=dossier.applicant_phone,
+        fields=("notify_email", "notify_sms"),
+    )
+    values = {"notify_email": email, "notify_sms": sms, "applicant_email": address, "applicant_phone": phone}
+    changed = sorted(name for name, value in values.items() if getattr(dossier, name) != value)
+    if changed:
+        for name in changed:
+            setattr(dossier, name, values[name])
+        save(dossier, changed)
+        record(
+            dossier,
+            "edit_draft",
+            actor=actor,
+            agency=None,
+            at=at or timezone.now(),
+            from_status=dossier.status,
+            data={"changed": changed},
+        )
+    return dossier
+
+
 @transaction.atomic
 def dossier_update_draft(
     *, dossier: Dossier, actor: User | None, change: DraftChange, at: datetime | None = None
@@ -494,15 +565,12 @@ def dossier_update_draft(
     list and drops the papers only the old case needed, except those that already carry a file: they
     stay on the draft (still papers of the procedure), after the others, so nothing attached is lost."""
     at = at or timezone.now()
-    dossier = lock(dossier)
-    if dossier.status != Status.DRAFT:
-        raise DomainError(
-            "not_a_draft",
-            f"Hồ sơ đang ở trạng thái «{dossier.status_label}»: chỉ sửa được bản nháp.",
-            status=409,
-        )
-    if actor is None or dossier.applicant.user_id != actor.pk:
-        raise Forbidden("Chỉ người nộp hồ sơ được sửa bản nháp của mình.")
+    dossier = _own_draft(
+        dossier,
+        actor,
+        only="chỉ sửa được bản nháp",
+        refused="Chỉ người nộp hồ sơ được sửa bản nháp của mình.",
+    )
     version = dossier.version
     linked = _linked(version)
     _check_reception_point(change.receiving_agency, linked)

@@ -217,7 +217,7 @@ def report_summary(report: Report, seconds: float) -> str:
 
 
 def dossier_names(ids: set[int]) -> dict[int, str]:
-    """What a report calls each dossier: its code, or its uuid before reception."""
+    """What a report calls each dossier: its code, or its uuid while it has none."""
     return {
         pk: code or str(uuid)
         for pk, code, uuid in Dossier.objects.filter(pk__in=ids).values_list("pk", "code", "uuid")

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -69,6 +69,7 @@ class HistoryEvent:
     note: str = ""
     items: tuple[str, ...] = ()
     new_appointment: datetime | None = None
+    supply_by: date | None = None
     outcome: str = ""
     method: str = ""
 
@@ -165,6 +166,17 @@ def _instant(value: Any, where: str) -> datetime:
     return instant
 
 
+def _day(value: Any, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _invalid(f"Ngày «{where}» không đúng dạng YYYY-MM-DD: {value!r}.", "invalid_time")
+
+
 def _flag(data: Mapping[str, Any], key: str) -> bool | None:
     value = data.get(key)
     if value is None or isinstance(value, bool):
@@ -247,6 +259,7 @@ def _event(value: Any, number: int) -> HistoryEvent:
         new_appointment=(
             _instant(appointment, f"{where}new_appointment") if appointment is not None else None
         ),
+        supply_by=_day(value.get("supply_by"), f"{where}supply_by"),
         outcome=_text(value, "outcome", where=where),
         method=_text(value, "method", where=where),
     )
@@ -372,7 +385,9 @@ def _as_action(dossier: Dossier, event: HistoryEvent) -> tuple[Action, Any]:
             return make(Action.RECEIVE)
         case EventType.SUPPLEMENT_REQUESTED:
             items = list(event.items) or [event.reason or UNLISTED_ITEMS]
-            return make(Action.REQUEST_SUPPLEMENT, items=items, reason=event.reason)
+            return make(
+                Action.REQUEST_SUPPLEMENT, items=items, reason=event.reason, supply_by=event.supply_by
+            )
         case EventType.SUPPLEMENT_RECEIVED:
             return make(Action.RECEIVE_SUPPLEMENT, note=event.note)
         case EventType.PAUSED:

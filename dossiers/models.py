@@ -55,11 +55,12 @@ class AppendOnly(models.Model):
 
 
 class Dossier(models.Model):
-    """A dossier filed for one procedure by one applicant. ``code`` is issued at reception
-    (docs/domain.md §4 rule 2); before that the dossier is known by ``uuid``. ``due_at`` is the statutory due
-    instant, ``appointment_at`` what the applicant was told (they differ after an extension);
-    ``approaching_at`` is when one working day remains. While the clock is stopped (supplement,
-    pause) ``clock_stopped_at`` is set."""
+    """A dossier filed for one procedure by one applicant. ``code`` is issued when an online dossier is
+    submitted, and at reception for a counter or postal one (docs/domain.md §4 rule 2, ADR 0021); a
+    draft has none and is known by ``uuid``. ``due_at`` is the statutory due instant,
+    ``appointment_at`` what the applicant was told (they differ after an extension); ``approaching_at``
+    is when one working day remains. While the clock is stopped (supplement, pause) ``clock_stopped_at``
+    is set."""
 
     uuid = models.UUIDField(_("mã UUID"), default=uuid.uuid4, unique=True, editable=False)
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
@@ -122,6 +123,11 @@ class Dossier(models.Model):
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    # How the applicant asked to be told of this dossier (docs/domain.md §4 rule 11): by e-mail to
+    # ``applicant_email``, by SMS to ``applicant_phone``; None: not said when filing, the applicant's
+    # saved preference holds (notices.selectors.recipients). The portal's inbox needs no choice.
+    notify_email = models.BooleanField(_("nhận thông báo qua thư điện tử"), null=True, blank=True)
+    notify_sms = models.BooleanField(_("nhận thông báo qua SMS"), null=True, blank=True)
     representative_name = models.CharField(_("người được ủy quyền"), max_length=300, blank=True)
     representative_id_number = models.CharField(
         _("số định danh người được ủy quyền"), max_length=12, blank=True
@@ -239,7 +245,8 @@ class Dossier(models.Model):
 
     @property
     def reference(self) -> str:
-        """What the API and the pages use to name the dossier: its code, or its uuid before reception."""
+        """What the API and the pages use to name the dossier: its code, or its uuid while it has none (a
+        draft)."""
         return self.code or str(self.uuid)
 
     @property
@@ -454,7 +461,8 @@ class Handover(AppendOnly):
 
 class SupplementRequest(models.Model):
     """A request to complete the dossier after reception: all missing items at once (NĐ 61/2018
-    Art. 15.3). ``late`` records a request made more than 3 working days after reception."""
+    Art. 15.3). ``late`` records a request made more than 3 working days after reception;
+    ``supply_by`` the date by which the applicant is asked to supply the items."""
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="supplement_requests"
@@ -470,6 +478,9 @@ class SupplementRequest(models.Model):
     items = models.JSONField(_("nội dung cần bổ sung"), default=list)
     reason = models.TextField(_("lý do"), blank=True)
     request_deadline = models.DateTimeField(_("hạn được yêu cầu bổ sung"), null=True)
+    # The local date by which the applicant is asked to supply the items (docs/domain.md §4 rule 3): the
+    # agency's decision, no legal text sets it; None on requests made before it was recorded.
+    supply_by = models.DateField(_("hạn người nộp bổ sung"), null=True, blank=True)
     late = models.BooleanField(_("yêu cầu quá hạn"), default=False)
     due_before = models.DateTimeField(_("hạn giải quyết trước khi yêu cầu"), null=True)
     received_at = models.DateTimeField(_("nhận bổ sung lúc"), null=True, blank=True)

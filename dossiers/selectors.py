@@ -146,7 +146,7 @@ def can_see(user: User | AnonymousUser, dossier: Dossier) -> bool:
 def dossier_get(
     *, user: User | AnonymousUser, reference: str, lock: bool = False, children: bool = False
 ) -> Dossier:
-    """The dossier named by code (or uuid before reception) if ``user`` may see it; "not yours"
+    """The dossier named by code or uuid (a draft's only name) if ``user`` may see it; "not yours"
     answers like "not found". ``lock``: with the row lock of an action (inside its transaction), as
     ``dossiers.actions.recording.lock`` takes it — the dossier row only. ``children``: its steps,
     papers, consultations and events read in the same statement (``with_children``)."""
@@ -158,7 +158,7 @@ def dossier_get(
     queryset = _DOSSIER_READS[children].filter(rule)
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    # A code, or a uuid before reception (an online dossier has no code yet): one statement.
+    # A code, or a uuid (a draft has no code; the links made before a dossier had one): one statement.
     named = Q(code=reference) | Q(uuid=reference) if _looks_like_uuid(reference) else Q(code=reference)
     dossier = queryset.filter(named).first()
     if dossier is None:
@@ -303,7 +303,8 @@ def dossier_inbox(
     if filters.q and filters.q.strip():
         text = filters.q.strip()
         dossiers = dossiers.filter(Q(code__startswith=text) | Q(search_text__contains=fold(text)))
-    return dossiers.order_by("due_at", "created_at")
+    # The key as the last tie-breaker: pages of an ordering with ties may repeat or skip rows (PostgreSQL).
+    return dossiers.order_by("due_at", "created_at", "pk")
 
 
 def public_lookup(reference: str) -> Dossier:

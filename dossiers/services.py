@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from accounts.models import User
 from dossiers.actions.base import acting_membership
@@ -31,6 +31,7 @@ from dossiers.creation import (
     DraftChange,
     _applicant_for,
     case_requirements,
+    dossier_choose_notices,
     dossier_create,
     dossier_update_draft,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "acting_membership",
     "case_requirements",
     "classify_resolution",
+    "dossier_choose_notices",
     "dossier_create",
     "dossier_note_event",
     "dossier_update_draft",
@@ -68,14 +70,16 @@ def _input(action: Action, **values: object) -> object:
 
 
 def dossier_submit(*, dossier: Dossier, actor: User | None, at: datetime | None = None) -> Dossier:
-    """The applicant submits a draft, or resubmits after it was returned for completion."""
+    """The applicant submits a draft (its code issued: docs/domain.md §4 rule 2), or resubmits after it
+    was returned for completion (the code kept)."""
     return perform(Action.SUBMIT, dossier=dossier, actor=actor, at=at)
 
 
 def dossier_receive(
     *, dossier: Dossier, actor: User | None, at: datetime | None = None, code: str | None = None
 ) -> Dossier:
-    """A one-stop officer accepts an online dossier as complete: code issued, clock started."""
+    """A one-stop officer accepts an online dossier as complete: the clock started, the code kept (issued
+    at submission; issued now for one submitted before that rule, ADR 0021)."""
     return perform(Action.RECEIVE, dossier=dossier, actor=actor, at=at, inp=_input(Action.RECEIVE, code=code))
 
 
@@ -154,11 +158,13 @@ def dossier_request_supplement(
     actor: User | None,
     items: Sequence[str],
     reason: str = "",
+    supply_by: date | None = None,
     at: datetime | None = None,
 ) -> Dossier:
-    """Ask the applicant for everything still missing, in one list; the clock stops (NĐ 61/2018
-    Art. 19.4). A request later than 3 working days after reception is recorded as a violation."""
-    inp = _input(Action.REQUEST_SUPPLEMENT, items=items, reason=reason)
+    """Ask the applicant for everything still missing, in one list, to be supplied by ``supply_by``
+    (default: ``SUPPLY_WORKING_DAYS`` working days); the clock stops (NĐ 61/2018 Art. 19.4). A request
+    later than 3 working days after reception is recorded as a violation."""
+    inp = _input(Action.REQUEST_SUPPLEMENT, items=items, reason=reason, supply_by=supply_by)
     return perform(Action.REQUEST_SUPPLEMENT, dossier=dossier, actor=actor, at=at, inp=inp)
 
 

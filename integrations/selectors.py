@@ -114,8 +114,9 @@ def _entry(message: Any) -> LedgerEntry:
 
 def dossier_sync_ledger(*, dossier: Dossier) -> list[LedgerEntry]:
     """The ledger of one dossier, oldest first: its coded messages and those written before it had a
-    code (an online dossier's submission; their key starts with its uuid). The caller has checked that
-    the reader may see the dossier (``dossiers.selectors.dossier_get``)."""
+    code (a dossier submitted before codes were issued at submission, ADR 0021; their key starts with
+    its uuid). The caller has checked that the reader may see the dossier
+    (``dossiers.selectors.dossier_get``)."""
     mine = Q(dossier_code="", key__startswith=f"{dossier.uuid}:")
     if dossier.code:
         mine |= Q(dossier_code=dossier.code)

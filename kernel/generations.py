@@ -70,7 +70,14 @@ def bump(name: str, using: str | None = None) -> None:
 
 def bump_all(using: str = "default", **kwargs: object) -> None:
     """A new generation of everything: after ``migrate`` (whose data migrations send no signals) and
-    ``flush``, so that every kind has its row and nothing kept before is trusted."""
+    ``flush``, so that every kind has its row and nothing kept before is trusted. A ``migrate`` of one
+    app on a new database (the kernel's table not made yet) has nothing to bump."""
+    from django.db import connections
+
+    from kernel.models import Generation
+
+    if Generation._meta.db_table not in connections[using].introspection.table_names():
+        return
     for name in NAMES:
         bump(name, using)
 

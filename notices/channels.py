@@ -4,7 +4,9 @@ notice); ``*_off`` says why a channel is not configured, or "" when it is."""
 
 from __future__ import annotations
 
+import re
 import smtplib
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -14,6 +16,9 @@ from outbox.models import OutboxMessage
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_OFF = "Chưa cấu hình gửi thư điện tử (EMAIL_HOST)."
+# What a Message-ID may hold: an id-left of dot-atom text (our reference's ":" become "."), a domain.
+_ID_JUNK = re.compile(r"[^A-Za-z0-9.\-]+")
+_DOMAIN_JUNK = re.compile(r"[^A-Za-z0-9.\-]")
 
 
 class Temporary(Exception):
@@ -37,17 +42,22 @@ def email_off() -> str:
     return ""
 
 
+def message_id(ref: str) -> str:
+    """The Message-ID of the notice e-mail ``ref`` (``<dossier uuid>:<event seq>:email``), under the
+    sender's domain: the same on every attempt, so that a message sent again after a worker died before
+    recording it is, to mail clients, the message they have (RFC 5322 §3.6.4)."""
+    domain = _DOMAIN_JUNK.sub("", parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2])
+    return f"<{_ID_JUNK.sub('.', ref)}@{domain or 'motcua.local'}>"
+
+
 def send_email(*, to: str, subject: str, body: str, ref: str) -> str:
-    """One plain-text message, UTF-8. The Message-ID is made from ``ref``: a message sent again after a
-    worker died before recording it carries the same id, which mail clients show once."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "motcua"
-    message_id = f"<{ref.replace(':', '.')}@{domain}>"
+    """One plain-text message, UTF-8, with the notice's own Message-ID (``message_id``)."""
     message = EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
-        headers={"Message-ID": message_id},
+        headers={"Message-ID": message_id(ref)},
     )
     try:
         message.send(fail_silently=False)
@@ -64,7 +74,7 @@ def send_email(*, to: str, subject: str, body: str, ref: str) -> str:
         raise Temporary(f"Máy chủ thư tạm thời không nhận ({answer.smtp_code}): {text}") from answer
     except (smtplib.SMTPException, OSError) as failed:  # OSError: refused, reset, timed out
         raise Temporary(f"Không gửi được thư: {failed}") from failed
-    return message_id
+    return str(message.extra_headers["Message-ID"])
 
 
 def sms_off() -> str:

@@ -3,7 +3,7 @@ and the event at delivery time, so that a retried notice says the same as the fi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,27 +12,34 @@ from django.utils import timezone
 
 from documents.models import ResultDocument
 from dossiers.forms import lookup_url
-from dossiers.models import Dossier, DossierEvent, Outcome
+from dossiers.models import DeliveryMethod, Dossier, DossierEvent, Outcome
 from dossiers.transitions import STATUS_LABELS, Action, Status, vietnamese
 from notices.models import Kind
+from worktime.services import work_calendar
 
 # The actions the applicant is told of. A resolution is a result, or a refusal when refused.
 KIND_OF_ACTION: dict[str, Kind] = {
     Action.RECEIVE: Kind.RECEIVED,
+    Action.RETURN_FOR_COMPLETION: Kind.RETURNED,
     Action.REQUEST_SUPPLEMENT: Kind.SUPPLEMENT,
-    Action.RETURN_FOR_COMPLETION: Kind.SUPPLEMENT,
+    Action.PAUSE: Kind.PAUSED,
     Action.EXTEND: Kind.EXTENSION,
     Action.RESOLVE: Kind.RESULT,
+    Action.DELIVER: Kind.DELIVERED,
     Action.REFUSE: Kind.REFUSAL,
     Action.STOP: Kind.STOPPED,
+    Action.WITHDRAW: Kind.WITHDRAWN,
 }
 
 
 def kind_of(event: DossierEvent) -> Kind | None:
-    """The notice an event makes, or None: the applicant is not told of it."""
+    """The notice an event makes, or None: the applicant is not told of it. A draft the applicant
+    drops is no news to him."""
     kind = KIND_OF_ACTION.get(event.action)
     if kind == Kind.RESULT and isinstance(event.data, dict) and event.data.get("outcome") == Outcome.REFUSED:
         return Kind.REFUSAL
+    if kind == Kind.WITHDRAWN and event.from_status == Status.DRAFT:
+        return None
     return kind
 
 
@@ -47,6 +54,34 @@ def _site(path: str) -> str:
 def _items(event: DossierEvent) -> list[str]:
     items = event.data.get("items") if isinstance(event.data, dict) else None
     return [str(item) for item in items] if isinstance(items, list) else []
+
+
+def _datum(event: DossierEvent, name: str) -> Any:
+    return event.data.get(name) if isinstance(event.data, dict) else None
+
+
+def _day(value: Any) -> str:
+    """An ISO date of the event's data as ``16/03/2026`` ("" when absent)."""
+    try:
+        return f"{date.fromisoformat(value):%d/%m/%Y}" if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+
+
+def working_time(minutes: Any) -> str:
+    """Working minutes as "2 ngày 3 giờ làm việc" (a working day as the calendar counts it); "" for
+    none."""
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        return ""
+    days, rest = divmod(minutes, work_calendar().minutes_per_day)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "ngày"), (hours, "giờ"), (mins, "phút")) if n]
+    return f"{' '.join(parts)} làm việc"
+
+
+def _method(value: Any) -> str:
+    label = str(vietnamese(DeliveryMethod(value).label)) if value in DeliveryMethod.values else ""
+    return label[:1].lower() + label[1:]
 
 
 def context_for(dossier: Dossier, event: DossierEvent, kind: Kind) -> dict[str, Any]:
@@ -71,6 +106,9 @@ def context_for(dossier: Dossier, event: DossierEvent, kind: Kind) -> dict[str, 
         "noi_nhan_ket_qua": "",
         "ket_qua_dien_tu": [],
         "so_dien_thoai_co_quan": receiving.phone,
+        "han_bo_sung": _day(_datum(event, "supply_by")) if kind == Kind.SUPPLEMENT else "",
+        "thoi_gian_con_lai": working_time(_datum(event, "remaining_minutes")) if kind == Kind.PAUSED else "",
+        "hinh_thuc_tra": _method(_datum(event, "method")) if kind == Kind.DELIVERED else "",
     }
     if kind == Kind.EXTENSION:
         extension = getattr(dossier, "extension", None)
@@ -111,4 +149,7 @@ def sample_context() -> dict[str, Any]:
         "noi_nhan_ket_qua": "Bộ phận Một cửa — Trung tâm Phục vụ hành chính công phường Phố Hiến",
         "ket_qua_dien_tu": [{"ten": "Giấy khai sinh", "link": _site("/ho-so-cua-toi/tep/x/")}],
         "so_dien_thoai_co_quan": "0221 3862 000",
+        "han_bo_sung": "16/03/2026",
+        "thoi_gian_con_lai": "2 ngày 3 giờ làm việc",
+        "hinh_thuc_tra": "trả tại bộ phận một cửa",
     }

@@ -14,11 +14,15 @@ class Kind(models.TextChoices):
     """The events of a dossier the applicant is told of (issue 13 §4)."""
 
     RECEIVED = "received", _("Tiếp nhận hồ sơ")
+    RETURNED = "returned", _("Hướng dẫn bổ sung, hoàn thiện trước khi tiếp nhận")
     SUPPLEMENT = "supplement", _("Yêu cầu bổ sung hồ sơ")
+    PAUSED = "paused", _("Tạm dừng giải quyết")
     EXTENSION = "extension", _("Xin lỗi và hẹn lại ngày trả kết quả")
     RESULT = "result", _("Có kết quả")
+    DELIVERED = "delivered", _("Đã trả kết quả")
     REFUSAL = "refusal", _("Từ chối")
     STOPPED = "stopped", _("Dừng giải quyết")
+    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
 
 
 class Channel(models.TextChoices):
@@ -132,8 +136,11 @@ class InboxEntry(models.Model):
 
 
 class ChannelChoice(models.Model):
-    """The channels an applicant chose for notices. Without a row the defaults hold: the inbox, e-mail
-    when an address is known, SMS when a phone number is known (notices.selectors.channels_for)."""
+    """The applicant's saved preference: e-mail, SMS. It holds for a dossier that did not say how its
+    applicant is to be told (``Dossier.notify_email``, ``notify_sms`` None: filed through the API or
+    the national portal without it) and fills the choice in when filing. Without a row both are on,
+    each used when its address is known (notices.selectors.recipients). The portal's inbox is always
+    on for an applicant with an account."""
 
     applicant = models.OneToOneField(
         "accounts.Applicant",
@@ -141,7 +148,6 @@ class ChannelChoice(models.Model):
         on_delete=models.CASCADE,
         related_name="notice_channels",
     )
-    inbox = models.BooleanField(_("hộp thư trên Cổng"), default=True)
     email = models.BooleanField(_("thư điện tử"), default=True)
     sms = models.BooleanField(_("tin nhắn SMS"), default=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

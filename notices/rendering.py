@@ -26,12 +26,15 @@ PLACEHOLDERS: dict[str, str] = {
     "link_tra_cuu": "Đường dẫn tra cứu hồ sơ trên Cổng",
     "link_ho_so": "Đường dẫn trang hồ sơ trong mục «Hồ sơ của tôi»",
     "noi_dung_bo_sung": "Danh sách giấy tờ, nội dung cần bổ sung (dùng {% for muc in noi_dung_bo_sung %})",
-    "ly_do": "Lý do (bổ sung, hẹn lại, từ chối, dừng giải quyết)",
+    "ly_do": "Lý do (bổ sung, hẹn lại, từ chối, dừng, rút hồ sơ); việc người nộp cần làm khi tạm dừng",
     "ngay_hen_cu": "Ngày hẹn trả trước khi hẹn lại",
     "ngay_hen_moi": "Ngày hẹn trả mới",
     "noi_nhan_ket_qua": "Nơi và cách nhận kết quả",
     "ket_qua_dien_tu": "Danh sách kết quả điện tử: mỗi mục có .ten và .link",
     "so_dien_thoai_co_quan": "Số điện thoại nơi tiếp nhận",
+    "han_bo_sung": "Hạn người nộp bổ sung hồ sơ (ngày/tháng/năm; yêu cầu bổ sung)",
+    "thoi_gian_con_lai": "Thời gian giải quyết còn lại khi tạm dừng (ví dụ «2 ngày 3 giờ làm việc»)",
+    "hinh_thuc_tra": "Hình thức trả kết quả (tại bộ phận một cửa, qua bưu chính, trực tuyến)",
 }
 
 # Tags that would show more than the notice's values (debug), reach other templates or load libraries.

@@ -112,15 +112,10 @@ def inbox_mark_all_read(*, user: User, at: datetime | None = None) -> int:
     return InboxEntry.objects.filter(user=user, read_at__isnull=True).update(read_at=at or timezone.now())
 
 
-def channels_choose(*, applicant: Applicant, inbox: bool, email: bool, sms: bool) -> ChannelChoice:
-    """The channels the applicant wants notices by. At least one must stay on."""
-    if not (inbox or email or sms):
-        raise DomainError(
-            "no_channel",
-            "Hãy chọn ít nhất một cách nhận thông báo.",
-            fields={"inbox": ["Chọn ít nhất một cách nhận thông báo."]},
-        )
+def channels_choose(*, applicant: Applicant, email: bool, sms: bool) -> ChannelChoice:
+    """The applicant's saved preference for e-mail and SMS: it fills in the choice of his next filings
+    and holds for a dossier filed without one. The portal's inbox stays on."""
     choice, _created = ChannelChoice.objects.update_or_create(
-        applicant=applicant, defaults={"inbox": inbox, "email": email, "sms": sms}
+        applicant=applicant, defaults={"email": email, "sms": sms}
     )
     return choice

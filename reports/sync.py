@@ -3,8 +3,9 @@ sync rate is synced dossiers received in the period over all dossiers received),
 index's sync indicator (serviceindex/compute.py) and target 5 (targets/progress.py).
 
 A dossier received in the period is *synced* when the first ``portal.sync`` outbox message bearing its
-code (its reception, or the first message after its code was given) was delivered — acknowledged by
-the portal (outbox status ``delivered``). Counted from the dossiers and the outbox directly, not from
+code (an online dossier's submission, a counter or postal one's reception; for a dossier submitted
+before codes were issued at submission, the first message after its code was given: ADR 0021) was
+delivered — acknowledged by the portal (outbox status ``delivered``). Counted from the dossiers and the outbox directly, not from
 the facts: a delivery happens after the event that the facts count, in the worker's transaction.
 
 Left out of both sides: test dossiers (they count nowhere) and dossiers imported from an older system

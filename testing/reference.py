@@ -42,9 +42,8 @@ def load_reference_data() -> None:
 
 
 def _reseed_notice_templates() -> None:
-    """The default notice templates of notices/migrations/0002 (skipped where a row exists)."""
-    import importlib
+    """The default notice templates the notices' migrations seed (skipped where a row exists)."""
+    from notices.defaults import seed
+    from notices.models import NoticeTemplate
 
-    from django.apps import apps
-
-    importlib.import_module("notices.migrations.0002_default_templates").seed(apps, None)
+    seed(NoticeTemplate)

@@ -1,5 +1,5 @@
 """The citizen's inbox on the portal (``/thong-bao/``): the notices of his dossiers, read or unread, and
-the channels he wants them by. Each account sees its own entries only; another's answers "not found"."""
+his saved preference for e-mail and SMS (each dossier may say otherwise when filed). Each account sees its own entries only; another's answers "not found"."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ PAGE_SIZE = 20
 
 
 class ChannelForm(forms.Form):
-    inbox = forms.BooleanField(label=_("Hộp thư trên Cổng"), required=False)
     email = forms.BooleanField(label=_("Thư điện tử"), required=False)
     sms = forms.BooleanField(label=_("Tin nhắn SMS"), required=False)
 
@@ -39,8 +38,8 @@ def _page(request: HttpRequest, form: ChannelForm | None = None, status: int = 2
     user = _user(request)
     applicant = applicant_of(user)
     if form is None and applicant is not None:
-        inbox, email, sms = selectors.channel_choice(applicant)
-        form = ChannelForm(initial={"inbox": inbox, "email": email, "sms": sms})
+        email, sms = selectors.channel_choice(applicant)
+        form = ChannelForm(initial={"email": email, "sms": sms})
     page = Paginator(selectors.inbox(user), PAGE_SIZE).get_page(request.GET.get("trang"))
     context = {
         "page": page,
@@ -80,10 +79,6 @@ def choose_channels(request: HttpRequest) -> HttpResponse:
     form = ChannelForm(request.POST)
     if not form.is_valid():  # pragma: no cover — booleans are always valid
         return _page(request, form, status=400)
-    try:
-        services.channels_choose(applicant=applicant, **form.cleaned_data)
-    except DomainError as refused:
-        form.add_error(None, refused.message)
-        return _page(request, form, status=400)
+    services.channels_choose(applicant=applicant, **form.cleaned_data)
     messages.success(request, gettext("Đã lưu cách nhận thông báo."))
     return redirect("web:notices")

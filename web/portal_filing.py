@@ -22,6 +22,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +38,6 @@ from dossiers.models import Dossier
 from dossiers.transitions import Status
 from kernel.errors import DomainError, Forbidden, NotFound
 from notices import selectors as notice_selectors
-from notices import services as notice_services
 from organization.models import Agency
 from web.portal_common import (
     applicant_of,
@@ -549,12 +549,12 @@ def _review_page(
     request: HttpRequest,
     dossier: Dossier,
     *,
-    channels: tuple[bool, bool, bool] | None = None,
+    channels: tuple[bool, bool] | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     rows = component_rows(dossier)
-    inbox, email, sms = channels or notice_selectors.channel_choice(dossier.applicant)
+    email, sms = channels or _channels_of(dossier)
     context = _context(
         dossier.procedure,
         dossier.version,
@@ -563,21 +563,27 @@ def _review_page(
         rows=rows,
         attached=[r for r in rows if r.files],
         missing=[r for r in rows if r.missing],
-        notice_channels={"inbox": inbox, "email": email, "sms": sms},
+        notice_channels={"email": email, "sms": sms},
         channel_error=error,
     )
     return render(request, "web/portal/file_review.html", context, status=status)
 
 
-def _posted_channels(request: HttpRequest) -> tuple[bool, bool, bool] | None:
-    """The channels ticked on the review page, or None when the form did not carry the choice."""
+def _channels_of(dossier: Dossier) -> tuple[bool, bool]:
+    """(e-mail, SMS) as chosen on the draft already, else as the applicant's saved preference where
+    the draft has the address."""
+    if dossier.notify_email is not None and dossier.notify_sms is not None:
+        return dossier.notify_email, dossier.notify_sms
+    return notice_selectors.filing_choice(
+        dossier.applicant, email=dossier.applicant_email, phone=dossier.applicant_phone
+    )
+
+
+def _posted_channels(request: HttpRequest) -> tuple[bool, bool] | None:
+    """(e-mail, SMS) as ticked on the review page, or None when the form did not carry the choice."""
     if request.POST.get("thong_bao") != "1":
         return None
-    return (
-        request.POST.get("kenh_inbox") == "on",
-        request.POST.get("kenh_email") == "on",
-        request.POST.get("kenh_sms") == "on",
-    )
+    return request.POST.get("kenh_email") == "on", request.POST.get("kenh_sms") == "on"
 
 
 @require_POST
@@ -597,17 +603,20 @@ def file_submit(request: HttpRequest, code: str, ref: uuid.UUID) -> HttpResponse
             error=f"Chưa nộp được: còn thiếu {len(missing)} giấy tờ bắt buộc (đánh dấu bên dưới).",
         )
     channels = _posted_channels(request)
-    if channels is not None and not any(channels):
-        message = gettext("Hãy chọn ít nhất một cách nhận thông báo.")
-        return _review_page(request, dossier, channels=channels, error=message, status=400)
-    dossier = services.dossier_submit(dossier=dossier, actor=_user(request))
-    if channels is not None:
-        inbox, email, sms = channels
-        notice_services.channels_choose(applicant=dossier.applicant, inbox=inbox, email=email, sms=sms)
+    try:
+        with transaction.atomic():  # the dossier's choice of notices and its submission, or neither
+            if channels is not None:
+                email, sms = channels
+                services.dossier_choose_notices(dossier=dossier, actor=_user(request), email=email, sms=sms)
+            dossier = services.dossier_submit(dossier=dossier, actor=_user(request))
+    except DomainError as refused:
+        if refused.code != "invalid_notice_contact":
+            raise
+        return _review_page(request, dossier, channels=channels, error=refused.message, status=400)
     messages.success(
         request,
-        "Đã nộp hồ sơ. Cán bộ một cửa sẽ kiểm tra; khi hồ sơ được tiếp nhận bạn sẽ có mã hồ sơ và ngày hẹn "
-        "trả kết quả.",
+        f"Đã nộp hồ sơ, mã hồ sơ {dossier.code}: dùng mã này để tra cứu. Cán bộ một cửa sẽ kiểm tra; khi "
+        "hồ sơ được tiếp nhận bạn sẽ có ngày hẹn trả kết quả.",
     )
     return redirect("web:portal_dossier", ref=dossier.reference)
 

@@ -165,13 +165,18 @@ def guidance(dossier: Dossier, results: list[ResultDocument]) -> Guidance:
                 items,
                 sent_at=sent.at,
             )
+        text = (request.reason if request and request.reason else "") or gettext(
+            "Hãy tải lên giấy tờ còn thiếu dưới đây rồi bấm «Gửi hồ sơ bổ sung»."
+        )
+        if request is not None and request.supply_by is not None:
+            by_when = gettext("Hạn bổ sung: hết ngày %(day)s.") % {"day": f"{request.supply_by:%d/%m/%Y}"}
+            text = f"{text} {by_when}"
         return Guidance(
             "action",
             gettext("Cần bổ sung: %(items)s") % {"items": "; ".join(items)}
             if items
             else gettext("Cần bổ sung hồ sơ"),
-            (request.reason if request and request.reason else "")
-            or gettext("Hãy tải lên giấy tờ còn thiếu dưới đây rồi bấm «Gửi hồ sơ bổ sung»."),
+            text,
             items,
         )
     if status == Status.PAUSED:

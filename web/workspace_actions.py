@@ -27,6 +27,7 @@ from documents import services as document_services
 from dossiers import selectors
 from dossiers.actions import processing, registry
 from dossiers.actions.base import ActionContext
+from dossiers.actions.supplement import supply_by_default
 from dossiers.models import DeliveryMethod, Dossier, DossierComponent, DossierStep
 from dossiers.transitions import TRANSITIONS, Action, Status
 from kernel.errors import DomainError, NotFound
@@ -78,7 +79,7 @@ ACTIONS: dict[str, ActionSpec] = {
         _spec(Action.SEND_BACK, wf.SendBackForm, "secondary", "Đã trả lại bước trước."),
         _spec(Action.CONSULT, wf.ConsultForm, "secondary", "Đã gửi lấy ý kiến liên thông."),
         _spec(Action.CONSULT_REPLY, wf.ConsultReplyForm, done="Đã gửi ý kiến trả lời."),
-        _spec(Action.REQUEST_SUPPLEMENT, wf.ItemsForm, "secondary", "Đã gửi yêu cầu bổ sung hồ sơ."),
+        _spec(Action.REQUEST_SUPPLEMENT, wf.SupplementForm, "secondary", "Đã gửi yêu cầu bổ sung hồ sơ."),
         _spec(
             Action.RECEIVE_SUPPLEMENT, wf.NoteForm, done="Đã nhận hồ sơ bổ sung; thời hạn tính lại từ đầu."
         ),
@@ -171,6 +172,8 @@ def build_form(
     elif spec.slug == Action.EXTEND and dossier.due_at is not None:
         suggested = work_calendar().add(dossier.due_at, 2, "working_day")
         initial["new_appointment"] = timezone.localtime(suggested, VN_TZ).replace(tzinfo=None)
+    elif spec.slug == Action.REQUEST_SUPPLEMENT:
+        initial["supply_by"] = supply_by_default(timezone.now(), work_calendar())
     elif spec.slug == Action.DELIVER and dossier.channel == Channel.ONLINE and dossier.results.exists():
         # Filed online with a signed e-result: delivered online unless the officer says otherwise.
         initial["method"] = DeliveryMethod.ONLINE

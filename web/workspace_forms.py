@@ -151,6 +151,15 @@ class ReceptionForm(AccessibleForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    # What the applicant asked for (dossiers/notice_choice.py checks the number and the address).
+    notify_email = forms.BooleanField(label=_("Gửi thông báo về hồ sơ qua thư điện tử"), required=False)
+    notify_sms = forms.BooleanField(
+        label=_("Gửi thông báo về hồ sơ qua SMS"),
+        required=False,
+        help_text=_(
+            "Tới số di động ghi ở trên. Người nộp có tài khoản luôn nhận thông báo trong hộp thư trên Cổng."
+        ),
+    )
     representative_name = forms.CharField(
         label=_("Người được ủy quyền (nếu có)"), max_length=300, required=False
     )
@@ -280,6 +289,18 @@ class ItemsForm(AccessibleForm):
 
     def clean_items(self) -> list[str]:
         return lines(self.cleaned_data["items"])
+
+
+class SupplementForm(ItemsForm):
+    """A supplement request after reception: what is missing, and by when (the service refuses a date
+    in the past or not a working day, with the reason)."""
+
+    supply_by = forms.DateField(
+        label=_("Hạn người nộp bổ sung"),
+        help_text=_("Ngày làm việc cuối cùng để người nộp bổ sung; mặc định 10 ngày làm việc."),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class ForwardForm(AccessibleForm):

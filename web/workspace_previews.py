@@ -83,7 +83,9 @@ def preview_context(
             after_15h_next_day=dossier.after_15h_next_day,
         )
         return {
-            **_base(dossier, issuer, at, reference="(cấp khi tiếp nhận)"),
+            # An online dossier has its code from its submission (ADR 0021); one submitted before
+            # that rule gets it at this reception.
+            **_base(dossier, issuer, at, reference=dossier.code or "(cấp khi tiếp nhận)"),
             "supplement_reception": False,
             "components": dossier_forms.filed_components(dossier),
             "statutory": dossier_forms.format_amount(dossier.statutory_amount, dossier.statutory_unit),

@@ -31,11 +31,14 @@ from dossiers.models import Dossier
 from kernel import ratelimit
 from kernel.errors import DomainError, NotFound, TooManyRequests
 from kernel.text import fold
+from notices import selectors as notice_selectors
 from organization.models import Agency
 from web.workspace_common import acting_user, error_page, is_htmx, officer_view, reception_points
 from web.workspace_forms import NATIONAL_ID, TAX_CODE, ReceptionForm
 
 SUGGESTIONS = 10
+# The fields the applicant look-up fills in (htmx out-of-band swaps).
+LOOKUP_FILLS = ("name", "address", "phone", "email", "date_of_birth", "notify_email", "notify_sms")
 POPULAR = 8
 
 RECEPTION_FIELDS = {
@@ -43,6 +46,8 @@ RECEPTION_FIELDS = {
     "applicant.national_id": "id_number",
     "applicant.tax_code": "id_number",
     "applicant": "id_number",
+    "applicant.phone": "phone",
+    "applicant.email": "email",
     "receiving_agency": "receiving_agency",
     "handling_agency": "handling_agency",
     "case": "case",
@@ -178,6 +183,8 @@ def _receive(
             phone=data.get("phone", ""),
             email=data.get("email", ""),
         ),
+        notify_email=bool(data.get("notify_email")),
+        notify_sms=bool(data.get("notify_sms")),
         case_id=int(data["case"]) if data.get("case") else None,
         representative_name=data.get("representative_name", ""),
         representative_id_number=data.get("representative_id", ""),
@@ -353,6 +360,8 @@ def applicant_lookup(request: HttpRequest) -> HttpResponse:
         )
     form = None
     if applicant is not None:
+        # The choice of notices as the applicant saved it, where his profile has the address.
+        email, sms = notice_selectors.filing_choice(applicant, email=applicant.email, phone=applicant.phone)
         form = ReceptionForm(
             initial={
                 "name": applicant.name,
@@ -360,9 +369,11 @@ def applicant_lookup(request: HttpRequest) -> HttpResponse:
                 "phone": applicant.phone,
                 "email": applicant.email,
                 "date_of_birth": applicant.date_of_birth.isoformat() if applicant.date_of_birth else "",
+                "notify_email": email,
+                "notify_sms": sms,
             }
         )
-        for name in ("name", "address", "phone", "email", "date_of_birth"):
+        for name in LOOKUP_FILLS:
             form.fields[name].widget.attrs["hx-swap-oob"] = "true"
         form.fields["id_number"].widget.attrs.pop("autofocus", None)
     return render(

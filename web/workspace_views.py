@@ -327,6 +327,7 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         "forms": _forms(dossier),
         "results": dossier_results(dossier),
         "notices": notice_selectors.dossier_notices(dossier)[-NOTICES_SHOWN:],
+        "notice_ways": notice_selectors.notice_ways(dossier),
         "actions": available_actions(ctx),
         "component_actions": component_actions(ctx),
         "timings": dict(Timing.choices),

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.importer import ProcedureImporter
-from catalog.models import Procedure, ProcedureVersion
+from catalog import services
+from catalog.models import Procedure, ProcedureSource, ProcedureVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_the_fixture_set_was_imported_with_its_tables():
     assert version.components.count() > 0
     assert version.results.exists()
     assert version.legal_basis.filter(number__contains="/").exists()
-    assert version.raw["detail"]["ma_thu_tuc"] == "1.001193"
+    assert version.source_record.raw["detail"]["ma_thu_tuc"] == "1.001193"
 
 
 def test_time_without_unit_is_kept_assumed_and_reported():
@@ -69,9 +70,25 @@ def test_changed_source_makes_a_new_draft_version(tmp_path):
     assert procedure.latest_version.number == 2
     assert procedure.latest_version.status == "draft"
     assert procedure.current_version.number == 1  # still in force until a decision amends it
-    assert procedure.latest_version.raw["list"]["issuing_body"] == "Bộ Tư pháp"  # the list data is kept
+    assert (
+        procedure.latest_version.source_record.raw["list"]["issuing_body"] == "Bộ Tư pháp"
+    )  # the list data is kept
     again = ProcedureImporter().run([tmp_path])
     assert again.unchanged == 1 and procedure.versions.count() == 2
+
+
+def test_the_sources_live_apart_from_the_version_and_a_copy_keeps_them(province_admin):
+    """A version carries no sources (no page, action or sync decodes them); a copy made for editing keeps
+    the sources of what it copied, so that importing the same files again still finds them."""
+    assert "raw" not in {f.name for f in ProcedureVersion._meta.get_fields()}
+    procedure = Procedure.objects.get(code="1.001193")
+    original = procedure.current_version.source_record.raw
+    draft = services.version_clone_as_draft(version=procedure.current_version, actor=province_admin)
+    assert ProcedureSource.objects.get(version=draft).raw == original
+    summary = ProcedureImporter().run([DATA / "lists"])
+    assert summary.failed == 0
+    procedure.refresh_from_db()
+    assert procedure.latest_version == draft and draft.components.exists()
 
 
 def test_importing_only_the_list_keeps_what_the_detail_gave():

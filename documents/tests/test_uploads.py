@@ -140,7 +140,7 @@ def test_citizen_uploads_to_own_online_dossier(api, citizen, business):
     reference = body["reference"]
     from dossiers.models import Dossier
 
-    component = Dossier.objects.get(uuid=reference).components.first().pk
+    component = Dossier.objects.get(code=reference).components.first().pk
     status, body = upload(citizen, reference, component, "giay-chung-sinh.jpg", jpeg_bytes("ban chup"))
     assert status == 201 and body["source"] == "uploaded"
     status, body = upload(business, reference, component, "x.jpg", jpeg_bytes())

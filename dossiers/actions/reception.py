@@ -1,6 +1,7 @@
-"""Reception (docs/domain.md §4; NĐ 61/2018 Art. 15): the applicant submits, a one-stop officer
-receives (code issued, clock started), returns the dossier once with the complete list of what is
-missing, or refuses it with a reason."""
+"""Reception (docs/domain.md §4; NĐ 61/2018 Art. 15): the applicant submits (an online dossier's code
+is issued at its first submission, ADR 0021), a one-stop officer receives (the clock started; a counter
+or postal dossier's code issued), returns the dossier once with the complete list of what is missing,
+or refuses it with a reason."""
 
 from __future__ import annotations
 
@@ -39,17 +40,23 @@ def format_code(agency_code: str, day: date, number: int) -> str:
 
 def next_code(agency: Agency, day: date) -> str:
     """Issue the next code of ``agency`` for local date ``day``. The sequence row is locked for the
-    rest of the transaction, so concurrent receptions wait for each other: no duplicate, no gap."""
+    rest of the transaction, so concurrent issuers (submissions, receptions) wait for each other: no
+    duplicate, no gap. A number whose code a dossier holds already is passed over: a dossier pushed by
+    the national portal keeps the portal's code (ADR 0019), which may have our shape; that number is
+    taken, so the day still has no gap, and the next issuer does not fail on it for the rest of the day."""
     # One statement (PostgreSQL and SQLite ≥ 3.35): the upsert takes the row lock as an UPDATE does.
     table = connection.ops.quote_name(DossierSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, connection.ops.adapt_datefield_value(day)],
-        )
-        (last,) = cursor.fetchone()
-    return format_code(agency.code, day, last)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+                f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [agency.pk, connection.ops.adapt_datefield_value(day)],
+            )
+            (last,) = cursor.fetchone()
+        code = format_code(agency.code, day, last)
+        if not Dossier.objects.filter(code=code).exists():
+            return code
 
 
 def search_text_of(dossier: Dossier) -> str:
@@ -127,8 +134,10 @@ def take_in(
     workflow: Workflow | None,
 ) -> datetime | None:
     """What reception makes of ``dossier``, on the instance (the caller writes the row): its code
-    (``code``, or the agency's next), received, its clock started, ``workflow`` as its workflow, the
-    search text, the clock's running spell. Returns ``clock_running_since`` as it was before."""
+    (``code``; else the one it has, an online dossier's from its submission; else the agency's next: a
+    counter or postal dossier, or one submitted before codes were issued at submission, ADR 0021),
+    received, its clock started, ``workflow`` as its workflow, the search text, the clock's running
+    spell. Returns ``clock_running_since`` as it was before."""
     previous = dossier.status
     if code:
         if Dossier.objects.filter(code=code).exclude(pk=dossier.pk).exists():
@@ -230,7 +239,17 @@ class SubmitInput:
 
 
 def _submit(ctx: ActionContext, inp: SubmitInput) -> None:
-    commit(ctx, {"submitted_at": ctx.at})
+    dossier = ctx.dossier
+    changes: dict[str, Any] = {"submitted_at": ctx.at}
+    if not dossier.code:
+        # docs/domain.md §4 rule 2 (ADR 0021): an online dossier's code is issued when it is first
+        # submitted, on the local date of the submission; a re-submission after a return keeps it.
+        dossier.code = next_code(dossier.receiving_agency, local_date(ctx.at))
+        changes.update(code=dossier.code, search_text=search_text_of(dossier))
+    try:
+        commit(ctx, changes, data={"code": dossier.code} if "code" in changes else None)
+    except IntegrityError as exc:
+        raise duplicate_code(dossier) from exc
 
 
 @dataclass

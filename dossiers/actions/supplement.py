@@ -4,8 +4,9 @@ statutory time restarts from zero."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dossiers.actions.base import ActionContext, ActionEntry, Refusal, Who, commit
@@ -14,11 +15,18 @@ from dossiers.actions.inputs import plain
 from dossiers.actions.reception import clean_items
 from dossiers.models import DossierComponent, SupplementRequest
 from dossiers.transitions import Action, Status
+from kernel.errors import DomainError
 from kernel.text import nfc
+from kernel.time import VN_TZ, local_date
 from organization.models import Role
+from worktime.calendar import WorkCalendar
 from worktime.services import work_calendar
 
 SUPPLEMENT_REQUEST_WINDOW_DAYS = 3  # NĐ 61/2018: supplement requested within 3 working days of reception
+# The applicant's time to supply the items, unless the officer sets another date: no legal text sets it
+# (docs/domain.md §4 rule 3), so it is the agency's decision; ten working days by default, a year at most.
+SUPPLY_WORKING_DAYS = 10
+SUPPLY_MAX_DAYS = 365
 OFFICERS = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})
 
 
@@ -26,6 +34,50 @@ OFFICERS = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER})
 class SupplementRequestInput:
     items: Sequence[str] = ()
     reason: str = ""
+    supply_by: date | None = None  # None: ``supply_by_default``
+
+
+def _parse_request(values: Mapping[str, Any]) -> SupplementRequestInput:
+    """The request's input; ``supply_by`` may come as a date or as its ISO text (YYYY-MM-DD)."""
+    inp = plain(SupplementRequestInput)(values)
+    raw: Any = inp.supply_by
+    if isinstance(raw, datetime):
+        inp.supply_by = local_date(raw)
+    elif isinstance(raw, str) and raw.strip():
+        try:
+            inp.supply_by = date.fromisoformat(raw.strip())
+        except ValueError:
+            message = f"Hạn bổ sung không đúng dạng ngày (YYYY-MM-DD): {raw[:40]!r}."
+            raise DomainError("invalid_supply_by", message, fields={"supply_by": [message]}) from None
+    elif not isinstance(raw, date):
+        inp.supply_by = None
+    return inp
+
+
+def supply_by_default(at: datetime, calendar: WorkCalendar) -> date:
+    """The local date ``SUPPLY_WORKING_DAYS`` working days after a request made at ``at``."""
+    return local_date(calendar.add(at, SUPPLY_WORKING_DAYS, "working_day"))
+
+
+def supply_by_checked(day: date, at: datetime, calendar: WorkCalendar) -> date:
+    """``day`` as the applicant's deadline for a request made at ``at``: not before that day, a
+    working day (the counter is open), at most ``SUPPLY_MAX_DAYS`` later."""
+    today = local_date(at)
+
+    def refused(message: str) -> DomainError:
+        return DomainError("invalid_supply_by", message, fields={"supply_by": [message]})
+
+    if day < today:
+        raise refused(f"Hạn bổ sung {day:%d/%m/%Y} đã qua: hãy chọn từ ngày {today:%d/%m/%Y} trở đi.")
+    if day > today + timedelta(days=SUPPLY_MAX_DAYS):
+        raise refused(f"Hạn bổ sung {day:%d/%m/%Y} quá xa: không quá {SUPPLY_MAX_DAYS} ngày kể từ hôm nay.")
+    if not calendar.is_working_day(day):
+        following = local_date(calendar.next_opening(datetime.combine(day, datetime.min.time(), VN_TZ)))
+        raise refused(
+            f"Ngày {day:%d/%m/%Y} không phải ngày làm việc: hãy chọn một ngày làm việc "
+            f"(gần nhất là {following:%d/%m/%Y})."
+        )
+    return day
 
 
 def _request(ctx: ActionContext, inp: SupplementRequestInput) -> None:
@@ -33,6 +85,11 @@ def _request(ctx: ActionContext, inp: SupplementRequestInput) -> None:
     dossier, at = ctx.dossier, ctx.at
     cleaned = clean_items(inp.items)
     calendar = work_calendar()
+    supply_by = (
+        supply_by_default(at, calendar)
+        if inp.supply_by is None
+        else supply_by_checked(inp.supply_by, at, calendar)
+    )
     assert dossier.clock_start is not None
     request_deadline = calendar.add(dossier.clock_start, SUPPLEMENT_REQUEST_WINDOW_DAYS, "working_day")
     late = at > request_deadline
@@ -43,6 +100,7 @@ def _request(ctx: ActionContext, inp: SupplementRequestInput) -> None:
         items=cleaned,
         reason=nfc(inp.reason),
         request_deadline=request_deadline,
+        supply_by=supply_by,
         late=late,
         due_before=dossier.due_at,
     )
@@ -55,7 +113,12 @@ def _request(ctx: ActionContext, inp: SupplementRequestInput) -> None:
         },
         reason=nfc(inp.reason),
         clock=True,
-        data={"items": cleaned, "late_request": late, "request_deadline": request_deadline.isoformat()},
+        data={
+            "items": cleaned,
+            "late_request": late,
+            "request_deadline": request_deadline.isoformat(),
+            "supply_by": supply_by.isoformat(),
+        },
     )
 
 
@@ -137,7 +200,7 @@ ENTRIES: list[ActionEntry[Any]] = [
         Who("either", OFFICERS),
         SupplementRequestInput,
         _request,
-        plain(SupplementRequestInput),
+        _parse_request,
     ),
     ActionEntry(
         Action.APPLICANT_SUPPLEMENT,

@@ -231,8 +231,9 @@ def test_online_dossier_returned_then_another_refused_at_reception(api, officer_
         {"items": ["Ảnh chụp Giấy chứng sinh bị mờ", "Thiếu văn bản ủy quyền"], "reason": "Chưa đầy đủ"},
     )
     assert status == 200, body
-    # Before reception the dossier has no code: the form names it by its reference.
+    # Not received yet, the dossier has its code all the same (issued at submission): the form names it.
     text, _reader = form(api(citizen), reference, "supplement-request")
+    assert reference.startswith("001.00.11953.H31-260302-") and reference in text
     assert "Nguyễn Thị Dân" in text
     assert "1. Ảnh chụp Giấy chứng sinh bị mờ" in text and "2. Thiếu văn bản ủy quyền" in text
     assert "Người yêu cầu: Đỗ Thị Nhận; thời điểm: 8 giờ 10 phút, ngày 03 tháng 3 năm 2026" in text

@@ -1,14 +1,13 @@
-"""Online filing: the citizen submits; a one-stop officer receives, returns once with the complete list,
-or refuses with a reason; the citizen may withdraw before reception."""
+"""Online filing: the citizen submits (the code is issued then: docs/domain.md §4 rule 2); a one-stop
+officer receives, returns once with the complete list, or refuses with a reason; the citizen may
+withdraw before reception."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from dossiers.models import Dossier
-from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, vn
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,10 @@ def submitted(api, citizen, clock):
 
 
 def test_citizen_submits_and_sees_own_dossier(api, citizen, business, submitted):
-    assert submitted["status"] == "submitted" and submitted["code"] is None
+    # The code is issued at submission, on the local date of the submission (Monday evening).
+    assert submitted["status"] == "submitted" and submitted["code"] == "001.00.11953.H31-260302-0001"
+    assert submitted["reference"] == submitted["code"]
+    assert submitted["events"][-1]["data"] == {"channel": "online", "code": submitted["code"]}
     assert submitted["portal_status"] == 1
     assert submitted["applicant"]["name"] == "Nguyễn Thị Dân"
     assert submitted["applicant"]["id_number"] == "033190001234"
@@ -41,7 +43,8 @@ def test_officer_receives_next_morning_and_the_clock_starts_at_opening(api, offi
     clock(vn(2026, 3, 3, 7, 45))  # Tuesday before opening
     status, body = api(officer_a).post(f"dossiers/{submitted['reference']}/actions/receive", {})
     assert status == 200, body
-    assert re.fullmatch(r"001\.00\.11953\.H31-260303-\d{4}", body["code"])
+    # Reception keeps the code issued at submission (Monday's), whatever the day of reception.
+    assert body["code"] == submitted["code"] == "001.00.11953.H31-260302-0001"
     assert body["clock_start"] == "2026-03-03T08:00:00+07:00"
     assert body["due_at"] == "2026-03-03T17:00:00+07:00"  # 1 working day from Tuesday 08:00
     assert body["status"] == "received" and body["portal_status"] == 2
@@ -61,9 +64,11 @@ def test_return_for_completion_once_with_the_full_list(api, officer_a, citizen, 
     assert status == 200 and body["status"] == "returned"
     assert body["events"][-1]["data"]["items"] == ["Ảnh chụp Giấy chứng sinh bị mờ", "Thiếu văn bản ủy quyền"]
     assert api(officer_a).post(f"dossiers/{ref}/actions/submit", {})[0] == 403  # only the applicant resubmits
+    assert body["code"] == ref  # a returned dossier keeps its code
     clock(vn(2026, 3, 3, 9, 0))
     status, body = api(citizen).post(f"dossiers/{ref}/actions/submit", {})
     assert status == 200 and body["status"] == "submitted"
+    assert body["code"] == ref and body["events"][-1]["data"] == {}  # re-submitted under the same code
     status, body = api(officer_a).post(
         f"dossiers/{ref}/actions/return_for_completion", {"items": ["Thêm nữa"]}
     )
@@ -96,15 +101,42 @@ def test_draft_then_submit(api, citizen, clock):
     clock(vn(2026, 3, 2, 9, 0))
     status, body = api(citizen).post("dossiers", {**ONLINE, "draft": True})
     assert status == 201 and body["status"] == "draft"
+    assert body["code"] is None and body["reference"] == body["uuid"]  # a draft has no code
     clock(vn(2026, 3, 2, 9, 5))
     status, body = api(citizen).post(f"dossiers/{body['reference']}/actions/submit", {})
     assert status == 200 and body["status"] == "submitted"
+    assert body["code"] == "001.00.11953.H31-260302-0001" and body["reference"] == body["code"]
+    assert body["events"][-1]["data"] == {"code": body["code"]}
+    assert Dossier.objects.get(code=body["code"]).search_text.startswith("001.00.11953.h31-260302-0001 ")
+
+
+def test_codes_at_submission_and_at_the_counter_share_the_agencys_daily_sequence(
+    api, citizen, officer_a, clock
+):
+    """docs/domain.md §4 rule 2: one sequence per receiving agency and local day, whoever draws from
+    it — an online submission (direct, or a draft submitted later) or a counter reception — with no
+    duplicate and no gap; a new local day starts again at 0001."""
+    clock(vn(2026, 3, 2, 8, 0))
+    draft = api(citizen).post("dossiers", {**ONLINE, "draft": True})[1]["reference"]
+    codes = [api(citizen).post("dossiers", ONLINE)[1]["code"]]
+    clock(vn(2026, 3, 2, 9, 0))
+    codes.append(api(officer_a).post("dossiers", counter_body())[1]["code"])
+    clock(vn(2026, 3, 2, 23, 59))
+    codes.append(api(citizen).post(f"dossiers/{draft}/actions/submit", {})[1]["code"])
+    clock(vn(2026, 3, 3, 0, 1))  # 17:01 UTC on the 2nd: the local date is the 3rd
+    codes.append(api(citizen).post("dossiers", ONLINE)[1]["code"])
+    assert codes == [
+        "001.00.11953.H31-260302-0001",
+        "001.00.11953.H31-260302-0002",
+        "001.00.11953.H31-260302-0003",
+        "001.00.11953.H31-260303-0001",
+    ]
 
 
 def test_other_commune_officer_cannot_receive(api, officer_b, submitted):
     status, body = api(officer_b).post(f"dossiers/{submitted['reference']}/actions/receive", {})
     assert status == 404
-    assert Dossier.objects.get(uuid=submitted["uuid"]).status == "submitted"
+    assert Dossier.objects.get(code=submitted["code"]).status == "submitted"
 
 
 def test_staff_cannot_file_online_for_someone(api, officer_a):

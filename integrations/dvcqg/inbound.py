@@ -7,8 +7,10 @@ motcua's side of the contract, as designed here: the portal's coordination syste
 with ``Authorization: Bearer <MOTCUA_DVCQG_INBOUND_TOKEN>``:
 
 - ``madonvi``: the electronic identifier of the handling agency (as in every portal call), or of the
-  service centre that receives it; ``MaHoSo`` (the portal's code, kept as the dossier's code, so the
-  later sync speaks of the same dossier), ``MaTTHC`` (a procedure in force in the province),
+  service centre that receives it; ``MaHoSo`` (the portal's code, kept as the dossier's code — like
+  every online dossier it has its code from its submission, here the portal's instead of one of our
+  sequence, ADR 0021 — so that the later sync speaks of the same dossier and a repeated push is found by
+  it), ``MaTTHC`` (a procedure in force in the province),
   ``ChuHoSo``, ``LoaiDoiTuong`` (1 citizen, 2 business…), ``SoGiayToChuHoSo`` / ``DinhDanhCHS``
   (``LoaiDinhDanh`` 1 = 12-digit personal id, 3 = tax code), ``NgayNopHoSo`` (``yyyyMMddHHmmss``, local
   time), ``KenhThucHien`` 2 and ``TrangThaiHoSo`` 1 when given;

@@ -241,7 +241,7 @@ def _results(dossier: Dossier) -> list[GiayToKetQua]:
 
 def dossier_record(dossier: Dossier) -> dict[str, Any]:
     """The ``DongBoHoSoMC`` object of ``dossier`` as it is now (read with ``dossier_for_portal``)."""
-    assert dossier.code, "the portal knows a dossier by its code, issued at reception"
+    assert dossier.code, "the portal knows a dossier by its code (a draft has none)"
     status = Status(dossier.status)
     version = dossier.version
     record: dict[str, Any] = {

@@ -12,10 +12,17 @@ time, "True" once the portal has accepted the dossier (``PortalDossier``) — th
   ``TraCuuHoSo`` first, takes the portal's word on whether it knows the dossier, and leaves out the
   progress events it already shows. A ``DongBoHoSoMC`` sent again is harmless (the portal keeps the last
   object).
-- **Before reception** a dossier has no code, and the portal knows dossiers by code: the messages of an
-  online dossier's submission (and of a return for completion) are delivered without a call, and their
-  events go with the dossier's first message that has a code (its reception), before the reception's
-  own event.
+- **From the submission** (ADR 0021): an online dossier has its code from its submission, so its
+  first message — the submission — creates it on the portal (TrangThaiHoSo 1, NgayNopHoSo); a return
+  for completion and a re-submission update it (still 1) with their progress events, a refusal (3,
+  NgayTuChoi) or a withdrawal (7) before reception reach the portal like any later change, and the
+  reception updates it to 2 (NgayTiepNhan, NgayHenTra). A counter or postal dossier's first message is
+  its reception's. Messages keep the dossier's order because they bear its code (outbox: one message
+  in flight per dossier and topic).
+- **Messages without a code**: those an older version wrote for a dossier submitted before codes were
+  issued at submission (and a withdrawn draft's, which never reaches the portal). They are delivered
+  without a call; their events go with the dossier's first message that has a code (its reception, or
+  its re-submission after a return), before that message's own event.
 - A refused login (``LoginRefused``: credentials, dstcode) → ``Retry``: the settings are at fault, not the
   message.
 - ``PortalUnavailable`` (down, timed out, the session refused twice) → ``Retry``; ``PortalRefused`` →
@@ -100,7 +107,8 @@ def _seq(message: OutboxMessage) -> int:
 
 def _events(dossier: Dossier, message: OutboxMessage) -> list[DossierEvent]:
     """The message's event, after the events of the dossier's messages written before it had a code
-    when this is its first message with one."""
+    when this is its first message with one (a dossier submitted before codes were issued at
+    submission: ADR 0021)."""
     seqs = [_seq(message)]
     sync = OutboxMessage.objects.filter(topic=OutboxMessage.Topic.PORTAL_SYNC)
     first_coded = not sync.filter(dossier_code=dossier.code, pk__lt=message.pk).exists()
@@ -118,7 +126,7 @@ def sync_message(client: PortalClient, message: OutboxMessage) -> None:
     """Send one ``portal.sync`` message (see the module's docstring). Raises the client's errors."""
     code = message.dossier_code
     if not code:
-        return  # before reception: sent with the dossier's first coded message
+        return  # written before the dossier had a code: sent with its first coded message (_events)
     dossier = payloads.dossier_for_portal(code)
     if dossier is None:
         raise Refused(f"Không tìm thấy hồ sơ {code}.")

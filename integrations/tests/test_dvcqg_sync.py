@@ -9,15 +9,17 @@ from __future__ import annotations
 import io
 import re
 import urllib.parse
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 
 from catalog.models import Procedure
 from documents.models import StoredFile
 from documents.results import result_issue
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierSequence
 from dossiers.transitions import PORTAL_STATUS
 from integrations.dvcqg import sync
 from integrations.dvcqg.client import portal_client
@@ -27,7 +29,7 @@ from outbox.delivery import Refused, Retry
 from outbox.models import OutboxMessage
 from outbox.worker import Worker
 from testing.documents import pdf_bytes, upload
-from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A, ONLINE, counter_body, vn
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A, COMMUNE_A_CENTRE, ONLINE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 DATE = re.compile(r"[0-9]{14}")
@@ -53,17 +55,14 @@ def lifecycle(api, citizen, officer_a, specialist_a, leader_a, clerk_a, clock, m
         "dossiers", {**ONLINE, "components": [{"requirement": requirement.pk, "originals": 1}]}
     )
     assert status == 201, body
-    ref = body["reference"]
-    if body["status"] == "draft":
-        status, body = api(citizen).post(f"dossiers/{ref}/actions/submit", {})
-        assert status == 200, body
-    component = Dossier.objects.get(uuid=ref).components.first().pk
-    status, answer = upload(citizen, ref, component, "giay-chung-sinh.pdf", pdf_bytes(1, "Giấy chứng sinh"))
+    code = body["code"]  # issued at submission (docs/domain.md §4 rule 2)
+    component = Dossier.objects.get(code=code).components.first().pk
+    status, answer = upload(citizen, code, component, "giay-chung-sinh.pdf", pdf_bytes(1, "Giấy chứng sinh"))
     assert status == 201, answer
     clock(vn(2026, 3, 2, 9, 0))
-    status, body = api(officer_a).post(f"dossiers/{ref}/actions/receive", {})
+    status, body = api(officer_a).post(f"dossiers/{code}/actions/receive", {})
     assert status == 200, body
-    code = body["code"]
+    assert body["code"] == code
     clock(vn(2026, 3, 2, 9, 30))
     status, body = api(officer_a).post(f"dossiers/{code}/actions/forward", {"assignee": "chuyenvien.phohien"})
     assert status == 200, body
@@ -107,7 +106,7 @@ def test_a_whole_lifecycle_reaches_the_portal_once_and_in_order(portal, lifecycl
     dossier = Dossier.objects.get(code=code)
     announced = [e for e in dossier.events.order_by("seq") if e.action not in ("create", "issue_result")]
     progress = held["progress"]
-    # Every announced event once, in order, the submission (before the code existed) first.
+    # Every announced event once, in order, the submission first.
     assert [p["TrangThai"] for p in progress] == [PORTAL_STATUS[e.to_status] for e in announced]
     assert [p["ThoiDiemXuLy"] for p in progress] == sorted(p["ThoiDiemXuLy"] for p in progress)
     state = portal.state("dvcqg")
@@ -125,10 +124,12 @@ def test_a_whole_lifecycle_reaches_the_portal_once_and_in_order(portal, lifecycl
     assert first_forward["NgayBatDau"] == "20260302090000"  # received at 9:00, the step began then
     assert DATE.fullmatch(first_forward["NgayKetThucTheoQuyDinh"])
     assert first_forward["PhongBanXuLy"]
-    # isUpdating: "False" once (the first message with a code), "True" for every later one.
+    # isUpdating: "False" once (the first message: the submission's), "True" for every later one (the
+    # simulator refuses either flag where it is wrong).
     assert PortalDossier.objects.filter(dossier_code=code).exists()
     syncs = Exchange.objects.filter(partner="dvcqg", operation="DongBoHoSoMC", outcome="accepted")
-    assert syncs.count() == len(sync_messages(code))
+    assert syncs.count() == len(sync_messages(code)) == len(sync_messages())
+    assert state["refusals"] == 0
 
 
 def test_the_record_carries_every_fact_motcua_holds(portal, lifecycle):
@@ -317,20 +318,170 @@ def test_a_paper_digitised_at_the_counter_is_flagged(portal, api, officer_a, clo
     assert record["HoSoCoThanhPhanSoHoa"] == 1 and record["KenhThucHien"] == 1
 
 
-def test_an_online_submission_reaches_the_portal_with_the_reception(portal, api, citizen, officer_a, clock):
+def submitted_online(api: Any, citizen: Any, clock: Any) -> str:
+    """An online dossier submitted on Monday 2 March at 8:00; its code."""
     clock(vn(2026, 3, 2, 8, 0))
     status, body = api(citizen).post("dossiers", ONLINE)
     assert status == 201, body
-    ref = body["reference"]
-    deliver()  # no code yet: nothing to send, nothing called
+    return str(body["code"])
+
+
+def test_an_online_dossier_reaches_the_portal_when_it_is_submitted(portal, api, citizen, officer_a, clock):
+    """ADR 0021: the submission creates the dossier on the portal (status 1); a return for completion
+    and the re-submission update it, still 1, each with its progress event; the reception updates it to 2."""
+    code = submitted_online(api, citizen, clock)
+    deliver()
+    held = portal.simulator("dvcqg").dossiers[code]
+    record = held["record"]
+    assert (record["MaHoSo"], record["TrangThaiHoSo"], record["KenhThucHien"]) == (code, 1, 2)
+    assert record["NgayNopHoSo"] == "20260302080000"
+    for absent in ("NgayTiepNhan", "NgayHenTra", "NgayTuChoi", "NgayKetThucXuLy"):
+        assert absent not in record
+    assert [(p["TrangThai"], p["ThoiDiemXuLy"]) for p in held["progress"]] == [(1, "20260302080000")]
+    assert PortalDossier.objects.filter(dossier_code=code).exists()  # the next ones are updates
+
+    clock(vn(2026, 3, 2, 8, 30))
+    status, body = api(officer_a).post(
+        f"dossiers/{code}/actions/return_for_completion", {"items": ["Bản sao Giấy chứng sinh rõ nét"]}
+    )
+    assert status == 200, body
+    deliver()
+    clock(vn(2026, 3, 2, 10, 0))
+    status, body = api(citizen).post(f"dossiers/{code}/actions/submit", {})
+    assert (status, body["code"]) == (200, code), body  # re-submitted under the same code
+    deliver()
+    assert held["status"] == 1 and held["record"]["NgayNopHoSo"] == "20260302100000"
+    clock(vn(2026, 3, 2, 11, 0))
+    status, body = api(officer_a).post(f"dossiers/{code}/actions/receive", {})
+    assert (status, body["code"]) == (200, code), body
+    deliver()
+    record = held["record"]
+    assert record["TrangThaiHoSo"] == 2 and record["NgayTiepNhan"] == "20260302110000"
+    assert DATE.fullmatch(record["NgayHenTra"])
+    progress = [(p["TrangThai"], p["ThoiDiemXuLy"], p["NoiDungXuLy"]) for p in held["progress"]]
+    assert [p[:2] for p in progress] == [
+        (1, "20260302080000"),
+        (1, "20260302083000"),
+        (1, "20260302100000"),
+        (2, "20260302110000"),
+    ]
+    assert progress[1][2].startswith("Trả lại") and progress[2][2].startswith("Nộp")
+    state = portal.state("dvcqg")
+    assert (state["dossiers"], state["duplicates"], state["out_of_order"], state["refusals"]) == (1, 0, 0, 0)
+    assert {m.dossier_code for m in sync_messages()} == {code}
+    assert {m.status for m in sync_messages()} == {"delivered"}
+
+
+@pytest.mark.parametrize(
+    ("action", "by", "status", "dated"),
+    [("refuse", "officer", 3, "NgayTuChoi"), ("withdraw", "citizen", 7, None)],
+    ids=["refused", "withdrawn"],
+)
+def test_a_dossier_closed_before_reception_reaches_the_portal_with_its_status(
+    portal, api, citizen, officer_a, clock, action, by, status, dated
+):
+    """Refused at reception (3, with NgayTuChoi and the end of processing) or withdrawn (7) before
+    reception: the portal knew it from its submission and hears how it ended."""
+    code = submitted_online(api, citizen, clock)
+    deliver()  # the submission first, as the worker would soon after
+    clock(vn(2026, 3, 2, 9, 15))
+    actor = officer_a if by == "officer" else citizen
+    answer, body = api(actor).post(f"dossiers/{code}/actions/{action}", {"reason": "Không thuộc thẩm quyền"})
+    assert answer == 200, body
+    deliver()
+    held = portal.simulator("dvcqg").dossiers[code]
+    record = held["record"]
+    assert held["status"] == record["TrangThaiHoSo"] == status
+    assert "NgayTiepNhan" not in record and "NgayHenTra" not in record
+    if dated:
+        assert record[dated] == record["NgayKetThucXuLy"] == "20260302091500"
+    else:
+        assert "NgayTuChoi" not in record and "NgayKetThucXuLy" not in record
+    assert [(p["TrangThai"], p["ThoiDiemXuLy"]) for p in held["progress"]] == [
+        (1, "20260302080000"),
+        (status, "20260302091500"),
+    ]
+    state = portal.state("dvcqg")
+    assert (state["duplicates"], state["refusals"]) == (0, 0)
+
+
+def test_a_dossier_closed_before_reception_synced_late_is_still_created_then_updated(
+    portal, api, citizen, officer_a, clock
+):
+    """The submission's message delivered after the refusal: it creates the dossier as it is by then
+    (refused), the refusal's message updates it; each event once, in order."""
+    code = submitted_online(api, citizen, clock)
+    clock(vn(2026, 3, 2, 9, 15))
+    status, body = api(officer_a).post(
+        f"dossiers/{code}/actions/refuse", {"reason": "Không thuộc thẩm quyền"}
+    )
+    assert status == 200, body
+    deliver()
+    held = portal.simulator("dvcqg").dossiers[code]
+    assert held["status"] == 3 and [p["TrangThai"] for p in held["progress"]] == [1, 3]
+    assert portal.state("dvcqg")["refusals"] == 0
+
+
+def as_written_before_codes_at_submission(code: str) -> Dossier:
+    """The dossier ``code`` and its outbox rows as a version that issued codes at reception left them:
+    no code (its number back in the day's sequence), its messages without one, named by its uuid."""
+    dossier = Dossier.objects.get(code=code)
+    Dossier.objects.filter(pk=dossier.pk).update(code=None, search_text="")
+    DossierSequence.objects.filter(agency=dossier.receiving_agency).update(last=F("last") - 1)
+    for message in OutboxMessage.objects.filter(key__startswith=f"{dossier.uuid}:"):
+        message.dossier_code = ""
+        message.payload = {**message.payload, "dossier": str(dossier.uuid)}
+        message.save(update_fields=["dossier_code", "payload"])
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_messages_written_without_a_code_by_an_older_version_go_with_the_reception(
+    portal, api, citizen, officer_a, clock
+):
+    """A dossier submitted before this version: its submission's message has no code and is delivered
+    without a call; the reception issues the code (that day's) and sends the submission's event first."""
+    dossier = as_written_before_codes_at_submission(submitted_online(api, citizen, clock))
+    deliver()  # no code: nothing to send, nothing called
     assert [m.status for m in sync_messages()] == ["delivered"]
     assert not Exchange.objects.filter(partner="dvcqg").exists()
-    clock(vn(2026, 3, 2, 9, 0))
-    status, body = api(officer_a).post(f"dossiers/{ref}/actions/receive", {})
+    clock(vn(2026, 3, 3, 9, 0))
+    status, body = api(officer_a).post(f"dossiers/{dossier.uuid}/actions/receive", {})
     assert status == 200, body
+    assert body["code"] == f"{COMMUNE_A_CENTRE}-260303-0001"  # issued at reception, as it was then
     deliver()
     progress = portal.simulator("dvcqg").dossiers[body["code"]]["progress"]
     assert [(p["TrangThai"], p["ThoiDiemXuLy"]) for p in progress] == [
         (1, "20260302080000"),
-        (2, "20260302090000"),
+        (2, "20260303090000"),
     ]
+    assert portal.state("dvcqg")["refusals"] == 0
+
+
+def test_an_older_dossier_returned_without_a_code_gets_it_when_resubmitted(
+    portal, api, citizen, officer_a, clock
+):
+    """Submitted and returned before this version (two messages without a code): the re-submission
+    issues the code (it has none) and its message sends the three events, in order."""
+    code = submitted_online(api, citizen, clock)
+    clock(vn(2026, 3, 2, 8, 30))
+    status, body = api(officer_a).post(
+        f"dossiers/{code}/actions/return_for_completion", {"items": ["Bản sao Giấy chứng sinh rõ nét"]}
+    )
+    assert status == 200, body
+    dossier = as_written_before_codes_at_submission(code)
+    deliver()
+    assert not Exchange.objects.filter(partner="dvcqg").exists()
+    clock(vn(2026, 3, 4, 10, 0))
+    status, body = api(citizen).post(f"dossiers/{dossier.uuid}/actions/submit", {})
+    assert status == 200, body
+    assert body["code"] == f"{COMMUNE_A_CENTRE}-260304-0001"
+    deliver()
+    held = portal.simulator("dvcqg").dossiers[body["code"]]
+    assert held["status"] == 1
+    assert [(p["TrangThai"], p["ThoiDiemXuLy"]) for p in held["progress"]] == [
+        (1, "20260302080000"),
+        (1, "20260302083000"),
+        (1, "20260304100000"),
+    ]
+    assert portal.state("dvcqg")["refusals"] == 0

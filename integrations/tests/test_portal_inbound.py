@@ -13,14 +13,14 @@ from django.test import Client
 from documents.models import ComponentFile
 from dossiers.models import Dossier
 from dossiers.transitions import Status
-from integrations.dvcqg.inbound import OPERATION, from_portal
+from integrations.dvcqg.inbound import OPERATION, from_portal, inbound_dossier_accept
 from integrations.dvcqg.simulator_catalog import file_url, push_order
 from integrations.models import Exchange, PortalDossier
 from integrations.simulators.settings import DVCQG_INBOUND_TOKEN
 from outbox.models import OutboxMessage
 from testing.clients import ApiClient
 from testing.documents import pdf_bytes
-from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A, COMMUNE_A_CENTRE
+from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A, COMMUNE_A_CENTRE, ONLINE, vn
 from testing.simulators import SimulatorHandle
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +187,23 @@ def test_a_second_push_of_the_same_dossier_changes_nothing_and_answers_the_same(
     assert Dossier.objects.filter(code=CODE).count() == 1
     assert Dossier.objects.get(code=CODE).events.count() == events
     assert ComponentFile.objects.count() == files
+
+
+def test_a_pushed_code_of_our_shape_is_passed_over_by_our_sequence(api, citizen, clock):
+    """The pushed dossier keeps the portal's MaHoSo (the sync and a repeated push find it by it); should
+    the portal number a day of our centre like we do, our sequence passes over the number it holds (no
+    duplicate; the day still has no gap) rather than failing every later submission of that day on it."""
+    clock(vn(2026, 12, 7, 9, 0))
+    assert api(citizen).post("dossiers", ONLINE)[1]["code"] == f"{COMMUNE_A_CENTRE}-261207-0001"
+    taken = f"{COMMUNE_A_CENTRE}-261207-0002"
+    pushed = inbound_dossier_accept(
+        record=record("http://x", MaHoSo=taken, TaiLieuNop=[]), at=vn(2026, 12, 7, 9, 5)
+    )
+    assert pushed.created and Dossier.objects.get(code=taken).status == Status.SUBMITTED
+    clock(vn(2026, 12, 7, 9, 10))
+    status, body = api(citizen).post("dossiers", ONLINE)
+    assert status == 201, body
+    assert body["code"] == f"{COMMUNE_A_CENTRE}-261207-0003"
 
 
 def test_a_file_that_cannot_be_fetched_leaves_nothing_written(simulators):

@@ -47,7 +47,7 @@ class World:
 
     procedure: str
     year: int
-    draft: str  # the citizen's online draft at centre A (uuid: no code before reception)
+    draft: str  # the citizen's online draft at centre A (uuid: a draft has no code)
     draft_component: int
     submitted: str  # the citizen's online dossier, submitted, waiting for reception at centre A
     received: str  # the citizen's counter dossier at commune A, in processing (code)
@@ -137,7 +137,7 @@ def build_world() -> World:
     }
     citizen_api = _api(citizen)
     draft = _ok(citizen_api.post("dossiers", {**online, "draft": True}), 201)["uuid"]
-    submitted = _ok(citizen_api.post("dossiers", online), 201)["uuid"]
+    submitted = _ok(citizen_api.post("dossiers", online), 201)["reference"]  # its code, from submission
 
     received = _counter(officer_a, CITIZEN, requirement.pk)["code"]
     received_component = _component(received)

@@ -12,10 +12,10 @@ import pytest
 
 from integrations.models import Exchange
 from integrations.sms import client as sms
-from notices.models import InboxEntry, Notice
+from notices.models import ChannelChoice, InboxEntry, Notice
 from outbox.models import OutboxMessage
-from testing.dossiers import vn
-from testing.notices import EMAIL, counter, deliver, dossier, notices
+from testing.dossiers import counter_body, vn
+from testing.notices import APPLICANT, EMAIL, counter, deliver, dossier, notices
 
 pytestmark = pytest.mark.django_db
 T0 = vn(2026, 3, 2, 9, 0)
@@ -175,3 +175,51 @@ def test_the_health_page_says_whether_sms_is_on(client, simulators, settings):
     assert client.get("/suc-khoe/").json()["integrations"]["sms"] == {"on": True, "message": ""}
     settings.MOTCUA_SMS_URL = ""
     assert client.get("/suc-khoe/").json()["integrations"]["sms"] == {"on": False, "message": sms.SMS_OFF}
+
+
+def test_an_email_sent_again_after_a_crash_is_the_same_message(api, officer_a, clock, smtp, settings):
+    """A worker that dies after the mail server accepted the message and before the notice was
+    recorded sends it again: SMTP has no de-duplication, so the copy carries the notice's own
+    Message-ID, which mail clients show once."""
+    settings.DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Hưng Yên <khong-tra-loi@hungyen.gov.vn>"
+    clock(T0)
+    code = counter(api, officer_a)
+    deliver()
+    first = by_channel(code)["email"]
+    expected = f"<{dossier(code).uuid}.{first.event_seq}.email@hungyen.gov.vn>"
+    assert first.provider_id == expected
+    Notice.objects.filter(pk=first.pk).delete()  # as if never recorded
+    OutboxMessage.objects.filter(dossier_code=code, topic="notify.applicant").update(status="pending")
+    deliver()
+    assert [m.message["Message-ID"] for m in smtp.messages] == [expected, expected]
+    assert smtp.messages[0].data == smtp.messages[1].data  # the same message (the clock is frozen)
+    assert by_channel(code)["email"].provider_id == expected
+
+
+def test_the_dossiers_choice_wins_over_the_saved_preference(api, officer_a, clock, smtp, simulators):
+    clock(T0)
+    applicant = {**APPLICANT}
+    status, quiet = api(officer_a).post(
+        "dossiers", counter_body(applicant=applicant, notify_email=False, notify_sms=False)
+    )
+    assert status == 201, quiet
+    ChannelChoice.objects.create(applicant=dossier(quiet["code"]).applicant, email=False, sms=False)
+    status, told = api(officer_a).post(
+        "dossiers", counter_body(applicant=applicant, notify_email=True, notify_sms=True)
+    )
+    assert status == 201, told
+    deliver()
+    assert {c: n.status for c, n in by_channel(quiet["code"]).items()} == {
+        "inbox": "sent",
+        "email": "skipped",
+        "sms": "skipped",
+    }
+    assert {c: n.status for c, n in by_channel(told["code"]).items()} == {
+        "inbox": "sent",
+        "email": "sent",
+        "sms": "sent",
+    }
+    assert [m.subject for m in smtp.messages] == [f"Hồ sơ {told['code']} đã được tiếp nhận"]
+    assert [m["ref"].split(":")[0] for m in simulators.state("sms")["messages"]] == [
+        str(dossier(told["code"]).uuid)
+    ]

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Applicant, User
-from notices.models import InboxEntry
+from notices.models import InboxEntry, Notice
 from testing.dossiers import vn
 from testing.notices import counter, deliver
 
@@ -74,28 +74,39 @@ def test_the_officers_dossier_page_lists_the_notices(entry, officer_a):
     client.force_login(officer_a)
     html = client.get(f"/can-bo/ho-so/{entry.notice.dossier.code}/").content.decode()
     assert "Thông báo cho người nộp" in html
+    assert (
+        "Cách nhận: Hộp thư trên Cổng, Thư điện tử (d*********@example.vn), Tin nhắn SMS (091****678) — "
+        "theo lựa chọn đã lưu của người nộp" in html
+    )
     assert "Tiếp nhận hồ sơ" in html and "Hộp thư trên Cổng" in html
 
 
 def test_the_applicant_chooses_his_channels_and_the_notices_follow(api, officer_a, citizen, clock, smtp):
     client = Client()
     client.force_login(citizen)
-    response = client.post("/thong-bao/cach-nhan/", {"inbox": "on", "sms": "on"})
+    response = client.post("/thong-bao/cach-nhan/", {"sms": "on"})
     assert response.status_code == 302
     choice = Applicant.objects.get(user=citizen).notice_channels
-    assert (choice.inbox, choice.email, choice.sms) == (True, False, True)
+    assert (choice.email, choice.sms) == (False, True)
     clock(vn(2026, 3, 2, 9, 0))
-    code = counter(api, officer_a)
+    code = counter(api, officer_a)  # the API says nothing of notices: the saved preference holds
     deliver()
     email = InboxEntry.objects.get(notice__dossier__code=code).notice.dossier.notices.get(channel="email")
     assert (email.status, email.reason) == ("skipped", "Người nộp không chọn nhận thông báo qua kênh này.")
     assert smtp.messages == []
 
 
-def test_turning_every_channel_off_is_refused(citizen):
+def test_turning_email_and_sms_off_keeps_the_inbox(api, officer_a, citizen, clock, simulators):
     client = Client()
     client.force_login(citizen)
-    response = client.post("/thong-bao/cach-nhan/", {})
-    assert response.status_code == 400
-    assert "Hãy chọn ít nhất một cách nhận thông báo." in response.content.decode()
-    assert not Applicant.objects.filter(notice_channels__isnull=False).exists()
+    html = client.get("/thong-bao/").content.decode()
+    assert "Thông báo luôn đến hộp thư này." in html and 'name="inbox"' not in html
+    assert client.post("/thong-bao/cach-nhan/", {}).status_code == 302
+    choice = Applicant.objects.get(user=citizen).notice_channels
+    assert (choice.email, choice.sms) == (False, False)
+    clock(vn(2026, 3, 2, 9, 0))
+    code = counter(api, officer_a)
+    deliver()
+    found = {n.channel: n.status for n in Notice.objects.filter(dossier__code=code)}
+    assert found == {"inbox": "sent", "email": "skipped", "sms": "skipped"}
+    assert simulators.state("sms")["messages"] == []

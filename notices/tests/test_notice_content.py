@@ -115,6 +115,8 @@ def test_a_refusal_at_reception_gives_the_reason(api, citizen, officer_a, clock)
     deliver()
     text = inbox_text(reference, "refusal")
     assert "Lý do: Thủ tục không thuộc thẩm quyền của phường" in text
+    # Not received, the dossier has its code all the same (issued at submission): the notice names it.
+    assert reference.startswith("001.00.11953.H31-260302-") and reference in text
 
 
 def test_a_stop_gives_the_reason(api, officer_a, clock):

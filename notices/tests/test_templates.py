@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 
 from kernel.errors import DomainError
+from notices import defaults
 from notices.models import Channel, Kind, NoticeTemplate
-from notices.services import template_update
+from notices.services import template_refusal, template_update
 from testing.dossiers import vn
 from testing.notices import counter, deliver, notices
 
@@ -90,3 +91,23 @@ def test_the_agency_administrator_cannot_edit_templates(agency_admin_a):
     client = Client()
     client.force_login(agency_admin_a)
     assert client.get(f"/quan-tri/notices/noticetemplate/{template().pk}/change/").status_code == 403
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+def test_every_default_text_would_be_accepted_from_an_administrator(kind):
+    for channel, (subject, body) in defaults.texts(kind).items():
+        assert template_refusal(channel=channel, subject=subject, body=body) is None, (kind, channel)
+
+
+def test_a_new_default_text_replaces_only_the_texts_nobody_edited(province_admin):
+    edited = template_update(
+        actor=province_admin,
+        template=template("supplement", "email"),
+        subject="Bổ sung",
+        body="{{ ma_ho_so }}",
+    )
+    NoticeTemplate.objects.filter(kind="supplement", channel="inbox").update(body="Văn bản cũ")
+    defaults.refresh(NoticeTemplate, ["supplement"])
+    assert template("supplement", "email").body == edited.body == "{{ ma_ho_so }}"
+    assert template("supplement", "inbox").body == defaults.texts("supplement")["inbox"][1]
+    assert "{{ han_bo_sung }}" in template("supplement", "inbox").body

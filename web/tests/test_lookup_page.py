@@ -8,7 +8,7 @@ import pytest
 from django.urls import resolve
 
 from dossiers.forms import lookup_url
-from testing.dossiers import counter_body, vn
+from testing.dossiers import ONLINE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,28 @@ def test_lookup_by_code_shows_status_and_appointment_but_nothing_personal(client
     applicant = counter_body()["applicant"]
     for personal in (applicant["name"], applicant["national_id"], applicant["phone"]):
         assert personal not in html
+
+
+def test_a_dossier_submitted_online_is_found_by_its_code_waiting_for_reception(client, api, citizen, clock):
+    """The code is issued at submission (docs/domain.md §4 rule 2): the applicant can look the dossier up
+    before it is received; it shows as waiting for reception, without a reception date or appointment."""
+    clock(vn(2026, 3, 2, 20, 15))
+    status, body = api(citizen).post("dossiers", ONLINE)
+    assert status == 201, body
+    code = body["code"]
+    response = client.get("/tra-cuu/", {"ma": code})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert code in html and "Đã nộp trực tuyến, chờ tiếp nhận" in html
+    assert "Hồ sơ đang chờ cán bộ một cửa kiểm tra và tiếp nhận." in html
+    assert "Ngày tiếp nhận" not in html and "Ngày hẹn trả kết quả" not in html
+    assert "Nguyễn Thị Dân" not in html
+    status, public = api().get(f"public/dossiers/{code}")
+    assert status == 200
+    assert (public["status"], public["received_at"], public["appointment_at"]) == ("submitted", None, None)
+    # A draft has no code: nothing to look up (its uuid is not a code).
+    draft = api(citizen).post("dossiers", {**ONLINE, "draft": True})[1]
+    assert draft["code"] is None and client.get(f"/tra-cuu/{draft['uuid']}/").status_code == 404
 
 
 def test_the_qr_address_of_the_forms_opens_the_lookup(client, code):

@@ -176,15 +176,19 @@ def test_file_the_whole_way_to_the_officers_inbox(citizen, officer_a, api):
     assert "Xem lại" in html and "Trung tâm Phục vụ hành chính công Phường Phố Hiến" in html
     assert "giay-to.pdf" in html and "Nộp hồ sơ" in html
     response = client.post(f"{WIZARD}{dossier.uuid}/nop/")
-    assert response.status_code == 302 and response["Location"] == f"/ho-so-cua-toi/{dossier.uuid}/"
     dossier.refresh_from_db()
     assert dossier.status == "submitted" and dossier.submitted_at is not None
+    # The code is issued at submission (docs/domain.md §4 rule 2): the page is named by it and says it.
+    assert dossier.code and dossier.code.startswith(f"{COMMUNE_A_CENTRE}-")
+    assert response.status_code == 302 and response["Location"] == f"/ho-so-cua-toi/{dossier.code}/"
     html = client.get(response["Location"]).content.decode()
-    assert "Đã nộp hồ sơ" in html and "Đang chờ tiếp nhận" in html
+    assert f"Đã nộp hồ sơ, mã hồ sơ {dossier.code}" in html and "Đang chờ tiếp nhận" in html
+    assert f'Mã hồ sơ: <b class="code">{dossier.code}</b>' in html
+    assert client.get(f"/ho-so-cua-toi/{dossier.uuid}/").status_code == 200  # the draft's link still works
     status, body = api(officer_a).get("dossiers", status="submitted")
-    assert status == 200 and str(dossier.uuid) in [d["reference"] for d in body["items"]]
+    assert status == 200 and dossier.code in [d["reference"] for d in body["items"]]
     # The wizard's steps now lead to the dossier's page.
-    assert client.get(f"{WIZARD}{dossier.uuid}/giay-to/")["Location"] == f"/ho-so-cua-toi/{dossier.uuid}/"
+    assert client.get(f"{WIZARD}{dossier.uuid}/giay-to/")["Location"] == f"/ho-so-cua-toi/{dossier.code}/"
 
     # The receipt lists the papers that came with a file, not every paper the case may need.
     from dossiers.forms import render_form

@@ -72,8 +72,9 @@ def test_receive_an_online_dossier_from_its_dialog(client, api, citizen, officer
     assert "position:fixed" not in form
     assert "8 giờ 30 phút, ngày 02 tháng 3 năm 2026" in form  # received now
     assert "8 giờ 30 phút, ngày 03 tháng 3 năm 2026" in form  # 1 working day later
+    assert ref in form and "(cấp khi tiếp nhận)" not in form  # its code, issued at submission
     status, response = act(client, officer_a, ref, "receive")
-    dossier = Dossier.objects.get(uuid=ref)
+    dossier = Dossier.objects.get(code=ref)
     assert status == 200 and response["HX-Redirect"] == f"/can-bo/ho-so/{dossier.code}/"
     assert dossier.status == "received"
     page = client.get(response["HX-Redirect"]).content.decode()
@@ -89,14 +90,14 @@ def test_return_for_completion_previews_form_02_with_the_typed_items(client, api
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in form
     assert "1. Ảnh Giấy chứng sinh bị mờ" in form and "2. Thiếu tờ khai" in form
     assert "Đỗ Thị Nhận" in form  # the officer who guides
-    assert Dossier.objects.get(uuid=ref).status == "submitted"  # a preview saves nothing
+    assert Dossier.objects.get(code=ref).status == "submitted"  # a preview saves nothing
     status, response = act(client, officer_a, ref, "return_for_completion", {"items": " \n "})
     assert status == 400 and "aria-invalid" in response.content.decode()
     status, response = act(
         client, officer_a, ref, "return_for_completion", {"items": "Ảnh Giấy chứng sinh bị mờ\nThiếu tờ khai"}
     )
     assert status == 200
-    dossier = Dossier.objects.get(uuid=ref)
+    dossier = Dossier.objects.get(code=ref)
     assert dossier.status == "returned"
     assert dossier.events.get(action="return_for_completion").data["items"] == [
         "Ảnh Giấy chứng sinh bị mờ",
@@ -110,12 +111,12 @@ def test_refusal_needs_a_reason_and_previews_form_03(client, api, citizen, offic
     status, response = act(client, officer_a, ref, "refuse", {"reason": ""})
     html = response.content.decode()
     assert status == 400 and 'aria-describedby="id_reason-error"' in html
-    assert Dossier.objects.get(uuid=ref).status == "submitted"
+    assert Dossier.objects.get(code=ref).status == "submitted"
     form = preview(client, officer_a, ref, "refuse", reason="Không thuộc thẩm quyền")
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in form and "Không thuộc thẩm quyền" in form
     assert "không tiếp nhận" in form
     status, _ = act(client, officer_a, ref, "refuse", {"reason": "Không thuộc thẩm quyền"})
-    assert status == 200 and Dossier.objects.get(uuid=ref).status == "refused"
+    assert status == 200 and Dossier.objects.get(code=ref).status == "refused"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,11 +147,19 @@ def test_supplement_requested_previewed_and_received(client, api, officer_a, spe
     assert "1. Bản sao Giấy khai sinh của con" in form
     assert "đã tiếp nhận và đang giải quyết" in form and "Vũ Văn Xử" in form
     assert "Ủy ban nhân dân Phường Phố Hiến".upper() in form.upper()  # the specialist's agency issues it
-    status, _ = act(
-        client, specialist_a, code, "request_supplement", {"items": "Bản sao Giấy khai sinh của con"}
+    status, html = dialog(client, specialist_a, code, "request_supplement")
+    assert 'name="supply_by" value="2026-03-17"' in html  # ten working days by default
+    items = {"items": "Bản sao Giấy khai sinh của con"}
+    status, response = act(
+        client, specialist_a, code, "request_supplement", {**items, "supply_by": "2026-03-02"}
     )
+    assert status == 400
+    assert "Hạn bổ sung 02/03/2026 đã qua: hãy chọn từ ngày 03/03/2026 trở đi." in response.content.decode()
+    assert Dossier.objects.get(code=code).status == "processing"
+    status, _ = act(client, specialist_a, code, "request_supplement", {**items, "supply_by": "2026-03-13"})
     assert status == 200
     assert Dossier.objects.get(code=code).status == "awaiting_supplement"
+    assert Dossier.objects.get(code=code).supplement_requests.get().supply_by.isoformat() == "2026-03-13"
     clock(vn(2026, 3, 5, 9, 0))
     status, html = dialog(client, officer_a, code, "receive_supplement")
     assert status == 200

@@ -136,6 +136,29 @@ def test_bad_input_says_what_to_fix_and_receives_nothing(client, officer_a, cloc
     assert not Dossier.objects.exists()
 
 
+def test_the_officer_records_how_the_applicant_wants_notices(client, officer_a, clock):
+    clock(vn(2026, 3, 2, 9, 30))
+    html = page(client, officer_a, f"{URL}?thu_tuc=1.001193")[1]
+    assert 'name="notify_email"' in html and 'name="notify_sms"' in html
+    response = reception_post(client, officer_a, valid(phone="0221 3862 000", notify_sms="on"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Số «0221 3862 000» không nhận được SMS: cần số di động Việt Nam" in html
+    assert "id_phone-error" in html and not Dossier.objects.exists()
+    response = reception_post(client, officer_a, valid(phone="091 234 5678", notify_sms="on"))
+    assert response.status_code == 303, response.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    assert (dossier.notify_email, dossier.notify_sms, dossier.applicant_phone) == (False, True, "0912345678")
+
+
+def test_the_lookup_ticks_the_applicants_saved_choice_of_notices(client, officer_a):
+    lookup = "/can-bo/tiep-nhan/nguoi-nop/?id_number=033190001234"
+    html = page(client, officer_a, lookup, headers=HX)[1]
+    # No e-mail address in the profile: only SMS, which the citizen has not turned off.
+    assert re.search(r'<input type="checkbox" name="notify_sms"[^>]*hx-swap-oob="true"[^>]*checked', html)
+    assert re.search(r'<input type="checkbox" name="notify_email"(?![^>]*checked)[^>]*>', html)
+
+
 def test_a_scan_at_the_counter_is_digitised(client, officer_a, clock):
     clock(vn(2026, 3, 2, 9, 30))
     ids = birth_components()

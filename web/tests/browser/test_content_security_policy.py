@@ -10,7 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dossiers.models import Dossier
 from testing.browser import confirm, open_action
 from testing.dossiers import online_dossier, vn
 
@@ -79,7 +78,7 @@ def test_officer_action_dialog_and_form_preview_under_the_policy(page, login, ap
     login(page, officer_a)
     response = page.goto("/can-bo/ho-so/?tab=cho-tiep-nhan")
     policy(response)
-    page.get_by_role("link", name="(chưa cấp mã)").click()
+    page.get_by_role("link", name=reference).click()  # its code, issued at submission
     dialog = open_action(page, "Tiếp nhận hồ sơ")
     # The preview frame loads the form from its own address, under a policy of its own (inline styles
     # and its data: QR code allowed there, no script at all).
@@ -87,5 +86,5 @@ def test_officer_action_dialog_and_form_preview_under_the_policy(page, login, ap
     expect(preview.get_by_text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")).to_be_visible()
     expect(preview.locator("img").first).to_be_visible()
     confirm(page, dialog, "Tiếp nhận hồ sơ", "Đã tiếp nhận hồ sơ.")
-    code = Dossier.objects.get(uuid=reference).code
+    code = reference  # reception kept the code
     expect(page).to_have_url(re.compile(re.escape(f"/can-bo/ho-so/{code}/")))

@@ -95,7 +95,9 @@ def test_citizen_files_a_dossier_through_the_wizard(page, login, shot, citizen):
     page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
 
     # The dossier's page, then "Hồ sơ của tôi".
-    expect(page.get_by_role("main")).to_contain_text("Đã nộp hồ sơ.")
+    expect(page.get_by_role("main")).to_contain_text(
+        re.compile(r"Đã nộp hồ sơ, mã hồ sơ [0-9.H]+-[0-9]{6}-[0-9]{4}")
+    )
     expect(page.get_by_role("main")).to_contain_text("Đã nộp trực tuyến, chờ tiếp nhận")
     expect(page.get_by_role("heading", name=re.compile("Việc cần làm"))).to_contain_text("Đang chờ tiếp nhận")
     shot(page, "nop-truc-tuyen-08-da-nop")

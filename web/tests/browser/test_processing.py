@@ -28,13 +28,13 @@ def test_online_dossier_from_reception_to_delivery(
     clock(vn(2026, 3, 2, 8, 30))
     login(page, officer_a)
     page.goto("/can-bo/ho-so/?tab=cho-tiep-nhan")
-    page.get_by_role("link", name="(chưa cấp mã)").click()
+    page.get_by_role("link", name=reference).click()  # its code, issued at submission
     dialog = open_action(page, "Tiếp nhận hồ sơ")
     preview = dialog.frame_locator("iframe.form-preview")
     expect(preview.get_by_text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")).to_be_visible()
     shot(page, "xu-ly-1-tiep-nhan-truc-tuyen")
     confirm(page, dialog, "Tiếp nhận hồ sơ", "Đã tiếp nhận hồ sơ.")
-    code = Dossier.objects.get(uuid=reference).code
+    code = reference  # reception kept the code
     expect(page).to_have_url(re.compile(re.escape(f"/can-bo/ho-so/{code}/")))
     dialog = open_action(page, "Chuyển bước xử lý")
     dialog.get_by_label("Người nhận bước tiếp theo").select_option("chuyenvien.phohien")
