@@ -248,7 +248,6 @@ def active_steps(dossier: Dossier) -> list[DossierStep]:
 HEAVY_VERSION_FIELDS = tuple(
     f"version__{name}"
     for name in (
-        "raw",
         "steps_text",
         "requirements_text",
         "subjects",

@@ -103,7 +103,7 @@ def test_only_the_applicant_changes_the_choice_and_only_on_a_draft(api, citizen,
     assert (draft.notify_email, draft.notify_sms) == (False, True)
     assert draft.events.filter(action="edit_draft").get().data == {"changed": ["notify_email", "notify_sms"]}
     status, body = api(citizen).post("dossiers", ONLINE)
-    submitted = Dossier.objects.get(uuid=body["reference"])
+    submitted = Dossier.objects.get(code=body["reference"])  # submitted: known by its code (ADR 0021)
     with pytest.raises(DomainError) as refused:
         dossier_choose_notices(dossier=submitted, actor=citizen, email=True, sms=True)
     assert refused.value.code == "not_a_draft" and refused.value.status == 409
