@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.importer import ProcedureImporter
 from catalog import services
+from catalog.importer import ProcedureImporter
 from catalog.models import Procedure, ProcedureSource, ProcedureVersion
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,10 @@ def test_the_sources_live_apart_from_the_version_and_a_copy_keeps_them(province_
     the sources of what it copied, so that importing the same files again still finds them."""
     assert "raw" not in {f.name for f in ProcedureVersion._meta.get_fields()}
     procedure = Procedure.objects.get(code="1.001193")
-    original = procedure.current_version.source_record.raw
-    draft = services.version_clone_as_draft(version=procedure.current_version, actor=province_admin)
+    current = procedure.current_version
+    assert current is not None
+    original = current.source_record.raw
+    draft = services.version_clone_as_draft(version=current, actor=province_admin)
     assert ProcedureSource.objects.get(version=draft).raw == original
     summary = ProcedureImporter().run([DATA / "lists"])
     assert summary.failed == 0
