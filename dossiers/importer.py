@@ -290,7 +290,9 @@ def _current_step(value: Any, last: datetime) -> CurrentStep | None:
         return None
     where = "current_step."
     if not isinstance(value, dict):
-        raise _invalid('current_step phải có dạng {"name", "role", "agency", "holder"}.', "invalid_current_step")
+        raise _invalid(
+            'current_step phải có dạng {"name", "role", "agency", "holder"}.', "invalid_current_step"
+        )
     name = nfc(_text(value, "name", required=True, where=where))
     if len(name) > 500:
         raise _invalid("Tên bước đang xử lý (current_step.name) dài quá 500 ký tự.", "invalid_current_step")

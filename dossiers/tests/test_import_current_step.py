@@ -86,7 +86,10 @@ def test_imported_without_a_step_says_so_not_the_status(client, leader_a, clock)
     [
         (
             {
-                "events": [RECEIVED, {"type": "resolved", "at": "2026-03-02T15:00:00+07:00", "outcome": "approved"}],
+                "events": [
+                    RECEIVED,
+                    {"type": "resolved", "at": "2026-03-02T15:00:00+07:00", "outcome": "approved"},
+                ],
                 "current_step": {"name": "Thẩm định", "role": "specialist"},
             },
             "not_pending",
@@ -113,7 +116,13 @@ def test_imported_without_a_step_says_so_not_the_status(client, leader_a, clock)
             "current_step.name",
         ),
         (
-            {"current_step": {"name": "Thẩm định", "role": "specialist", "since": "2026-03-01T08:00:00+07:00"}},
+            {
+                "current_step": {
+                    "name": "Thẩm định",
+                    "role": "specialist",
+                    "since": "2026-03-01T08:00:00+07:00",
+                }
+            },
             "events_out_of_order",
             "trước sự kiện cuối",
         ),
