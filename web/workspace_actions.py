@@ -128,7 +128,7 @@ ACTIONS: dict[str, ActionSpec] = {
             label=_("Ban hành kết quả (văn bản giấy)"),
             hint=_(
                 "Ghi nhận quyết định giải quyết (hoặc từ chối) đã ký trên giấy; hồ sơ chuyển về bộ phận "
-                "một cửa để trả. Bản điện tử có ký số phát hành riêng, sau bước này."
+                "một cửa để trả. Bản điện tử có ký số là một thao tác riêng."
             ),
         ),
         _spec(Action.DELIVER, wf.DeliverForm, done="Đã trả kết quả."),
@@ -145,8 +145,8 @@ ACTIONS: dict[str, ActionSpec] = {
             wf.IssueResultForm,
             style="e-result",
             hint=_(
-                "Ký số tệp PDF của kết quả đã ban hành và đưa vào kho dữ liệu của người nộp; người nộp "
-                "tải và tra cứu được bằng mã QR."
+                "Ký số tệp PDF của văn bản kết quả và đưa vào kho dữ liệu của người nộp (kiểm tra được "
+                "bằng mã QR); không thay cho việc ban hành kết quả."
             ),
             multipart=True,
             done="Đã ký số và phát hành kết quả điện tử.",

@@ -219,7 +219,7 @@ def test_the_paper_result_and_the_signed_copy_are_told_apart(
     _, html = page(client, leader_a, f"/can-bo/ho-so/{code}/")
     assert re.search(r'class="button e-result"[^>]*>Phát hành bản điện tử có ký số \(PDF\)</a>', html)
     _, dialog = page(client, leader_a, f"/can-bo/ho-so/{code}/thao-tac/issue_result/")
-    assert "Ký số tệp PDF của kết quả đã ban hành" in dialog
+    assert "không thay cho việc ban hành kết quả" in dialog
 
 
 def test_ending_a_dossier_is_apart_outlined_and_confirmed(client, api, officer_a, clock):
