@@ -62,10 +62,10 @@ class _Like(Lookup[str]):
 
     lookup_name = "like"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+        return f"{lhs} LIKE {rhs}", (*lhs_params, *rhs_params)
 
 
 class _TextMatch(Lookup[str]):
@@ -75,11 +75,11 @@ class _TextMatch(Lookup[str]):
 
     lookup_name = "tsmatch"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})"
-        return sql, [*lhs_params, *rhs_params]
+        return sql, (*lhs_params, *rhs_params)
 
 
 def _found_by(words: list[str]) -> Q | _TextMatch:
