@@ -32,6 +32,7 @@ from integrations.services import exchange_log_prune
 from jobs.slots import Cadence, Daily, Weekly, latest_slot, next_slot
 from kernel.errors import DomainError
 from kernel.time import local_date
+from reports.popularity import refresh_filed_counts
 from worktime.calendar import VN_TZ
 
 SUNDAY = 6
@@ -131,6 +132,13 @@ def prune_exchange_log(slot: datetime) -> str:
     return f"Đã xóa {deleted} dòng nhật ký trao đổi ghi trước {timezone.localtime(before):%H:%M %d/%m/%Y}."
 
 
+def rank_procedures(slot: datetime) -> str:
+    """Each procedure's dossiers of the last 12 months, from the report facts: the order of equally
+    good search matches (docs/adr/0024)."""
+    filed, changed = refresh_filed_counts(local_date(slot))
+    return f"{filed} thủ tục có hồ sơ trong 12 tháng gần nhất; cập nhật {changed} thủ tục."
+
+
 def verify_history(slot: datetime) -> str:
     """ADR 0009: every hash chain and anchor recomputed; a finding fails the run."""
     started = monotonic()
@@ -163,6 +171,12 @@ JOBS: tuple[Job, ...] = (
         _("Xóa nhật ký trao đổi quá thời hạn lưu"),
         Daily(time(3, 30)),
         prune_exchange_log,
+    ),
+    Job(
+        "rank_procedures",
+        _("Tính số hồ sơ của từng thủ tục để xếp kết quả tìm kiếm"),
+        Daily(time(3, 45)),
+        rank_procedures,
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}
