@@ -80,7 +80,9 @@ def test_the_wording_is_read_in_any_unicode_form():
 
 
 def _version(procedure: str) -> ProcedureVersion:
-    return Procedure.objects.get(code=procedure).latest_version
+    version = Procedure.objects.get(code=procedure).latest_version
+    assert version is not None
+    return version
 
 
 def _flag(procedure: str, name_start: str) -> bool:

@@ -157,6 +157,7 @@ def _as_an_older_parser_stored_it(version: ProcedureVersion) -> None:
 def test_unchanged_sources_read_differently_now_make_one_new_draft():
     procedure = Procedure.objects.get(code="1.001193")
     in_force = procedure.current_version
+    assert in_force is not None
     _as_an_older_parser_stored_it(in_force)
     summary = ProcedureImporter().run([DATA])
     assert (summary.updated, summary.reread, summary.created) == (1, 1, 0)
@@ -174,6 +175,7 @@ def test_unchanged_sources_read_differently_now_make_one_new_draft():
 
 def test_a_version_an_administrator_edited_is_not_read_again_but_reported(province_admin):
     procedure = Procedure.objects.get(code="1.001193")
+    assert procedure.current_version is not None
     draft = services.version_clone_as_draft(version=procedure.current_version, actor=province_admin)
     _as_an_older_parser_stored_it(draft)
     summary = ProcedureImporter().run([DATA])
