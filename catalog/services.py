@@ -72,7 +72,7 @@ class OptionData:
 class ComponentData:
     section: str
     name: str
-    form_name: str = ""
+    form_names: list[str] = field(default_factory=list)
     originals: int | None = None
     copies: int | None = None
     quantity_text: str = ""
@@ -101,6 +101,7 @@ class VersionData:
     related_text: str = ""
     steps_text: str = ""
     requirements_text: str = ""
+    component_notes: str = ""
     online_level: str | None = None
     boundary_free: bool | None = None
     after_15h_next_day: bool | None = None
@@ -194,6 +195,7 @@ def version_create(*, procedure: Procedure, data: VersionData, actor: User | Non
         related_text=data.related_text,
         steps_text=data.steps_text,
         requirements_text=data.requirements_text,
+        component_notes=data.component_notes,
         online_level=online_level,
         boundary_free=data.boundary_free
         if data.boundary_free is not None
@@ -251,7 +253,7 @@ def _create_children(version: ProcedureVersion, data: VersionData) -> None:
             case=cases.get(c.case),
             section=c.section[:300],
             name=c.name,
-            form_name=c.form_name[:500],
+            form_names=[nfc(name) for name in c.form_names],
             originals=c.originals,
             copies=c.copies,
             quantity_text=c.quantity_text[:200],

@@ -75,7 +75,7 @@ def test_the_form_lists_the_papers_of_the_procedure(client, officer_a):
     ids = birth_components()
     assert f'name="c_{ids["certificate"]}"' in html and f'name="c_{ids["certificate"]}_scan"' in html
     assert 'name="id_number"' in html and "autofocus" in html
-    assert "Lưu ý" in html  # the catalog's notes, folded away
+    assert "Cơ quan đăng ký hộ tịch từ chối" not in html  # a note is no paper to tick (docs/adr/0025)
     status, _ = page(client, officer_a, f"{URL}?thu_tuc=9.999999")
     assert status == 404
 
