@@ -46,14 +46,22 @@ class Failed(Exception):
         self.error, self.summary = error, summary
 
 
+# How long a run may stay queued (its task claimed) or running before it counts as abandoned — its
+# process killed mid-job (jobs/services.py, ``runs_abandon``). Well above any job's longest run seen: a
+# run still alive past it is taken for dead and its slot tried again.
+DEFAULT_MAX_DURATION = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
     label: str | Promise
     cadence: Cadence
     work: Callable[[datetime], str]
-    # What the job needs that may be missing: "" when all is there, else the reason to skip it.
+    # What the job needs that may be missing: "" when all is there, else the reason to skip it — a msgid
+    # (marked with ``gettext_noop``), stored as it is and translated when shown (``JobRun.summary_text``).
     needs: Callable[[], str] = lambda: ""
+    max_duration: timedelta = DEFAULT_MAX_DURATION
 
     def latest_slot(self, now: datetime) -> datetime:
         return latest_slot(self.cadence, now, VN_TZ)
@@ -156,8 +164,16 @@ JOBS: tuple[Job, ...] = (
         Daily(time(2, 15)),
         sync_catalog,
         needs=portal_needed,
+        # One LayThuTuc per national procedure (some thousands), each with the portal's time-out.
+        max_duration=timedelta(hours=4),
     ),
-    Job("verify_history", _("Kiểm tra toàn vẹn nhật ký hồ sơ"), Weekly(SUNDAY, time(3, 0)), verify_history),
+    Job(
+        "verify_history",
+        _("Kiểm tra toàn vẹn nhật ký hồ sơ"),
+        Weekly(SUNDAY, time(3, 0)),
+        verify_history,
+        max_duration=timedelta(hours=3),  # every event of every dossier hashed again
+    ),
     Job(
         "prune_exchange_log",
         _("Xóa nhật ký trao đổi quá thời hạn lưu"),
