@@ -63,3 +63,7 @@ class JobRun(models.Model):
     def error_text(self) -> str:
         """The error as shown: an abandoned run's reason translated, any other error as written."""
         return gettext(self.error) if self.status == self.Status.ABANDONED and self.error else self.error
+
+
+# The runs not ended yet (the retention keeps them; the scheduler looks for the abandoned among them).
+UNFINISHED = (JobRun.Status.QUEUED, JobRun.Status.RUNNING)

@@ -29,6 +29,7 @@ from integrations.dvcqg.catalog_sync import REFUSED, catalog_sync
 from integrations.dvcqg.client import PORTAL_OFF, portal_settings
 from integrations.dvcqg.reconcile import reconcile_day
 from integrations.services import exchange_log_prune
+from jobs.retention import job_runs_prune, task_results_prune
 from jobs.slots import Cadence, Daily, Weekly, latest_slot, next_slot
 from kernel.errors import DomainError
 from kernel.time import local_date
@@ -139,6 +140,19 @@ def prune_exchange_log(slot: datetime) -> str:
     return f"Đã xóa {deleted} dòng nhật ký trao đổi ghi trước {timezone.localtime(before):%H:%M %d/%m/%Y}."
 
 
+def prune_task_results(slot: datetime) -> str:
+    """The task queue's rows older than ``MOTCUA_TASK_RESULT_DAYS`` and the jobs' runs older than
+    ``MOTCUA_JOB_RUN_DAYS``, deleted."""
+    now = timezone.now()
+    tasks_before = now - timedelta(days=settings.MOTCUA_TASK_RESULT_DAYS)
+    runs_before = now - timedelta(days=settings.MOTCUA_JOB_RUN_DAYS)
+    tasks, runs = task_results_prune(before=tasks_before), job_runs_prune(before=runs_before)
+    return (
+        f"Đã xóa {tasks} tác vụ nền xong trước {timezone.localtime(tasks_before):%H:%M %d/%m/%Y} và {runs} "
+        f"lượt chạy việc định kỳ trước {timezone.localtime(runs_before):%H:%M %d/%m/%Y}."
+    )
+
+
 def verify_history(slot: datetime) -> str:
     """ADR 0009: every hash chain and anchor recomputed; a finding fails the run."""
     started = monotonic()
@@ -179,6 +193,12 @@ JOBS: tuple[Job, ...] = (
         _("Xóa nhật ký trao đổi quá thời hạn lưu"),
         Daily(time(3, 30)),
         prune_exchange_log,
+    ),
+    Job(
+        "prune_task_results",
+        _("Xóa kết quả tác vụ nền và lượt chạy việc định kỳ quá thời hạn lưu"),
+        Daily(time(3, 45)),
+        prune_task_results,
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}

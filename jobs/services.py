@@ -11,7 +11,9 @@
   them, for longer than their job's ``max_duration`` — recorded as abandoned, by whichever process looks
   first (one conditional UPDATE each). The scheduler then claims the slot's next attempt if the slot is
   still the job's latest (jobs/scheduler.py).
-- ``task_results_prune``, ``job_runs_prune``: the retention of the task queue's rows and of the runs.
+
+The retention of the task queue's rows and of the runs is in jobs/retention.py (the job that runs it is in
+the schedule, which this module imports).
 """
 
 from __future__ import annotations
@@ -19,17 +21,15 @@ from __future__ import annotations
 import logging
 import traceback
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from jobs.models import JobRun
+from jobs.models import UNFINISHED, JobRun
 from jobs.schedule import BY_NAME, DEFAULT_MAX_DURATION, Failed, Job
 
 logger = logging.getLogger("motcua.jobs")
@@ -48,8 +48,6 @@ ABANDONED = gettext_noop(
 )
 # Attempts at one slot: a job that brings its worker down every time is not tried forever.
 MAX_ATTEMPTS = 3
-PRUNE_BATCH = 5_000
-UNFINISHED = (JobRun.Status.QUEUED, JobRun.Status.RUNNING)
 
 
 def slot_claim(
@@ -146,32 +144,6 @@ def runs_abandon(*, now: datetime) -> list[JobRun]:
             run.status, run.finished_at, run.error = JobRun.Status.ABANDONED, now, ABANDONED
             abandoned.append(run)
     return abandoned
-
-
-def _prune(queryset: QuerySet[Any], batch: int) -> int:
-    """Delete the rows of ``queryset``, ``batch`` at a time, each its own statement: no long lock."""
-    deleted = 0
-    while True:
-        pks = list(queryset.values_list("pk", flat=True)[:batch])
-        if not pks:
-            return deleted
-        deleted += queryset.model.objects.filter(pk__in=pks).delete()[0]
-
-
-def task_results_prune(*, before: datetime, batch: int = PRUNE_BATCH) -> int:
-    """The task queue's rows (``DBTaskResult``) finished before ``before``, deleted — and those left
-    running since before it by a worker that died (django-tasks-db has no lease: they would stay
-    forever; what the job did is on its ``JobRun``). Waiting tasks are kept, however old. How many."""
-    old = DBTaskResult.objects.filter(
-        Q(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=before)
-        | Q(status=TaskResultStatus.RUNNING, started_at__lt=before)
-    )
-    return _prune(old, batch)
-
-
-def job_runs_prune(*, before: datetime, batch: int = PRUNE_BATCH) -> int:
-    """The periodic jobs' runs of slots before ``before`` that ended, deleted: how many."""
-    return _prune(JobRun.objects.filter(slot__lt=before).exclude(status__in=UNFINISHED), batch)
 
 
 def job_execute(run: JobRun) -> JobRun:
