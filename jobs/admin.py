@@ -37,6 +37,9 @@ class JobRunAdmin(PolicyAdmin):
         "summary_shown",
         "error_shown",
     )
+    # The page shows these and nothing else: the raw summary and error (reasons stored as msgids) are not
+    # shown beside their translation.
+    fields = readonly_fields
 
     @admin.display(description=_("việc"), ordering="job")
     def job_label(self, obj: JobRun) -> str:

@@ -18,11 +18,12 @@ from integrations.models import Exchange, ReconciliationRun
 from integrations.services import exchange_log_prune
 from jobs.models import JobRun
 from jobs.retention import task_results_prune
-from jobs.schedule import BY_NAME
+from jobs.schedule import BY_NAME, PORTAL_NEEDED
 from jobs.services import job_execute, run_job, slot_claim
 from testing.dossiers import counter_body, vn
 from testing.history import triggers_off
 from testing.tasks import run_ready_tasks
+from testing.web import english, html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,24 @@ def test_without_the_portals_settings_the_reconciliation_is_skipped_and_says_why
     page = client.get("/can-bo/dong-bo/doi-chieu/").content.decode()
     assert "Chưa có lượt đối chiếu tự động nào." in page
     assert "Lượt 02:00 03/03/2026 bị bỏ qua: Đồng bộ Cổng Dịch vụ công quốc gia chưa bật" in page
+
+
+def test_a_skips_reason_is_stored_as_its_msgid_and_shown_in_the_pages_language(
+    settings, filed, clock, monitor, superuser
+) -> None:
+    settings.MOTCUA_DVCQG_USERNAME = ""
+    run = run_slot("reconcile_portal", clock)
+    assert run.summary == PORTAL_NEEDED  # Vietnamese, the msgid
+    english_reason = "Sync with the national public service portal is off: set MOTCUA_DVCQG_AUTH_URL"
+    listing = html_of(english(superuser), "/quan-tri/jobs/jobrun/")
+    assert english_reason in listing and "Đồng bộ Cổng" not in listing
+    detail = html_of(english(superuser), f"/quan-tri/jobs/jobrun/{run.pk}/change/")
+    assert english_reason in detail and "Đồng bộ Cổng" not in detail
+    page = html_of(english(monitor), "/can-bo/dong-bo/doi-chieu/")
+    assert f"The run of 02:00 03/03/2026 was skipped: {english_reason}" in page
+    vietnamese = Client()
+    vietnamese.force_login(superuser)
+    assert "Đồng bộ Cổng Dịch vụ công quốc gia chưa bật" in html_of(vietnamese, "/quan-tri/jobs/jobrun/")
 
 
 def test_the_catalog_sync_brings_every_national_procedure(portal, clock) -> None:
