@@ -65,8 +65,25 @@ class Procedure(models.Model):
         blank=True,
         related_name="+",
     )
+    # The search's keys (catalog/search.py): folded words, each between two spaces. PostgreSQL finds
+    # procedures by a GIN index on ``to_tsvector('simple', search_text)`` (migration 0006).
     search_text = models.TextField(
         _("chuỗi tìm kiếm"), editable=False, default="", help_text=_("Mã, tên, lĩnh vực không dấu.")
+    )
+    name_key = models.TextField(
+        _("tên để xếp hạng tìm kiếm"),
+        editable=False,
+        default="",
+        help_text=_("Tên không dấu, bỏ chữ “Thủ tục” ở đầu: kết quả tìm kiếm xếp theo mức khớp với tên."),
+    )
+    filed_count = models.PositiveIntegerField(
+        _("số hồ sơ tiếp nhận 12 tháng qua"),
+        editable=False,
+        default=0,
+        help_text=_(
+            "Số hồ sơ của thủ tục tiếp nhận trên địa bàn tỉnh trong 12 tháng gần nhất, tính hằng đêm từ số "
+            "liệu báo cáo: thủ tục khớp như nhau thì thủ tục nộp nhiều hơn đứng trước."
+        ),
     )
     is_test = models.BooleanField(
         _("đang chạy thử"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import search
 from catalog.models import (
     ComponentRequirement,
     FeeItem,
@@ -133,12 +134,29 @@ def procedure_set_test(*, actor: User, procedure: Procedure, is_test: bool) -> P
 
 
 def procedure_refresh_search(procedure: Procedure) -> None:
+    """The search's keys of the version the procedure shows (catalog/search.py)."""
     version = procedure.current_version or procedure.latest_version
     parts = [procedure.code]
     if version is not None:
         parts += [version.name, version.field.name if version.field else ""]
-    procedure.search_text = fold(" ".join(parts))
-    procedure.save(update_fields=["search_text", "updated_at"])
+    procedure.search_text = search.key(search.words(" ".join(parts)))
+    procedure.name_key = search.name_key(version.name) if version is not None else ""
+    procedure.save(update_fields=["search_text", "name_key", "updated_at"])
+
+
+def procedure_filed_counts_set(*, counts: Mapping[int, int]) -> int:
+    """Each procedure's number of dossiers filed in the province lately (``counts`` by procedure id,
+    missing ones 0), which orders procedures that match a search equally well. Writes only the rows
+    whose number changed; answers how many. Nightly (jobs/schedule.py) and after the demo's history."""
+    changed = 0
+    with transaction.atomic():
+        for pk, old in Procedure.objects.values_list("pk", "filed_count"):
+            new = max(0, counts.get(pk, 0))
+            if new != old:
+                # One UPDATE of one column: no save(), so the procedure's updated_at stays its content's.
+                Procedure.objects.filter(pk=pk).update(filed_count=new)
+                changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from jobs.retention import job_runs_prune, task_results_prune
 from jobs.slots import Cadence, Daily, Weekly, latest_slot, next_slot
 from kernel.errors import DomainError
 from kernel.time import local_date
+from reports.popularity import refresh_filed_counts
 from worktime.calendar import VN_TZ
 
 SUNDAY = 6
@@ -149,6 +150,13 @@ def prune_exchange_log(slot: datetime) -> str:
     return f"Đã xóa {deleted} dòng nhật ký trao đổi ghi trước {timezone.localtime(before):%H:%M %d/%m/%Y}."
 
 
+def rank_procedures(slot: datetime) -> str:
+    """Each procedure's dossiers of the last 12 months, from the report facts: the order of equally
+    good search matches (docs/adr/0024)."""
+    filed, changed = refresh_filed_counts(local_date(slot))
+    return f"{filed} thủ tục có hồ sơ trong 12 tháng gần nhất; cập nhật {changed} thủ tục."
+
+
 def prune_task_results(slot: datetime) -> str:
     """The task queue's rows older than ``MOTCUA_TASK_RESULT_DAYS`` and the jobs' runs older than
     ``MOTCUA_JOB_RUN_DAYS``, deleted."""
@@ -204,9 +212,15 @@ JOBS: tuple[Job, ...] = (
         prune_exchange_log,
     ),
     Job(
+        "rank_procedures",
+        _("Tính số hồ sơ của từng thủ tục để xếp kết quả tìm kiếm"),
+        Daily(time(3, 45)),
+        rank_procedures,
+    ),
+    Job(
         "prune_task_results",
         _("Xóa kết quả tác vụ nền và lượt chạy việc định kỳ quá thời hạn lưu"),
-        Daily(time(3, 45)),
+        Daily(time(4, 0)),
         prune_task_results,
     ),
 )
