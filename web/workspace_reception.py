@@ -344,7 +344,7 @@ def reception_components(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/workspace/_reception_components.html",
-        {"form": form, **_checklist(form)},
+        {"form": form, "version": procedure.current_version, **_checklist(form)},
     )
 
 

@@ -75,7 +75,10 @@ def test_the_form_lists_the_papers_of_the_procedure(client, officer_a):
     ids = birth_components()
     assert f'name="c_{ids["certificate"]}"' in html and f'name="c_{ids["certificate"]}_scan"' in html
     assert 'name="id_number"' in html and "autofocus" in html
-    assert "Cơ quan đăng ký hộ tịch từ chối" not in html  # a note is no paper to tick (docs/adr/0025)
+    # A note is no paper to tick: it is shown as guidance, apart from the checklist (docs/adr/0025).
+    notes = html.split('class="card comp-notes"', 1)[1].split("</details>", 1)[0]
+    assert "Cơ quan đăng ký hộ tịch từ chối" in notes
+    assert "Cơ quan đăng ký hộ tịch từ chối" not in html.replace(notes, "")
     status, _ = page(client, officer_a, f"{URL}?thu_tuc=9.999999")
     assert status == 404
 
