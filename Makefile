@@ -5,8 +5,9 @@
 # tools) and migrate the databases they use by themselves.
 #
 # Production: make serve — a venv of its own (.venv-prod) with the runtime lock only
-# (requirements/runtime.txt), migrations, static files, then gunicorn (motcua/gunicorn_conf.py) and the
-# background worker(s) that run the tasks and the periodic jobs (tools/serve.py, TASK_WORKERS).
+# (requirements/runtime.txt), migrations, static files, then gunicorn (motcua/gunicorn_conf.py), the
+# outbox worker(s) that deliver to the partners (OUTBOX_WORKERS) and the background worker(s) that run the
+# tasks and the periodic jobs (TASK_WORKERS), all supervised by tools/serve.py.
 # The locks are generated from pyproject.toml by `make lock`.
 
 PYTHON    ?= python3
@@ -85,7 +86,8 @@ $(PROD_VENV)/.installed: requirements/runtime.txt
 
 # Production: configured by the environment (README, "Production"). The deploy checks print their
 # warnings without stopping; tools/serve.py then replaces make, so its signals (TERM, INT, HUP) reach it:
-# it runs gunicorn and TASK_WORKERS background workers (default 1) and stops them together.
+# it runs gunicorn, OUTBOX_WORKERS outbox workers (manage.py run_worker; default 1, 0 when they run
+# elsewhere) and TASK_WORKERS background workers (manage.py run_tasks; default 1), and stops them together.
 # MOTCUA_DEMO_PKI (and with it MOTCUA_DEMO) defaults to 0 here: no demo CA, no demo second-factor key.
 serve: export MOTCUA_DEMO_PKI ?= 0
 serve: export MOTCUA_STATIC_COLLECTED := 1

@@ -34,6 +34,17 @@ if TYPE_CHECKING:
 pytest.register_assert_rewrite("testing")
 
 
+# Run first: the tests that take longest. The parallel workers (pytest-xdist's worksteal) start on
+# two halves of the collection and take tests from the end of each other's queue, so a long test
+# met last keeps one core busy while the other has finished; started first, the long ones overlap
+# and the short ones fill in at the end.
+FIRST_MARKERS = ("slow", "heavy", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in FIRST_MARKERS))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_purges_history() -> Iterator[None]:
     """The flush that ends a transactional test empties the dossier history, which the database

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -30,6 +31,7 @@ from catalog.models import (
 )
 from integrations.dvcqg.catalog_sync import REFUSED, catalog_sync
 from kernel.errors import DomainError
+from kernel.text import nfc
 from organization.admin_policy import PolicyAdmin, PolicyStackedInline, PolicyTabularInline
 from organization.history_admin import HistoryAdmin
 
@@ -161,12 +163,53 @@ class OptionInline(DraftOnlyInline):
     )
 
 
+class TemplateNamesField(forms.CharField):
+    """A paper's template names edited one per line (stored as a list, docs/adr/0025)."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        return [nfc(line.strip()) for line in str(value or "").splitlines() if line.strip()]
+
+    def validate(self, value: Any) -> None:
+        for name in value:
+            if len(name) > 500:
+                raise forms.ValidationError(gettext("Tên tệp mẫu dài quá 500 ký tự."))
+
+
+class ComponentForm(forms.ModelForm):
+    form_names = TemplateNamesField(
+        label=_("mẫu đơn, tờ khai"), required=False, help_text=_("Mỗi dòng một tên tệp mẫu.")
+    )
+
+    class Meta:
+        model = ComponentRequirement
+        fields = (
+            "position",
+            "section",
+            "case",
+            "name",
+            "form_names",
+            "form_file",
+            "originals",
+            "copies",
+            "quantity_text",
+            "mandatory",
+            "from_national_data",
+            "exempt_when_reused",
+        )
+
+
 class ComponentInline(DraftOnlyInline):
     model = ComponentRequirement
+    form = ComponentForm
     fields = (
         ("position", "section", "case"),
         "name",
-        ("form_name", "form_file"),
+        ("form_names", "form_file"),
         ("originals", "copies", "quantity_text"),
         ("mandatory", "from_national_data", "exempt_when_reused"),
     )
@@ -259,7 +302,10 @@ class ProcedureVersionAdmin(HistoryAdmin):
         ),
         (
             _("Trình tự, yêu cầu"),
-            {"classes": ("collapse",), "fields": ("steps_text", "requirements_text", "related_text")},
+            {
+                "classes": ("collapse",),
+                "fields": ("steps_text", "requirements_text", "component_notes", "related_text"),
+            },
         ),
         (
             _("Nguồn"),

@@ -81,7 +81,8 @@ class ComponentOut(Schema):
     section: str
     case: str | None
     name: str
-    form_name: str
+    form_names: list[str] = Field(description="Tên các tệp mẫu, theo thứ tự trên trang quốc gia")
+    form_name: str = Field(description="Các tệp mẫu trong một chuỗi, cách nhau bởi «; » (cũ)")
     originals: int | None
     copies: int | None
     quantity_text: str
@@ -156,6 +157,7 @@ class ProcedureOut(Schema):
     reception_address: str
     steps_text: str
     requirements_text: str
+    component_notes: str = Field(description="Ghi chú đi kèm danh sách giấy tờ (không phải giấy tờ phải nộp)")
     related_text: str
     online_level: str
     boundary_free: bool

@@ -25,6 +25,8 @@ from catalog.services import ComponentData, OptionData, VersionData, version_cre
 
 ProgressFn = Callable[[int, int, str], None]
 IMPORT_NOTE = "Nhập từ dữ liệu TTHC quốc gia"
+# A new draft from unchanged sources read again by a newer parser (docs/adr/0025).
+REREAD_NOTE = "Đọc lại thành phần hồ sơ từ dữ liệu TTHC quốc gia (tách ghi chú, giữ mọi mẫu)"
 _ROW_INDEX = re.compile(r"\[\d+\]")
 
 
@@ -49,6 +51,9 @@ class ImportSummary:
     details: int = 0
     details_fully_parsed: int = 0
     list_only: int = 0
+    # Versions whose sources did not change but whose papers read differently now (docs/adr/0025);
+    # also counted in ``updated``.
+    reread: int = 0
     report: list[ReportRow] = field(default_factory=list)
     issues_by_field: Counter[str] = field(default_factory=Counter)
 
@@ -162,12 +167,13 @@ def version_data_from_raw(raw: dict[str, Any]) -> tuple[VersionData, list[parsin
         related_text=detail.related,
         steps_text=detail.steps,
         requirements_text=detail.requirements,
+        component_notes=detail.component_notes,
         options=options,
         components=[
             ComponentData(
                 section=c.section,
                 name=c.name,
-                form_name=c.form,
+                form_names=list(c.forms),
                 originals=c.originals,
                 copies=c.copies,
                 quantity_text=c.quantity_text,
@@ -186,8 +192,16 @@ def version_data_from_raw(raw: dict[str, Any]) -> tuple[VersionData, list[parsin
 class ProcedureImporter:
     """Imports the given files and folders; ``run`` returns the summary with the report rows."""
 
-    def __init__(self, *, progress: ProgressFn | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        progress: ProgressFn | None = None,
+        select: Callable[[str, dict[str, Any]], bool] | None = None,
+    ) -> None:
         self.progress = progress or (lambda done, total, code: None)
+        # Which of the read procedures to import, from the code and its sources (all by default): a
+        # test that needs some of the shipped catalog's names reads every file, writes only those.
+        self.select = select or (lambda code, sources: True)
 
     def run(self, paths: Iterable[str | Path]) -> ImportSummary:
         summary = ImportSummary()
@@ -240,8 +254,9 @@ class ProcedureImporter:
             entry["detail"] = record
             origin[code] = str(path.relative_to(path.parents[1])) if len(path.parents) > 1 else path.name
 
-        total = len(sources)
-        for done, code in enumerate(sorted(sources), start=1):
+        chosen = sorted(code for code, entry in sources.items() if self.select(code, entry))
+        total = len(chosen)
+        for done, code in enumerate(chosen, start=1):
             self.import_record(summary, code, sources[code], origin.get(code, ""))
             self.progress(done, total, code)
         return summary
@@ -317,10 +332,24 @@ class ProcedureImporter:
         else:
             summary.list_only += 1
         content_hash = _content_hash(raw)
-        if procedure and procedure.latest_version and procedure.latest_version.content_hash == content_hash:
-            summary.unchanged += 1
-            return "unchanged"
         latest = procedure.latest_version if procedure else None
+        reread = False
+        if latest is not None and latest.content_hash == content_hash:
+            if raw["detail"] is None or _papers(data) == _stored_papers(latest):
+                summary.unchanged += 1
+                return "unchanged"
+            if latest.source != ProcedureVersion.Source.NATIONAL_PORTAL:
+                reason = (
+                    f"Thành phần hồ sơ đọc lại khác phiên bản {latest.number}, nhưng phiên bản đó do quản trị "
+                    "sửa: đối chiếu và sửa tay (tách ghi chú, các mẫu) trong một dự thảo."
+                )
+                self._report(
+                    summary, code, file, parsing.ParseIssue(field="version", reason=reason, excerpt="")
+                )
+                summary.unchanged += 1
+                return "unchanged"
+            reread = True
+            change_note = REREAD_NOTE
         if (
             keep_manual_draft
             and latest is not None
@@ -344,9 +373,32 @@ class ProcedureImporter:
                 outcome = "created"
             else:
                 summary.updated += 1
+                summary.reread += reread
                 outcome = "updated"
             version_create(procedure=procedure, data=data)
         return outcome
+
+
+PaperKey = tuple[str, str, tuple[str, ...], int | None, int | None, str]
+
+
+def _papers(data: VersionData) -> tuple[tuple[PaperKey, ...], str]:
+    """The papers and notes a version built from ``data`` would store, as ``_stored_papers`` reads them."""
+    rows = tuple(
+        (c.section[:300], c.name, tuple(c.form_names), c.originals, c.copies, c.quantity_text[:200])
+        for c in data.components
+    )
+    return rows, data.component_notes
+
+
+def _stored_papers(version: ProcedureVersion) -> tuple[tuple[PaperKey, ...], str]:
+    rows = tuple(
+        (section, name, tuple(forms or ()), originals, copies, quantity)
+        for section, name, forms, originals, copies, quantity in version.components.order_by(
+            "position", "pk"
+        ).values_list("section", "name", "form_names", "originals", "copies", "quantity_text")
+    )
+    return rows, version.component_notes
 
 
 def write_report(summary: ImportSummary, path: Path) -> None:

@@ -65,8 +65,25 @@ class Procedure(models.Model):
         blank=True,
         related_name="+",
     )
+    # The search's keys (catalog/search.py): folded words, each between two spaces. PostgreSQL finds
+    # procedures by a GIN index on ``to_tsvector('simple', search_text)`` (migration 0006).
     search_text = models.TextField(
         _("chuỗi tìm kiếm"), editable=False, default="", help_text=_("Mã, tên, lĩnh vực không dấu.")
+    )
+    name_key = models.TextField(
+        _("tên để xếp hạng tìm kiếm"),
+        editable=False,
+        default="",
+        help_text=_("Tên không dấu, bỏ chữ “Thủ tục” ở đầu: kết quả tìm kiếm xếp theo mức khớp với tên."),
+    )
+    filed_count = models.PositiveIntegerField(
+        _("số hồ sơ tiếp nhận 12 tháng qua"),
+        editable=False,
+        default=0,
+        help_text=_(
+            "Số hồ sơ của thủ tục tiếp nhận trên địa bàn tỉnh trong 12 tháng gần nhất, tính hằng đêm từ số "
+            "liệu báo cáo: thủ tục khớp như nhau thì thủ tục nộp nhiều hơn đứng trước."
+        ),
     )
     is_test = models.BooleanField(
         _("đang chạy thử"),
@@ -148,6 +165,15 @@ class ProcedureVersion(models.Model):
     related_text = models.TextField(_("thủ tục liên quan"), blank=True)
     steps_text = models.TextField(_("trình tự thực hiện"), blank=True)
     requirements_text = models.TextField(_("yêu cầu, điều kiện"), blank=True)
+    # The notes the national page lists among the papers (headings, conditions, explanations): shown
+    # to the applicant as guidance, never as papers to file (docs/adr/0025).
+    component_notes = models.TextField(
+        _("ghi chú về thành phần hồ sơ"),
+        blank=True,
+        help_text=_(
+            "Hướng dẫn, điều kiện, giải thích đi kèm danh sách giấy tờ; không phải giấy tờ phải nộp."
+        ),
+    )
     online_level = models.CharField(
         _("mức dịch vụ công trực tuyến"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
     )
@@ -331,7 +357,14 @@ class ComponentRequirement(models.Model):
     )
     section = models.CharField(_("nhóm"), max_length=300, blank=True, help_text=_("Ví dụ: Giấy tờ phải nộp"))
     name = models.TextField(_("tên giấy tờ"))
-    form_name = models.CharField(_("mẫu đơn, tờ khai"), max_length=500, blank=True)
+    # Every template file the national page lists for the paper, in its order (one paper may have
+    # several: "theo Mẫu 05, Mẫu 07" with Mau05.docx and Mau07.docx).
+    form_names = models.JSONField(
+        _("mẫu đơn, tờ khai"),
+        default=list,
+        blank=True,
+        help_text=_("Tên các tệp mẫu của giấy tờ, theo thứ tự trên trang quốc gia."),
+    )
     form_file = models.FileField(_("tệp mẫu"), upload_to="catalog/forms/", blank=True)
     originals = models.PositiveSmallIntegerField(_("số bản chính"), null=True, blank=True)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), null=True, blank=True)

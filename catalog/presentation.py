@@ -53,6 +53,7 @@ def procedure_payload(procedure: Procedure, version: ProcedureVersion) -> dict[s
                 "reception_address",
                 "steps_text",
                 "requirements_text",
+                "component_notes",
                 "related_text",
                 "online_level",
                 "boundary_free",
@@ -92,7 +93,7 @@ def procedure_payload(procedure: Procedure, version: ProcedureVersion) -> dict[s
                     for n in (
                         "section",
                         "name",
-                        "form_name",
+                        "form_names",
                         "originals",
                         "copies",
                         "quantity_text",
@@ -102,6 +103,8 @@ def procedure_payload(procedure: Procedure, version: ProcedureVersion) -> dict[s
                     )
                 },
                 "case": c.case.name if c.case else None,
+                # One text for the clients that read a single template name (before docs/adr/0025).
+                "form_name": "; ".join(c.form_names),
             }
             for c in version.components.all()
         ],

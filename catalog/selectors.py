@@ -6,8 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Lookup, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 
+from catalog import search
 from catalog.models import (
     ComponentRequirement,
     Procedure,
@@ -19,7 +22,6 @@ from catalog.models import (
 from kernel.errors import NotFound
 from kernel.generations import bump, bump_on, current
 from kernel.jsonrows import adopt, instances, json_rows, own_fields
-from kernel.text import fold
 from organization.models import Agency
 
 CODE_LIKE = re.compile(r"^\d+(\.[0-9A-Za-z]*)*$")
@@ -53,9 +55,76 @@ def _on_shown(scope: str, **lookups: object) -> Q:
     )
 
 
+class _Like(Lookup[str]):
+    """``lhs LIKE rhs`` with the pattern as given (catalog/search.py's patterns: ``%`` their only
+    wildcard, nothing to escape). The keys are lower case, so SQLite's case-blind LIKE and
+    PostgreSQL's case-sensitive one agree."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", (*lhs_params, *rhs_params)
+
+
+class _TextMatch(Lookup[str]):
+    """PostgreSQL's text search of a key: the expression of the GIN index of migration 0006, so the
+    index serves it. The 'simple' configuration neither stems nor drops words: a key's words are its
+    lexemes, and ``w:*`` asks for a word that starts with w — ``search.matches`` exactly."""
+
+    lookup_name = "tsmatch"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})"
+        return sql, (*lhs_params, *rhs_params)
+
+
+def _found_by(words: list[str]) -> Q | _TextMatch:
+    """Every word starts a word of the code, name or field (``search.matches``)."""
+    if connection.vendor == "postgresql":
+        return _TextMatch(F("search_text"), Value(search.tsquery(words)))
+    condition = Q()
+    for word in words:
+        condition &= Q(_Like(F("search_text"), Value(f"% {word}%")))
+    return condition
+
+
+def _tier(words: list[str]) -> Case:
+    """The match tier of the name (catalog/search.py ``rank``), computed by the database."""
+    found = search.patterns(words)
+    name = F("name_key")
+    head = Q()
+    for pattern in found.head:
+        head |= Q(_Like(name, Value(pattern)))
+    each = Q()
+    for pattern in found.each:
+        each &= Q(_Like(name, Value(pattern)))
+    return Case(
+        When(name_key=found.exact, then=Value(0)),
+        When(_Like(name, Value(found.starts)), then=Value(1)),
+        *([When(head, then=Value(2))] if found.head else []),
+        When(_Like(name, Value(found.phrase)), then=Value(3)),
+        When(_Like(name, Value(found.in_order)), then=Value(4)),
+        When(each, then=Value(5)),
+        default=Value(search.PARTIAL),
+        output_field=IntegerField(),
+    )
+
+
 def procedure_search(filters: CatalogFilters) -> QuerySet[Procedure]:
-    """Procedures matching the filters. ``q`` matches codes and, without diacritics, names and fields:
-    every word must appear ("giay phep xay dung" finds "Cấp giấy phép xây dựng")."""
+    """Procedures matching the filters. ``q`` matches codes and, without diacritics, the words of names
+    and fields: every word must start a word there ("giay phep xay dung" finds "Cấp giấy phép xây
+    dựng"). The one search of the portal, the API, the kiosk and the counter (docs/adr/0024).
+
+    With a query, best first: the code itself, then how well the name matches (``catalog.search``:
+    the name is the query, starts with it, holds it, holds its words in order, holds them all), then how
+    many dossiers the province received for the procedure in the last 12 months (``filed_count``), then
+    the level nearest the citizen (commune, then province: with no dossiers yet, a ward's house permit
+    before a ministry's railway permit), then the shorter name (fewer words the query did not ask for:
+    "Cấp lại thẻ căn cước" before "Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)"), then the name."""
     scope = filters.scope
     procedures = Procedure.objects.select_related("current_version__field", "latest_version__field")
     procedures = (
@@ -63,15 +132,14 @@ def procedure_search(filters: CatalogFilters) -> QuerySet[Procedure]:
         if scope == "all"
         else procedures.filter(current_version__isnull=False)
     )
-    if filters.q and filters.q.strip():
-        text = filters.q.strip()
-        words = fold(text).split()
-        by_words = Q()
-        for word in words:
-            by_words &= Q(search_text__contains=word)
-        if CODE_LIKE.match(text):
-            by_words |= Q(code__startswith=text)
-        procedures = procedures.filter(by_words)
+    text = (filters.q or "").strip()
+    words = search.query_words(text)
+    code_like = bool(CODE_LIKE.match(text))
+    if text:
+        found = _found_by(words) if words else Q(pk__in=[])
+        if code_like:
+            found = Q(found) | Q(code__startswith=text)
+        procedures = procedures.filter(found)
     if filters.level:
         procedures = procedures.filter(_on_shown(scope, **{LEVEL_FLAGS[filters.level]: True}))
     if filters.field:
@@ -90,19 +158,28 @@ def procedure_search(filters: CatalogFilters) -> QuerySet[Procedure]:
     procedures = procedures.distinct()
     if filters.ordering == "name" and scope != "all":
         return procedures.order_by("current_version__name", "code")
-    if filters.q and filters.q.strip():
-        # Relevance first: the exact code, then the words as one phrase, then the rest by code.
-        phrase = fold(filters.q.strip())
-        procedures = procedures.annotate(
-            rank=Case(
-                When(code=filters.q.strip(), then=Value(0)),
-                When(search_text__contains=phrase, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        return procedures.order_by("rank", "code")
-    return procedures.order_by("code")
+    if not text:
+        return procedures.order_by("code")
+    code_tier = Case(
+        When(code=text, then=Value(0)),
+        *([When(code__startswith=text, then=Value(1))] if code_like else []),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    nearness = Case(
+        When(_on_shown(scope, at_commune=True), then=Value(0)),
+        When(_on_shown(scope, at_province=True), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    procedures = procedures.annotate(
+        code_tier=code_tier,
+        name_tier=_tier(words) if words else Value(search.PARTIAL),
+        nearness=nearness,
+    )
+    return procedures.order_by(
+        "code_tier", "name_tier", "-filed_count", "nearness", Length("name_key"), "name_key", "code"
+    )
 
 
 def procedure_get(code: str, version_number: int | None = None) -> tuple[Procedure, ProcedureVersion]:

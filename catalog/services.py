@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import search
 from catalog.models import (
     ComponentRequirement,
     FeeItem,
@@ -71,7 +72,7 @@ class OptionData:
 class ComponentData:
     section: str
     name: str
-    form_name: str = ""
+    form_names: list[str] = field(default_factory=list)
     originals: int | None = None
     copies: int | None = None
     quantity_text: str = ""
@@ -100,6 +101,7 @@ class VersionData:
     related_text: str = ""
     steps_text: str = ""
     requirements_text: str = ""
+    component_notes: str = ""
     online_level: str | None = None
     boundary_free: bool | None = None
     after_15h_next_day: bool | None = None
@@ -133,12 +135,29 @@ def procedure_set_test(*, actor: User, procedure: Procedure, is_test: bool) -> P
 
 
 def procedure_refresh_search(procedure: Procedure) -> None:
+    """The search's keys of the version the procedure shows (catalog/search.py)."""
     version = procedure.current_version or procedure.latest_version
     parts = [procedure.code]
     if version is not None:
         parts += [version.name, version.field.name if version.field else ""]
-    procedure.search_text = fold(" ".join(parts))
-    procedure.save(update_fields=["search_text", "updated_at"])
+    procedure.search_text = search.key(search.words(" ".join(parts)))
+    procedure.name_key = search.name_key(version.name) if version is not None else ""
+    procedure.save(update_fields=["search_text", "name_key", "updated_at"])
+
+
+def procedure_filed_counts_set(*, counts: Mapping[int, int]) -> int:
+    """Each procedure's number of dossiers filed in the province lately (``counts`` by procedure id,
+    missing ones 0), which orders procedures that match a search equally well. Writes only the rows
+    whose number changed; answers how many. Nightly (jobs/schedule.py) and after the demo's history."""
+    changed = 0
+    with transaction.atomic():
+        for pk, old in Procedure.objects.values_list("pk", "filed_count"):
+            new = max(0, counts.get(pk, 0))
+            if new != old:
+                # One UPDATE of one column: no save(), so the procedure's updated_at stays its content's.
+                Procedure.objects.filter(pk=pk).update(filed_count=new)
+                changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -176,6 +195,7 @@ def version_create(*, procedure: Procedure, data: VersionData, actor: User | Non
         related_text=data.related_text,
         steps_text=data.steps_text,
         requirements_text=data.requirements_text,
+        component_notes=data.component_notes,
         online_level=online_level,
         boundary_free=data.boundary_free
         if data.boundary_free is not None
@@ -233,7 +253,7 @@ def _create_children(version: ProcedureVersion, data: VersionData) -> None:
             case=cases.get(c.case),
             section=c.section[:300],
             name=c.name,
-            form_name=c.form_name[:500],
+            form_names=[nfc(name) for name in c.form_names],
             originals=c.originals,
             copies=c.copies,
             quantity_text=c.quantity_text[:200],

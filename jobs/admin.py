@@ -21,30 +21,44 @@ if admin.site.is_registered(DBTaskResult):
 
 @admin.register(JobRun)
 class JobRunAdmin(PolicyAdmin):
-    list_display = ("slot", "job_label", "status", "started_at", "finished_at", "short_summary")
+    list_display = ("slot", "job_label", "attempt", "status", "started_at", "finished_at", "short_summary")
     list_filter = ("status", "job")
     date_hierarchy = "slot"
     readonly_fields = (
         "job",
         "slot",
+        "attempt",
         "claimed_at",
         "claimed_by",
         "task_id",
         "status",
         "started_at",
         "finished_at",
-        "summary",
-        "error",
+        "summary_shown",
+        "error_shown",
     )
+    # The page shows these and nothing else: the raw summary and error (reasons stored as msgids) are not
+    # shown beside their translation.
+    fields = readonly_fields
 
     @admin.display(description=_("việc"), ordering="job")
     def job_label(self, obj: JobRun) -> str:
         job = BY_NAME.get(obj.job)
         return str(job.label) if job is not None else obj.job
 
+    # A skip's or an abandoned run's reason is stored as its msgid: shown in the page's language.
     @admin.display(description=_("kết quả"))
     def short_summary(self, obj: JobRun) -> str:
-        return obj.summary if len(obj.summary) <= 100 else obj.summary[:99] + "…"
+        summary = obj.summary_text
+        return summary if len(summary) <= 100 else summary[:99] + "…"
+
+    @admin.display(description=_("kết quả"))
+    def summary_shown(self, obj: JobRun) -> str:
+        return obj.summary_text
+
+    @admin.display(description=_("lỗi"))
+    def error_shown(self, obj: JobRun) -> str:
+        return obj.error_text
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

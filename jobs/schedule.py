@@ -20,18 +20,20 @@ from time import monotonic
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import history
 from dossiers.anchors import history_anchor_closed_days
 from integrations.dvcqg.catalog_sync import REFUSED, catalog_sync
-from integrations.dvcqg.client import PORTAL_OFF, portal_settings
+from integrations.dvcqg.client import portal_settings
 from integrations.dvcqg.reconcile import reconcile_day
 from integrations.services import exchange_log_prune
+from jobs.retention import job_runs_prune, task_results_prune
 from jobs.slots import Cadence, Daily, Weekly, latest_slot, next_slot
 from kernel.errors import DomainError
 from kernel.time import local_date
+from reports.popularity import refresh_filed_counts
 from worktime.calendar import VN_TZ
 
 SUNDAY = 6
@@ -46,14 +48,22 @@ class Failed(Exception):
         self.error, self.summary = error, summary
 
 
+# How long a run may stay queued (its task claimed) or running before it counts as abandoned — its
+# process killed mid-job (jobs/services.py, ``runs_abandon``). Well above any job's longest run seen: a
+# run still alive past it is taken for dead and its slot tried again.
+DEFAULT_MAX_DURATION = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
     label: str | Promise
     cadence: Cadence
     work: Callable[[datetime], str]
-    # What the job needs that may be missing: "" when all is there, else the reason to skip it.
+    # What the job needs that may be missing: "" when all is there, else the reason to skip it — a msgid
+    # (marked with ``gettext_noop``), stored as it is and translated when shown (``JobRun.summary_text``).
     needs: Callable[[], str] = lambda: ""
+    max_duration: timedelta = DEFAULT_MAX_DURATION
 
     def latest_slot(self, now: datetime) -> datetime:
         return latest_slot(self.cadence, now, VN_TZ)
@@ -83,8 +93,17 @@ WEEKDAY_NAMES = [
 ]
 
 
+# A skip's reason, stored on the run as this msgid and translated when shown (``JobRun.summary_text``): the
+# same text as the integrations' PORTAL_OFF (which is not marked for translation), so that the runs
+# skipped before it was marked read the same.
+PORTAL_NEEDED = gettext_noop(
+    "Đồng bộ Cổng Dịch vụ công quốc gia chưa bật: đặt MOTCUA_DVCQG_AUTH_URL, MOTCUA_DVCQG_API_URL, "
+    "MOTCUA_DVCQG_USERNAME, MOTCUA_DVCQG_PASSWORD và MOTCUA_DVCQG_DSTCODE."
+)
+
+
 def portal_needed() -> str:
-    return "" if portal_settings() is not None else PORTAL_OFF
+    return "" if portal_settings() is not None else PORTAL_NEEDED
 
 
 def anchor_history(slot: datetime) -> str:
@@ -131,6 +150,26 @@ def prune_exchange_log(slot: datetime) -> str:
     return f"Đã xóa {deleted} dòng nhật ký trao đổi ghi trước {timezone.localtime(before):%H:%M %d/%m/%Y}."
 
 
+def rank_procedures(slot: datetime) -> str:
+    """Each procedure's dossiers of the last 12 months, from the report facts: the order of equally
+    good search matches (docs/adr/0024)."""
+    filed, changed = refresh_filed_counts(local_date(slot))
+    return f"{filed} thủ tục có hồ sơ trong 12 tháng gần nhất; cập nhật {changed} thủ tục."
+
+
+def prune_task_results(slot: datetime) -> str:
+    """The task queue's rows older than ``MOTCUA_TASK_RESULT_DAYS`` and the jobs' runs older than
+    ``MOTCUA_JOB_RUN_DAYS``, deleted."""
+    now = timezone.now()
+    tasks_before = now - timedelta(days=settings.MOTCUA_TASK_RESULT_DAYS)
+    runs_before = now - timedelta(days=settings.MOTCUA_JOB_RUN_DAYS)
+    tasks, runs = task_results_prune(before=tasks_before), job_runs_prune(before=runs_before)
+    return (
+        f"Đã xóa {tasks} tác vụ nền xong trước {timezone.localtime(tasks_before):%H:%M %d/%m/%Y} và {runs} "
+        f"lượt chạy việc định kỳ trước {timezone.localtime(runs_before):%H:%M %d/%m/%Y}."
+    )
+
+
 def verify_history(slot: datetime) -> str:
     """ADR 0009: every hash chain and anchor recomputed; a finding fails the run."""
     started = monotonic()
@@ -156,13 +195,33 @@ JOBS: tuple[Job, ...] = (
         Daily(time(2, 15)),
         sync_catalog,
         needs=portal_needed,
+        # One LayThuTuc per national procedure (some thousands), each with the portal's time-out.
+        max_duration=timedelta(hours=4),
     ),
-    Job("verify_history", _("Kiểm tra toàn vẹn nhật ký hồ sơ"), Weekly(SUNDAY, time(3, 0)), verify_history),
+    Job(
+        "verify_history",
+        _("Kiểm tra toàn vẹn nhật ký hồ sơ"),
+        Weekly(SUNDAY, time(3, 0)),
+        verify_history,
+        max_duration=timedelta(hours=3),  # every event of every dossier hashed again
+    ),
     Job(
         "prune_exchange_log",
         _("Xóa nhật ký trao đổi quá thời hạn lưu"),
         Daily(time(3, 30)),
         prune_exchange_log,
+    ),
+    Job(
+        "rank_procedures",
+        _("Tính số hồ sơ của từng thủ tục để xếp kết quả tìm kiếm"),
+        Daily(time(3, 45)),
+        rank_procedures,
+    ),
+    Job(
+        "prune_task_results",
+        _("Xóa kết quả tác vụ nền và lượt chạy việc định kỳ quá thời hạn lưu"),
+        Daily(time(4, 0)),
+        prune_task_results,
     ),
 )
 BY_NAME = {job.name: job for job in JOBS}

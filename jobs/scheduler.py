@@ -5,6 +5,12 @@ its own (``Scheduler``) at start and then every 36 to 45 seconds; ``manage.py ru
 once (cron). Any number of them may look at once: the unique (job, slot) row lets one claim a slot.
 Only each job's *latest* slot is looked at, so after a downtime the slot missed last is run once and the
 ones before it are not; a job never run before runs its latest slot at the first look.
+
+A run whose process died mid-job is recorded as abandoned at the first look after its job's
+``max_duration`` (``runs_abandon``); if its slot is still the job's latest, the same look claims the
+slot's next attempt — a row of its own, unique per (job, slot, attempt), so that again one process
+claims it — up to ``MAX_ATTEMPTS`` attempts. A slot that is no longer the latest is not tried again:
+the job's newer slot runs instead, as after a downtime.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from django.utils import timezone
 
 from jobs.models import JobRun
 from jobs.schedule import JOBS
-from jobs.services import slot_claim
+from jobs.services import MAX_ATTEMPTS, runs_abandon, slot_claim
 
 logger = logging.getLogger("motcua.jobs")
 
@@ -36,19 +42,28 @@ def process_name() -> str:
 
 def tick(*, now: datetime, by: str = "", queue: bool = True) -> list[JobRun]:
     """Claim each job's latest slot at or before ``now`` that nobody claimed (queued as a task with
-    ``queue``, else left for the caller to run): the runs claimed here. One read when nothing is due."""
+    ``queue``, else left for the caller to run), and the next attempt at a latest slot whose last
+    attempt was abandoned: the runs claimed here. Two reads when nothing is due (the runs of the latest
+    slots; the unfinished runs, to find those abandoned)."""
+    runs_abandon(now=now)
     slots = {job.name: job.latest_slot(now) for job in JOBS}
-    claimed = set(
-        JobRun.objects.filter(job__in=slots, slot__in=set(slots.values())).values_list("job", "slot")
-    )
+    last_attempt: dict[tuple[str, datetime], tuple[int, str]] = {}
+    for job_name, slot, attempt, status in JobRun.objects.filter(
+        job__in=slots, slot__in=set(slots.values())
+    ).values_list("job", "slot", "attempt", "status"):
+        if attempt > last_attempt.get((job_name, slot), (0, ""))[0]:
+            last_attempt[(job_name, slot)] = (attempt, status)
     runs = []
     for job in JOBS:
         slot = slots[job.name]
-        if (job.name, slot) in claimed:
-            continue
-        run = slot_claim(job=job, slot=slot, at=now, by=by, queue=queue)
+        attempt, status = last_attempt.get((job.name, slot), (0, ""))
+        if attempt and (status != JobRun.Status.ABANDONED or attempt >= MAX_ATTEMPTS):
+            continue  # claimed; or abandoned as often as a slot may be
+        run = slot_claim(job=job, slot=slot, at=now, by=by, queue=queue, attempt=attempt + 1)
         if run is not None:
-            logger.info("job %s, slot %s: claimed by %s", job.name, slot.isoformat(), by)
+            logger.info(
+                "job %s, slot %s, attempt %d: claimed by %s", job.name, slot.isoformat(), attempt + 1, by
+            )
             runs.append(run)
     return runs
 

@@ -13,13 +13,13 @@ from jobs.schedule import BY_NAME, JOBS, Job
 @dataclass(frozen=True)
 class JobState:
     job: Job
-    last: JobRun | None  # the run of its latest claimed slot
+    last: JobRun | None  # the last attempt at its latest claimed slot
     next_slot: datetime
 
 
 def job_state(name: str, *, now: datetime) -> JobState:
     job = BY_NAME[name]
-    last = JobRun.objects.filter(job=name).order_by("-slot").first()
+    last = JobRun.objects.filter(job=name).order_by("-slot", "-attempt").first()
     return JobState(job, last, job.next_slot(now))
 
 

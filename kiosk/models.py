@@ -100,6 +100,9 @@ class QueueTicket(models.Model):
         related_name="+",
     )
     day = models.DateField(_("ngày"))
+    # The line's letter that day (TicketSequence.letter): "A001" and "B001" are told apart on the ticket,
+    # the display and in the call. Empty on tickets issued before letters (shown as "0001").
+    letter = models.CharField(_("chữ cái của hàng chờ"), max_length=2, blank=True, default="")
     number = models.PositiveIntegerField(_("số thứ tự"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.WAITING)
     issued_at = models.DateTimeField(_("lấy số lúc"))
@@ -132,6 +135,12 @@ class QueueTicket(models.Model):
             models.UniqueConstraint(
                 fields=["centre", "line", "day", "number"], name="kiosk_ticket_unique_number"
             ),
+            # What the person reads and hears is unique in the centre for the day.
+            models.UniqueConstraint(
+                fields=["centre", "day", "letter", "number"],
+                condition=~Q(letter=""),
+                name="kiosk_ticket_unique_shown_number",
+            ),
             # A counter calls one person at a time.
             models.UniqueConstraint(
                 fields=["counter"], condition=Q(status="called"), name="kiosk_ticket_one_called_per_counter"
@@ -151,17 +160,20 @@ class QueueTicket(models.Model):
 
     @property
     def display_number(self) -> str:
-        return f"{self.number:04d}"
+        """``A001`` (the line's letter, at least three digits); ``0001`` for a ticket without a letter."""
+        return f"{self.letter}{self.number:03d}" if self.letter else f"{self.number:04d}"
 
 
 class TicketSequence(models.Model):
-    """The last number issued on a line of a centre on a local date; locked while a ticket is issued."""
+    """The last number issued on a line of a centre on a local date, and the line's letter that day
+    (unique in the centre for the day); locked while a ticket is issued."""
 
     centre = models.ForeignKey(
         Agency, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="+"
     )
     line = models.CharField(_("hàng chờ"), max_length=20)
     day = models.DateField(_("ngày"))
+    letter = models.CharField(_("chữ cái của hàng chờ"), max_length=2, blank=True, default="")
     last = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
 
     class Meta:
@@ -169,6 +181,11 @@ class TicketSequence(models.Model):
         verbose_name_plural = _("bộ đếm số thứ tự")
         constraints = [
             models.UniqueConstraint(fields=["centre", "line", "day"], name="kiosk_sequence_unique"),
+            models.UniqueConstraint(
+                fields=["centre", "day", "letter"],
+                condition=~Q(letter=""),
+                name="kiosk_sequence_unique_letter",
+            ),
         ]
 
     def __str__(self) -> str:

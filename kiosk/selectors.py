@@ -10,14 +10,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 
 from accounts.models import User
-from catalog.models import ProcedureField
+from catalog.models import Procedure, ProcedureField
 from kernel.errors import Forbidden, NotFound
+from kiosk.competence import received_by_own_administration
 from kiosk.models import Counter, QueueTicket
 from organization.models import Agency, Role
 from organization.selectors import user_scope
 
 OPERATOR_ROLES = (Role.ONE_STOP_OFFICER,)
 NOT_OPERATOR = "Chỉ cán bộ một cửa của trung tâm này mới dùng được màn hình quầy."
+NO_LINE = "Không có hàng chờ này tại trung tâm."
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,33 @@ def centre_get(code: str) -> Agency:
     return centre
 
 
+def centre_procedures(centre: Agency) -> QuerySet[Procedure]:
+    """The procedures in force in the province that the centre receives: those the province linked to
+    the centre or its committee (a provincial centre: to any provincial agency, vertical ones included —
+    they keep counters there), and those at its level (commune or province) carried out by its own
+    administration (``kiosk.competence``: not by customs, tax, social insurance… offices)."""
+    if centre.level == Agency.Level.COMMUNE:
+        level = "at_commune"
+        agencies = Agency.objects.filter(pk__in=[pk for pk in (centre.pk, centre.parent_id) if pk])
+    else:
+        level = "at_province"
+        agencies = Agency.objects.filter(province_id=centre.province_id, level=Agency.Level.PROVINCE)
+    linked = set(
+        Procedure.objects.filter(
+            current_version__isnull=False, current_version__agencies__in=agencies
+        ).values_list("pk", flat=True)
+    )
+    at_level = Procedure.objects.filter(
+        current_version__isnull=False, **{f"current_version__{level}": True}
+    ).values_list("pk", "current_version__implementing_agency_text", "current_version__competent_agency_text")
+    own = {
+        pk
+        for pk, implementing, competent in at_level
+        if received_by_own_administration(implementing or competent)
+    }
+    return Procedure.objects.filter(pk__in=own | linked)
+
+
 def active_counters(centre: Agency) -> QuerySet[Counter]:
     return Counter.objects.filter(centre=centre, is_active=True).order_by("number")
 
@@ -52,13 +81,6 @@ def centre_lines(centre: Agency) -> list[Line]:
     ]
     lines += [Line(key=c.line_key, name=c.line_name, counter=c) for c in counters if c.own_line]
     return lines
-
-
-def line_get(centre: Agency, key: str) -> Line:
-    for line in centre_lines(centre):
-        if line.key == key:
-            return line
-    raise NotFound("Không có hàng chờ này tại trung tâm.")
 
 
 def counter_line_keys(counter: Counter) -> list[str]:
@@ -108,9 +130,10 @@ def waiting_by_line(centre: Agency, day: date) -> dict[str, int]:
 
 
 def announcement(ticket: QueueTicket) -> str:
-    """What the display shows (and a screen reader says) when ``ticket`` is called."""
+    """What the display shows and says (its live region, read aloud) when ``ticket`` is called: the
+    number with its line's letter, the line and the counter (``kiosk/_announce.html`` renders the same)."""
     assert ticket.counter is not None
-    return f"Mời số {ticket.display_number} đến quầy {ticket.counter.number}"
+    return f"Mời số {ticket.display_number}, {ticket.line_name}, đến quầy {ticket.counter.number}"
 
 
 @dataclass

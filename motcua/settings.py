@@ -321,6 +321,13 @@ MOTCUA_DVCQG_INBOUND_TOKEN = os.environ.get("MOTCUA_DVCQG_INBOUND_TOKEN", "")
 # Days the exchange log with the partners (integrations.models.Exchange, about three lines per dossier event)
 # keeps a line: the nightly retention job (jobs/schedule.py) deletes older ones.
 MOTCUA_EXCHANGE_LOG_DAYS = int(os.environ.get("MOTCUA_EXCHANGE_LOG_DAYS", "400"))
+# Days the background task queue keeps a finished task's row (django_tasks_db): what a task did is on its
+# job's run or its reconciliation run, so a month is for looking into a worker's trouble. The nightly job
+# prune_task_results deletes older ones (jobs/schedule.py).
+MOTCUA_TASK_RESULT_DAYS = int(os.environ.get("MOTCUA_TASK_RESULT_DAYS", "30"))
+# Days the periodic jobs' runs are kept (the admin's history of what ran; about five a day); the same job
+# deletes older ones, never a job's latest.
+MOTCUA_JOB_RUN_DAYS = int(os.environ.get("MOTCUA_JOB_RUN_DAYS", "400"))
 # Days a signed download link sent to the portal for a paper or result keeps working (integrations/dvcqg/links.py).
 MOTCUA_PORTAL_LINK_DAYS = int(os.environ.get("MOTCUA_PORTAL_LINK_DAYS", "30"))
 # The SMS gateway (integrations/sms): unset, notices go by e-mail and the portal's inbox only.

@@ -221,6 +221,12 @@ class ReceptionForm(AccessibleForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for component in self.components:
+            key = f"c_{component.pk}"
+            # The receipt (form 01 of TT 03/2025/TT-VPCP) states what was handed over, with its numbers
+            # of originals and copies: a paper ticked as received came as at least one of either.
+            if data.get(key) and not (data.get(f"{key}_originals") or data.get(f"{key}_copies")):
+                self.add_error(key, "Ghi số bản chính hoặc bản sao đã nhận của giấy tờ này.")
         number = data.get("id_number")
         if number and not (data.get("name") or "").strip():
             # Enter right after the number: a known applicant needs nothing more.

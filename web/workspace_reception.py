@@ -33,6 +33,7 @@ from kernel.errors import DomainError, NotFound, TooManyRequests
 from kernel.text import fold
 from notices import selectors as notice_selectors
 from organization.models import Agency
+from web.portal_common import component_required
 from web.workspace_common import acting_user, error_page, is_htmx, officer_view, reception_points
 from web.workspace_forms import NATIONAL_ID, TAX_CODE, ReceptionForm
 
@@ -104,6 +105,37 @@ def _groups(components: list[ComponentRequirement]) -> list[dict[str, Any]]:
             groups.append({"section": section, "notes": "luu y" in fold(section), "items": []})
         groups[-1]["items"].append(component)
     return groups
+
+
+def _rows(form: ReceptionForm) -> dict[int, dict[str, Any]]:
+    """The checklist's bound fields by paper, each flagged ``required`` when every applicant of the
+    case files it: the catalog marks it mandatory, it is not taken from national data and its wording
+    does not make it depend on the situation (the online wizard's rule, ``component_required``). Only
+    those are ticked by "mark the required papers received"; the officer ticks a situational paper
+    himself when it is handed over, so that the receipt never states a paper that was not."""
+    rows = {}
+    for row in form.component_rows():
+        requirement = row["requirement"]
+        notes = "luu y" in fold(requirement.section or "")
+        required = not notes and component_required(requirement)
+        national = not notes and requirement.mandatory and requirement.from_national_data
+        rows[requirement.pk] = {
+            **row,
+            "required": required,
+            "national": national,
+            "situational": not (notes or required or national),
+        }
+    return rows
+
+
+def _checklist(form: ReceptionForm) -> dict[str, Any]:
+    """The context of the checklist (``_reception_components.html``)."""
+    rows = _rows(form)
+    return {
+        "groups": _groups(form.components),
+        "rows": rows,
+        "has_required": any(row["required"] for row in rows.values()),
+    }
 
 
 def _asks_processing_time(version: ProcedureVersion) -> bool:
@@ -265,8 +297,7 @@ def reception(request: HttpRequest) -> HttpResponse:
         "procedure": procedure,
         "version": version,
         "form": form,
-        "groups": _groups(form.components),
-        "rows": {row["requirement"].pk: row for row in form.component_rows()},
+        **_checklist(form),
         "points": points,
         "statutory": [o for o in version.options.all() if o.channel == "counter"],
         "error": error,
@@ -313,11 +344,7 @@ def reception_components(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/workspace/_reception_components.html",
-        {
-            "form": form,
-            "groups": _groups(form.components),
-            "rows": {row["requirement"].pk: row for row in form.component_rows()},
-        },
+        {"form": form, "version": procedure.current_version, **_checklist(form)},
     )
 
 

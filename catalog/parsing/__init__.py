@@ -88,7 +88,15 @@ from catalog.parsing.base import (
     is_valid_code,
 )
 from catalog.parsing.channels import parse_channels
-from catalog.parsing.components import component_is_mandatory, component_is_situational, parse_components
+from catalog.parsing.components import (
+    NOTE,
+    PAPER,
+    component_is_mandatory,
+    component_is_situational,
+    component_kind,
+    parse_components,
+    split_papers_and_notes,
+)
 from catalog.parsing.records import parse_detail, read_list_xlsx
 from catalog.parsing.results_legal import parse_legal_basis, parse_levels, parse_results
 from catalog.parsing.time_fees import parse_fees, parse_time
@@ -99,6 +107,8 @@ __all__ = [
     "INCONSISTENT",
     "ISSUE_KINDS",
     "MISSING",
+    "NOTE",
+    "PAPER",
     "UNPARSED",
     "UNSUPPORTED",
     "ChannelRow",
@@ -112,6 +122,7 @@ __all__ = [
     "TimeSpec",
     "component_is_mandatory",
     "component_is_situational",
+    "component_kind",
     "is_valid_code",
     "parse_channels",
     "parse_components",
@@ -122,4 +133,5 @@ __all__ = [
     "parse_results",
     "parse_time",
     "read_list_xlsx",
+    "split_papers_and_notes",
 ]

@@ -73,12 +73,20 @@ class ChannelRow:
 
 @dataclass(frozen=True)
 class ComponentRow:
+    """One row of the national page's papers table: a paper or a note (see ``split_papers_and_notes``).
+    ``forms`` are the template file names glued to the name, in the page's order."""
+
     section: str
     name: str
-    form: str
+    forms: tuple[str, ...]
     originals: int | None
     copies: int | None
     quantity_text: str
+
+    @property
+    def form(self) -> str:
+        """The template names as one text (``"; "`` between them)."""
+        return "; ".join(self.forms)
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,7 @@ class ParsedDetail:
     requirements: str
     channels: tuple[ChannelRow, ...]
     components: tuple[ComponentRow, ...]
+    component_notes: str
     results: tuple[ResultRow, ...]
     legal_basis: tuple[LegalRow, ...]
     source_url: str

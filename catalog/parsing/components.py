@@ -96,6 +96,27 @@ def _split_form(segment: str) -> tuple[str, str]:
     return segment[:cut], segment[cut:]
 
 
+_URL_END_RE = re.compile(r"https?://\S*$")
+# A template name left inside a paper's name: an extension followed by something other than a letter
+# ("…Mẫu số 91 bản thông tin.docx31 bản chính": a quantity glued after it).
+_FORM_LEFT_RE = re.compile(r"(?<![“\"'])\.(?:docx?|pdf|xlsx?|odt|rtf|zip|rar)(?![^\W\d_])", re.IGNORECASE)
+
+
+def _split_forms(segment: str) -> tuple[str, tuple[str, ...]]:
+    """Split a name from every template file name glued after it, in the page's order:
+    ``"Văn bản theo Mẫu 05, Mẫu 07.Mau05.docxMau07.docx"`` → (``"Văn bản theo Mẫu 05, Mẫu 07."``,
+    (``"Mau05.docx"``, ``"Mau07.docx"``)). :func:`_split_form` cuts off the last template; while
+    what is left still ends with a template extension, the next one to the left is cut off. A file
+    address ending in ".doc" ("…/forms-notif-mov/vCOP8.doc") is part of the name, not a template."""
+    name, form = _split_form(segment)
+    forms = [form] if form else []
+    while name and _FORM_EXT_RE.search(name) and not _URL_END_RE.search(name):
+        before, form = _split_form(name)
+        forms.insert(0, form)
+        name = before
+    return name, tuple(nfc(f) for f in forms)
+
+
 def _clean_name(text: str) -> str:
     return re.sub(r"^[-+•*]\s*", "", nfc(text))
 
@@ -151,8 +172,12 @@ def parse_components(text: str) -> tuple[list[ComponentRow], list[ParseIssue]]:
         for qty in _quantities(part):
             index = len(rows)
             segment = part[cursor : qty.start]
-            name, form = _split_form(segment)
+            name, forms = _split_forms(segment)
             name = _clean_name(name)
+            left = _FORM_LEFT_RE.search(name)
+            if name and left and not _URL_END_RE.search(name[: left.end()]):
+                reason = f"Không tách được hết tên tệp mẫu khỏi tên giấy tờ: «{_quote(name[max(0, left.start() - 40) :])}»"
+                issues.append(_issue(f"components[{len(rows)}]", reason, segment, UNPARSED))
             if qty.glued:
                 reason = (
                     f"Số lượng dính liền với chữ số đứng trước «{_quote(part[max(0, qty.start - 20) : qty.end], 60)}»: "
@@ -164,14 +189,14 @@ def parse_components(text: str) -> tuple[list[ComponentRow], list[ParseIssue]]:
             if not name:
                 reason = (
                     "Giấy tờ không có tên"
-                    if not form
-                    else f"Không tách được tên giấy tờ khỏi mẫu «{_quote(form)}»"
+                    if not forms
+                    else f"Không tách được tên giấy tờ khỏi mẫu «{_quote('; '.join(forms))}»"
                 )
                 issues.append(
                     _issue(f"components[{index}]", reason, segment or part[qty.start : qty.end], UNPARSED)
                 )
             rows.append(
-                ComponentRow(section, name, nfc(form), qty.originals, qty.copies, part[qty.start : qty.end])
+                ComponentRow(section, name, forms, qty.originals, qty.copies, part[qty.start : qty.end])
             )
             cursor = qty.end
         tail = part[cursor:]
@@ -179,10 +204,10 @@ def parse_components(text: str) -> tuple[list[ComponentRow], list[ParseIssue]]:
             section = _clean_heading(tail)
         elif tail.strip("- \n"):
             index = len(rows)
-            name, form = _split_form(tail)
+            name, forms = _split_forms(tail)
             reason = f"Giấy tờ không có số lượng: «{_quote(tail)}»"
             issues.append(_issue(f"components[{index}]", reason, tail, MISSING))
-            rows.append(ComponentRow(section, _clean_name(name), nfc(form), None, None, ""))
+            rows.append(ComponentRow(section, _clean_name(name), forms, None, None, ""))
     if not rows:
         issues.append(
             _issue("components", "Thiếu dữ liệu: bảng thành phần hồ sơ không có hàng nào", body, MISSING)
@@ -255,3 +280,121 @@ def component_is_situational(name: str, section: str = "") -> bool:
     head = _LIST_MARKER_RE.sub("", nfc(name).lower(), count=1)
     clause = re.split(r"[:;]", head, maxsplit=1)[0]
     return _CONDITION_INSIDE_RE.search(clause) is not None
+
+
+# --------------------------------------------------------------------------- papers and notes
+
+# The national page puts, in the same table as the papers, the notes around them: headings
+# ("Đối với việc xác định họ…:"), conditions and explanations ("Cơ quan đăng ký hộ tịch từ chối…"),
+# often with the quantity "0 bản chính". The words are compared with the diacritics kept (as above).
+_NOTE_SECTION_RE = re.compile(r"(?<!\w)(?:lưu ý|ghi chú)(?!\w)")
+_NOTE_WORD_RE = re.compile(r"(?:lưu ý|ghi chú)(?!\w)")
+# A heading announces the papers that follow: "… bao gồm:", "… các giấy tờ sau:", "… cụ thể:".
+_HEADING_END_RE = re.compile(r"(?<!\w)(?:gồm|sau|sau đây|như sau|cụ thể|bổ sung|dưới đây)\s*:$")
+# A quantity written in the name when the quantity cell says 0: "Tờ khai hải quan: 02 bản chính;".
+_STATED_QUANTITY_RE = re.compile(r"(?<!\w)0?\d{1,2}\s+(?:bản|bộ)(?!\w)")
+# What a paper's name opens with (after any list marker).
+_PAPER_OPENING_RE = re.compile(
+    r"(?:tờ khai|tờ trình|đơn|văn bản|giấy|hóa đơn|hoá đơn|hợp đồng|bản (?:sao|chính|chụp|vẽ|kê|khai|cam kết"
+    r"|thuyết minh|đăng ký|đề nghị|gốc|dịch|tự khai|cáo bạch|thông tin)|chứng từ|chứng chỉ|chứng nhận"
+    r"|quyết định|báo cáo|bảng|sơ đồ|phiếu|danh sách|danh mục|biên bản|hộ chiếu|thẻ|phương án|tài liệu"
+    r"|vận đơn|mẫu|sổ|ảnh|đề án|kế hoạch|lý lịch|trích lục|điều lệ|nghị quyết|thiết kế|hồ sơ thiết kế"
+    r"|căn cước|chứng minh)(?!\w)"
+)
+# A paper named anywhere in a text.
+_DOCUMENT_WORD_RE = re.compile(
+    r"(?<!\w)(?:bản|tờ|thông báo|chứng thư|nhật ký|" + _PAPER_OPENING_RE.pattern[3:-7] + r")(?!\w)"
+)
+# A rule or an explanation rather than the name of a paper.
+_RULE_RE = re.compile(
+    r"(?<!\w)(?:phải|thì|không được|chỉ áp dụng|không áp dụng|áp dụng đối với|được nộp|nộp sau|nộp trước"
+    r"|có trách nhiệm)(?!\w)"
+)
+
+PAPER = "paper"
+NOTE = "note"
+
+
+def component_kind(row: ComponentRow) -> tuple[str, bool]:
+    """Whether a row of the papers table is a paper or a note, and whether that is certain.
+
+    A note (guidance kept as text, never an upload box):
+
+    * every row of a section headed "Lưu ý" / "Ghi chú", and a row opening with those words;
+    * a heading: a row ending with ":" that asks for nothing ("0 bản chính"), or that announces the
+      papers after it ("… bao gồm:", "… các giấy tờ sau:", "… cụ thể:", "… phải bổ sung:") without
+      opening like a paper — with a quantity, either way is reported as uncertain;
+    * a row asking for nothing (no original, no copy) unless its name states a quantity ("Tờ khai
+      hải quan: 02 bản chính;") or opens like a paper ("Giấy …", "Văn bản …", "Quyết định …")
+      without reading as a rule ("… phải …", "… thì …", "… chỉ áp dụng …"); such a paper with
+      quantity 0 is kept as a paper and reported as uncertain.
+
+    A row with a template file, or asking for at least one original or copy, is a paper (a
+    conditional paper is still a paper: "Trường hợp trẻ em bị bỏ rơi thì phải có biên bản …"),
+    except a condition that names no paper at all ("Trường hợp nhà đầu tư liên danh thì nhà đầu tư
+    … phải đáp ứng đủ điều kiện …"): a note, reported as uncertain."""
+    head = _LIST_MARKER_RE.sub("", nfc(row.name).lower(), count=1).strip()
+    section = nfc(row.section).lower()
+    if _NOTE_SECTION_RE.search(section) or _NOTE_WORD_RE.match(head):
+        return NOTE, True
+    if row.forms:
+        return PAPER, True
+    asks = (row.originals or 0) + (row.copies or 0) > 0
+    ending = head.rstrip(" .;")
+    if ending.endswith(":"):
+        if not asks:
+            return NOTE, True
+        if _HEADING_END_RE.search(ending):
+            # "Đề án phát hành trái phiếu bao gồm các nội dung sau:" is a paper whose contents follow;
+            # "Hồ sơ của tổ chức trong nước … bao gồm:" a heading over the papers that follow.
+            return (PAPER if _PAPER_OPENING_RE.match(head) else NOTE), False
+        return PAPER, True
+    if asks:
+        if _CONDITIONAL_OPENING_RE.match(head) and not _DOCUMENT_WORD_RE.search(head):
+            # "Trường hợp nhà đầu tư liên danh thì nhà đầu tư … phải đáp ứng đủ điều kiện …": a
+            # condition that names no paper, though the page gives it a quantity.
+            return NOTE, False
+        return PAPER, True
+    if _STATED_QUANTITY_RE.search(head):
+        return PAPER, True
+    if _PAPER_OPENING_RE.match(head) and not _RULE_RE.search(head):
+        return PAPER, False
+    return NOTE, True
+
+
+def _heading_line(section: str) -> str:
+    return section.strip().lstrip("*-•+ ").strip()
+
+
+def split_papers_and_notes(
+    rows: list[ComponentRow] | tuple[ComponentRow, ...],
+) -> tuple[list[ComponentRow], str, list[ParseIssue]]:
+    """The papers of a papers table, its notes as one text (each section's heading, then its notes,
+    one per line, in the page's order, a blank line between sections), and an ``assumed`` issue for every row whose kind is uncertain
+    (see :func:`component_kind`)."""
+    papers: list[ComponentRow] = []
+    lines: list[str] = []
+    issues: list[ParseIssue] = []
+    heading: str | None = None
+    for index, row in enumerate(rows):
+        kind, certain = component_kind(row)
+        if not certain:
+            what = "giấy tờ" if kind == PAPER else "ghi chú"
+            reason = (
+                f"Không chắc là giấy tờ hay ghi chú ({row.quantity_text or 'không có số lượng'}): "
+                f"«{_quote(row.name)}»; giữ là {what}"
+            )
+            issues.append(_issue(f"components[{index}]", reason, row.name, ASSUMED))
+        if kind == PAPER:
+            papers.append(row)
+            continue
+        section = _heading_line(row.section)
+        if section != heading:
+            heading = section
+            if lines:
+                lines.append("")  # a blank line between the sections' notes
+            if section:
+                lines.append(section if section.endswith(":") else section + ":")
+        if row.name.strip():
+            lines.append("- " + nfc(row.name).strip())
+    return papers, "\n".join(lines), issues

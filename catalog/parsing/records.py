@@ -25,7 +25,7 @@ from catalog.parsing.base import (
     is_valid_code,
 )
 from catalog.parsing.channels import parse_channels
-from catalog.parsing.components import parse_components
+from catalog.parsing.components import parse_components, split_papers_and_notes
 from catalog.parsing.results_legal import RESULTS_NOISE, parse_legal_basis, parse_levels, parse_results
 from kernel.text import fold, nfc
 
@@ -163,7 +163,9 @@ def parse_detail(record: Mapping[str, Any]) -> ParsedDetail:
         issues.append(_issue("field", "Thiếu dữ liệu: không có lĩnh vực", raw.get("linh_vuc", ""), MISSING))
     levels, level_issues = parse_levels(raw.get("cap_thuc_hien", ""))
     channels, channel_issues = parse_channels(sections["cach_thuc_thuc_hien"])
-    components, component_issues = parse_components(sections["thanh_phan_ho_so"])
+    table, component_issues = parse_components(sections["thanh_phan_ho_so"])
+    components, component_notes, kind_issues = split_papers_and_notes(table)
+    component_issues += kind_issues
     results, result_issues = parse_results(sections["ket_qua_xu_ly"])
     legal, legal_issues = parse_legal_basis(sections["can_cu_phap_ly"])
     issues += level_issues + channel_issues + component_issues + result_issues + legal_issues
@@ -186,6 +188,7 @@ def parse_detail(record: Mapping[str, Any]) -> ParsedDetail:
         requirements=_optional_block(sections["yeu_cau_dieu_kien"]),
         channels=tuple(channels),
         components=tuple(components),
+        component_notes=component_notes,
         results=tuple(results),
         legal_basis=tuple(legal),
         source_url=nfc(raw.get("detail_url", "")),

@@ -79,6 +79,12 @@ def test_the_wording_is_read_in_any_unicode_form():
     assert component_is_mandatory("TRƯỜNG\xa0HỢP   trẻ em bị bỏ rơi", 1, None) is False
 
 
+def _version(procedure: str) -> ProcedureVersion:
+    version = Procedure.objects.get(code=procedure).latest_version
+    assert version is not None
+    return version
+
+
 def _flag(procedure: str, name_start: str) -> bool:
     version = Procedure.objects.get(code=procedure).latest_version
     return version.components.get(name__startswith=name_start).mandatory
@@ -90,9 +96,10 @@ def test_the_import_stores_conditional_papers_and_notes_as_optional():
     assert _flag("1.001193", "Hộ chiếu/Thẻ căn cước công dân") is True
     assert _flag("1.001193", "Trường hợp trẻ em bị bỏ rơi") is False
     assert _flag("1.002755", "Đối với Quân đội nhân dân") is False
-    assert _flag("1.002755", "Lưu ý:") is False
+    # Notes are no papers at all now (docs/adr/0025): kept as the version's text.
+    assert not _version("1.002755").components.filter(name__startswith="Lưu ý:").exists()
     assert _flag("1.003203", "Các tài liệu liên quan khác kèm theo (nếu có)") is False
-    assert _flag("1.001193", "Người tiếp nhận có trách nhiệm") is False  # 0 bản chính: guidance
+    assert "- Người tiếp nhận có trách nhiệm" in _version("1.001193").component_notes  # guidance
     # Every imported line of the fixture set follows the rule.
     imported = list(
         ComponentRequirement.objects.filter(version__source=ProcedureVersion.Source.NATIONAL_PORTAL)
@@ -136,7 +143,6 @@ def test_the_migration_makes_imported_conditional_rows_optional_and_keeps_the_ad
     migration.mark_conditional_components_optional(apps, None)  # running it again changes nothing
 
     assert _flag("1.001193", "Trường hợp trẻ em bị bỏ rơi") is False
-    assert _flag("1.001193", "Người tiếp nhận có trách nhiệm") is False
     assert _flag("1.001193", "Hộ chiếu/Thẻ căn cước công dân") is True
     assert _flag("1.001193", "Giấy chứng sinh; trường hợp") is False  # the administrator's flag
     others = version.components.exclude(pk=birth.pk)

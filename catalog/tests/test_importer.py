@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog import services
-from catalog.importer import ProcedureImporter
-from catalog.models import Procedure, ProcedureSource, ProcedureVersion
+from catalog.importer import REREAD_NOTE, ProcedureImporter
+from catalog.models import ComponentRequirement, Procedure, ProcedureSource, ProcedureVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,61 @@ def test_broken_json_file_is_reported_not_fatal(tmp_path):
     summary = ProcedureImporter().run([tmp_path])
     assert summary.failed == 1 and summary.unchanged == 1
     assert any(row.field == "file" for row in summary.report)
+
+
+# --------------------------------------------------------------------------- reading again (docs/adr/0025)
+
+
+def test_the_papers_are_imported_apart_from_the_notes_with_every_template():
+    version = Procedure.objects.get(code="1.001193").current_version
+    assert version.components.count() == 8
+    assert "Cơ quan đăng ký hộ tịch từ chối giải quyết" in version.component_notes
+    assert not version.components.filter(name__startswith="Cơ quan đăng ký hộ tịch từ chối").exists()
+    assert all(isinstance(c.form_names, list) for c in ComponentRequirement.objects.all())
+
+
+def _as_an_older_parser_stored_it(version: ProcedureVersion) -> None:
+    """The version as the importer before ADR 0025 wrote it: its notes as papers, no notes text."""
+    last = version.components.order_by("-position").first()
+    ComponentRequirement.objects.create(
+        version=version,
+        section="* Lưu ý:",
+        name="Cơ quan đăng ký hộ tịch từ chối giải quyết …",
+        originals=0,
+        quantity_text="0 bản chính",
+        mandatory=False,
+        position=last.position + 1,
+    )
+    ProcedureVersion.objects.filter(pk=version.pk).update(component_notes="")
+
+
+def test_unchanged_sources_read_differently_now_make_one_new_draft():
+    procedure = Procedure.objects.get(code="1.001193")
+    in_force = procedure.current_version
+    assert in_force is not None
+    _as_an_older_parser_stored_it(in_force)
+    summary = ProcedureImporter().run([DATA])
+    assert (summary.updated, summary.reread, summary.created) == (1, 1, 0)
+    procedure.refresh_from_db()
+    draft = procedure.latest_version
+    assert draft.number == in_force.number + 1 and draft.status == ProcedureVersion.Status.DRAFT
+    assert draft.change_note == REREAD_NOTE and draft.content_hash == in_force.content_hash
+    assert draft.components.count() == 8 and draft.component_notes
+    assert procedure.current_version == in_force  # in force until a decision amends it (ADR 0002)
+    assert in_force.components.count() == 9  # dossiers keep the version they were filed under
+
+    again = ProcedureImporter().run([DATA])
+    assert again.updated == again.reread == 0 and procedure.versions.count() == draft.number
+
+
+def test_a_version_an_administrator_edited_is_not_read_again_but_reported(province_admin):
+    procedure = Procedure.objects.get(code="1.001193")
+    assert procedure.current_version is not None
+    draft = services.version_clone_as_draft(version=procedure.current_version, actor=province_admin)
+    _as_an_older_parser_stored_it(draft)
+    summary = ProcedureImporter().run([DATA])
+    assert summary.updated == 0
+    procedure.refresh_from_db()
+    assert procedure.latest_version == draft
+    (row,) = [r for r in summary.report if r.code == "1.001193" and r.field == "version"]
+    assert "do quản trị sửa" in row.reason

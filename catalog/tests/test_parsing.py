@@ -411,7 +411,7 @@ def test_parse_components_sections_forms_and_quantities() -> None:
         ComponentRow(
             "* Trường hợp cấp lại khi Giấy phép bị mất",
             "Giấy đề nghị cấp lại Giấy phép theo mẫu",
-            "TK 1.002817.docx",
+            ("TK 1.002817.docx",),
             1,
             1,
             "1 bản chính,1 bản sao",
@@ -419,13 +419,13 @@ def test_parse_components_sections_forms_and_quantities() -> None:
         ComponentRow(
             "* Trường hợp cấp mới",
             "Giấy đề nghị cấp Giấy phép theo mẫu",
-            "TK 1.002817.docx",
+            ("TK 1.002817.docx",),
             1,
             None,
             "1 bản chính",
         ),
         ComponentRow(
-            "* Trường hợp cấp mới", "Giấy chứng nhận đăng ký xe ô tô", "", 0, 1, "0 bản chính,1 bản sao"
+            "* Trường hợp cấp mới", "Giấy chứng nhận đăng ký xe ô tô", (), 0, 1, "0 bản chính,1 bản sao"
         ),
     ]
 

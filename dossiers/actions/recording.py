@@ -19,7 +19,7 @@ from dossiers import chain, events
 from dossiers.actions import clock
 from dossiers.models import Dossier, DossierEvent, DossierStep, Handover, Timing
 from dossiers.selectors import HEAVY_VERSION_FIELDS
-from dossiers.transitions import PORTAL_STATUS, Status, emc_status
+from dossiers.transitions import PORTAL_STATUS, Action, Status, emc_status
 from kernel.errors import DomainError
 from kernel.jsonrows import adopted, append
 from organization.models import Agency
@@ -298,6 +298,12 @@ def _announce(dossier: Dossier, event: DossierEvent) -> None:
     """Outbox rows for the applicant and the national portal (docs/domain.md §4 rule 7), in this transaction."""
     if dossier.status == Status.DRAFT or dossier.imported:
         # Replayed history is not news: the applicant and the portal heard of it from the old system.
+        return
+    if event.action == Action.WITHDRAW and event.from_status == Status.DRAFT:
+        # A draft dropped by its applicant was never submitted (nothing leads back to a draft) and has no
+        # code (ADR 0021): the portal never heard of it (its first sync is the submission's), and the
+        # applicant is not told of what he did himself (notices.content.kind_of) — a row would be news
+        # to nobody, and a portal.sync of a dossier unknown to the portal only a refusal.
         return
     ref = dossier.reference
     common = {

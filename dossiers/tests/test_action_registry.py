@@ -210,6 +210,7 @@ def attempt(
     return "refused"
 
 
+@pytest.mark.heavy
 @pytest.mark.django_db
 def test_refusal_agrees_with_the_service(api, client, clock) -> None:
     clock(vn(2026, 3, 2, 9, 0))

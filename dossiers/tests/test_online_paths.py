@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dossiers.models import Dossier
+from outbox.models import OutboxMessage
 from testing.dossiers import BIRTH_REGISTRATION, COMMUNE_A_CENTRE, counter_body, vn
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,26 @@ def test_citizen_withdraws_before_reception_only(api, citizen, officer_a, submit
     api(officer_a).post(f"dossiers/{other['reference']}/actions/receive", {})
     status, body = api(citizen).post(f"dossiers/{other['reference']}/actions/withdraw", {})
     assert status == 409
+
+
+def test_a_dropped_draft_writes_no_outbox_row_but_a_withdrawn_submission_does(api, citizen, clock):
+    """A draft withdrawn was never submitted and has no code: neither the national portal (it never heard
+    of it) nor the applicant (he dropped it himself) is told. A submitted dossier withdrawn is synced."""
+    clock(vn(2026, 3, 2, 9, 0))
+    draft = api(citizen).post("dossiers", {**ONLINE, "draft": True})[1]
+    submitted = api(citizen).post("dossiers", ONLINE)[1]
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    status, body = api(citizen).post(f"dossiers/{draft['reference']}/actions/withdraw", {})
+    assert status == 200 and body["status"] == "withdrawn" and body["code"] is None
+    assert body["events"][-1]["action"] == "withdraw"  # recorded in the history all the same
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == before
+    status, body = api(citizen).post(f"dossiers/{submitted['code']}/actions/withdraw", {"reason": "Nộp nhầm"})
+    assert status == 200 and body["status"] == "withdrawn"
+    news = OutboxMessage.objects.exclude(pk__in=before)
+    assert sorted((m.topic, m.dossier_code, m.payload["portal_status"]) for m in news) == [
+        ("notify.applicant", submitted["code"], 7),
+        ("portal.sync", submitted["code"], 7),
+    ]
 
 
 def test_draft_then_submit(api, citizen, clock):

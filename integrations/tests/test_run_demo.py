@@ -1,6 +1,7 @@
 """The supervisor of ``make run`` and ``make serve`` (tools/processes.py): a child that stops on its own
 stops the others, each child's whole process group gets its stop signal, and one that ignores it is
-killed after the grace; ``make serve`` runs gunicorn and the background workers (tools/serve.py)."""
+killed after the grace; ``make serve`` runs gunicorn, the outbox workers and the background workers
+(tools/serve.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import signal
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from tools.processes import Child, start, stop_all, watch
 
@@ -61,11 +64,11 @@ def test_a_child_that_ignores_its_signal_is_killed_with_its_group(tmp_path, caps
     assert "stubborn did not stop, killed" in capsys.readouterr().out
 
 
-def test_make_serve_runs_gunicorn_and_the_background_workers():
+def test_make_serve_runs_gunicorn_the_outbox_workers_and_the_background_workers():
     from tools.serve import commands
 
-    children = commands("127.0.0.1:8000", 2)
-    assert [name for name, _command, _signal in children] == ["web", "tasks-1", "tasks-2"]
+    children = commands("127.0.0.1:8000", outbox_workers=1, task_workers=2)
+    assert [name for name, _command, _signal in children] == ["web", "outbox-1", "tasks-1", "tasks-2"]
     assert children[0][1][1:] == [
         "-m",
         "gunicorn",
@@ -75,5 +78,29 @@ def test_make_serve_runs_gunicorn_and_the_background_workers():
         "127.0.0.1:8000",
         "motcua.wsgi",
     ]
-    assert children[1][1][1:] == ["manage.py", "run_tasks"]
+    assert children[1][1][1:] == ["manage.py", "run_worker"]
+    assert children[2][1][1:] == ["manage.py", "run_tasks"]
+    # TERM: gunicorn stops gracefully, each worker after the message or task in hand.
     assert {stop for _name, _command, stop in children} == {signal.SIGTERM}
+    # No outbox worker when the outbox is delivered elsewhere.
+    assert [name for name, _c, _s in commands("127.0.0.1:8000", outbox_workers=0, task_workers=1)] == [
+        "web",
+        "tasks-1",
+    ]
+
+
+def test_make_serve_takes_its_worker_counts_from_the_environment(monkeypatch, capsys):
+    from tools.serve import parse
+
+    monkeypatch.delenv("OUTBOX_WORKERS", raising=False)
+    monkeypatch.delenv("TASK_WORKERS", raising=False)
+    options = parse([])
+    assert (options.outbox_workers, options.task_workers) == (1, 1)
+    monkeypatch.setenv("OUTBOX_WORKERS", "0")
+    monkeypatch.setenv("TASK_WORKERS", "3")
+    options = parse([])
+    assert (options.outbox_workers, options.task_workers) == (0, 3)
+    assert parse(["--outbox-workers", "2"]).outbox_workers == 2
+    with pytest.raises(SystemExit):
+        parse(["--outbox-workers", "-1"])
+    assert "--outbox-workers must be 0 or more" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """Each periodic job's task, run as the worker runs it (jobs/schedule.py): against the simulated national
 portal for the reconciliation and the catalog's sync, with real signatures for the history's anchors,
-real history for its weekly check, and real rows for the exchange log's retention."""
+real history for its weekly check, and real rows for the retention of the exchange log, the task queue
+and the jobs' runs."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from dossiers.models import DossierEvent, HistoryAnchor
 from integrations.models import Exchange, ReconciliationRun
 from integrations.services import exchange_log_prune
 from jobs.models import JobRun
-from jobs.schedule import BY_NAME
-from jobs.services import slot_claim
+from jobs.retention import task_results_prune
+from jobs.schedule import BY_NAME, PORTAL_NEEDED
+from jobs.services import job_execute, run_job, slot_claim
 from testing.dossiers import counter_body, vn
 from testing.history import triggers_off
 from testing.tasks import run_ready_tasks
+from testing.web import english, html_of
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +96,24 @@ def test_without_the_portals_settings_the_reconciliation_is_skipped_and_says_why
     assert "Lượt 02:00 03/03/2026 bị bỏ qua: Đồng bộ Cổng Dịch vụ công quốc gia chưa bật" in page
 
 
+def test_a_skips_reason_is_stored_as_its_msgid_and_shown_in_the_pages_language(
+    settings, filed, clock, monitor, superuser
+) -> None:
+    settings.MOTCUA_DVCQG_USERNAME = ""
+    run = run_slot("reconcile_portal", clock)
+    assert run.summary == PORTAL_NEEDED  # Vietnamese, the msgid
+    english_reason = "Sync with the national public service portal is off: set MOTCUA_DVCQG_AUTH_URL"
+    listing = html_of(english(superuser), "/quan-tri/jobs/jobrun/")
+    assert english_reason in listing and "Đồng bộ Cổng" not in listing
+    detail = html_of(english(superuser), f"/quan-tri/jobs/jobrun/{run.pk}/change/")
+    assert english_reason in detail and "Đồng bộ Cổng" not in detail
+    page = html_of(english(monitor), "/can-bo/dong-bo/doi-chieu/")
+    assert f"The run of 02:00 03/03/2026 was skipped: {english_reason}" in page
+    vietnamese = Client()
+    vietnamese.force_login(superuser)
+    assert "Đồng bộ Cổng Dịch vụ công quốc gia chưa bật" in html_of(vietnamese, "/quan-tri/jobs/jobrun/")
+
+
 def test_the_catalog_sync_brings_every_national_procedure(portal, clock) -> None:
     portal.fault("dvcqg", change_procedure="1.000080")
     run = run_slot("sync_catalog", clock)
@@ -150,3 +172,74 @@ def test_the_retention_deletes_in_batches() -> None:
     )
     assert exchange_log_prune(before=now - timedelta(days=400), batch=2) == 5
     assert not Exchange.objects.exists()
+
+
+def test_the_task_queue_and_the_jobs_runs_keep_their_days_and_no_more(settings, clock) -> None:
+    settings.MOTCUA_TASK_RESULT_DAYS = 30
+    settings.MOTCUA_JOB_RUN_DAYS = 400
+    tasks = {}
+    # Each task queued, taken and ended as the worker does it, at its time.
+    for name, days, outcome in [
+        ("succeeded long ago", 31, "successful"),
+        ("failed long ago", 31, "failed"),
+        ("succeeded lately", 29, "successful"),
+        ("left running by a dead worker", 31, "running"),
+        ("running now", 0, "running"),
+        ("waiting for a worker", 40, "ready"),
+    ]:
+        clock(NIGHT - timedelta(days=days, minutes=1))
+        result = DBTaskResult.objects.get(id=run_job.enqueue(0).id)
+        if outcome != "ready":
+            result.claim("a worker")
+        if outcome == "successful":
+            result.set_successful("succeeded")
+        elif outcome == "failed":
+            result.set_failed(RuntimeError("a failure"))
+        tasks[result.pk] = name
+    prune = BY_NAME["prune_exchange_log"]
+    # The 401-day-old slot abandoned once, then succeeded; the 399-day-old one failed.
+    for days, attempt, status in [(401, 1, "abandoned"), (401, 2, "succeeded"), (399, 1, "failed")]:
+        JobRun.objects.create(
+            job=prune.name,
+            slot=prune.latest_slot(NIGHT - timedelta(days=days)),
+            attempt=attempt,
+            claimed_at=NIGHT,
+            status=status,
+        )
+    anchor = BY_NAME["anchor_history"]  # its latest run is old: kept all the same
+    JobRun.objects.create(
+        job=anchor.name, slot=anchor.latest_slot(NIGHT - timedelta(days=500)), claimed_at=NIGHT
+    )
+    JobRun.objects.filter(job=anchor.name).update(status="succeeded")
+
+    # Run as cron runs it (here, not queued: the waiting task above is left waiting).
+    clock(NIGHT)
+    job = BY_NAME["prune_task_results"]
+    claimed = slot_claim(job=job, slot=job.latest_slot(NIGHT), at=NIGHT, queue=False)
+    assert claimed is not None
+    run = job_execute(claimed)
+
+    kept = sorted(tasks[pk] for pk in DBTaskResult.objects.values_list("id", flat=True) if pk in tasks)
+    assert kept == ["running now", "succeeded lately", "waiting for a worker"]
+    assert sorted(
+        (r.job, timezone.localtime(r.slot).date().isoformat(), r.status)
+        for r in JobRun.objects.exclude(pk=run.pk)
+    ) == [
+        ("anchor_history", "2024-10-19", "succeeded"),
+        ("prune_exchange_log", "2025-01-28", "failed"),
+    ]
+    assert (run.status, run.summary) == (
+        "succeeded",
+        "Đã xóa 3 tác vụ nền xong trước 03:45 01/02/2026 và 2 lượt chạy việc định kỳ trước 03:45 27/01/2025.",
+    )
+
+
+def test_the_retention_of_the_task_queue_deletes_in_batches(clock) -> None:
+    clock(NIGHT - timedelta(days=40))
+    for _ in range(5):
+        result = DBTaskResult.objects.get(id=run_job.enqueue(0).id)
+        result.claim("a worker")
+        result.set_successful("succeeded")
+    clock(NIGHT)
+    assert task_results_prune(before=NIGHT - timedelta(days=30), batch=2) == 5
+    assert not DBTaskResult.objects.exists()

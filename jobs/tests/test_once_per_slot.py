@@ -81,6 +81,8 @@ def test_the_worker_command_claims_the_due_slots_and_runs_their_tasks(settings) 
         "sync_catalog": "skipped",
         "verify_history": "succeeded",
         "prune_exchange_log": "succeeded",
+        "rank_procedures": "succeeded",
+        "prune_task_results": "succeeded",
     }
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     out = io.StringIO()

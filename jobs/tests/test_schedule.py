@@ -45,6 +45,8 @@ def test_each_jobs_latest_slot_is_claimed_once_with_its_task() -> None:
         "sync_catalog": vn(2026, 3, 3, 2, 15),
         "verify_history": vn(2026, 3, 1, 3, 0),  # Sundays
         "prune_exchange_log": vn(2026, 3, 3, 3, 30),
+        "rank_procedures": vn(2026, 3, 3, 3, 45),
+        "prune_task_results": vn(2026, 3, 3, 4, 0),
     }
     tasks = {str(task.id): task for task in DBTaskResult.objects.all()}
     assert {run.task_id for run in runs} == tasks.keys()
@@ -59,7 +61,7 @@ def test_each_jobs_latest_slot_is_claimed_once_with_its_task() -> None:
     assert tick(now=TUESDAY, by="worker B") == []
     assert tick(now=vn(2026, 3, 4, 1, 29), by="worker B") == []
     assert slots(tick(now=vn(2026, 3, 4, 1, 30), by="worker B")) == {"anchor_history": vn(2026, 3, 4, 1, 30)}
-    assert DBTaskResult.objects.count() == JobRun.objects.count() == 6
+    assert DBTaskResult.objects.count() == JobRun.objects.count() == 8
 
 
 def test_after_a_downtime_the_latest_missed_slot_runs_once() -> None:
@@ -72,8 +74,10 @@ def test_after_a_downtime_the_latest_missed_slot_runs_once() -> None:
         "sync_catalog": vn(2026, 3, 9, 2, 15),
         "verify_history": vn(2026, 3, 8, 3, 0),
         "prune_exchange_log": vn(2026, 3, 9, 3, 30),
+        "rank_procedures": vn(2026, 3, 9, 3, 45),
+        "prune_task_results": vn(2026, 3, 9, 4, 0),
     }
-    assert JobRun.objects.count() == 10
+    assert JobRun.objects.count() == 14
     assert tick(now=vn(2026, 3, 9, 8, 1)) == []
 
 
@@ -82,7 +86,7 @@ def test_the_worker_runs_the_queued_jobs_and_records_each_outcome(settings, cloc
     clock(TUESDAY)
     tick(now=TUESDAY)
     with caplog.at_level(logging.WARNING, logger="motcua.jobs"):
-        assert run_ready_tasks() == 5
+        assert run_ready_tasks() == 7
     runs = {run.job: run for run in JobRun.objects.all()}
     assert {name: run.status for name, run in runs.items()} == {
         "anchor_history": "succeeded",
@@ -90,6 +94,8 @@ def test_the_worker_runs_the_queued_jobs_and_records_each_outcome(settings, cloc
         "sync_catalog": "skipped",
         "verify_history": "succeeded",
         "prune_exchange_log": "succeeded",
+        "rank_procedures": "succeeded",
+        "prune_task_results": "succeeded",
     }
     skipped = runs["reconcile_portal"]
     assert "Đồng bộ Cổng Dịch vụ công quốc gia chưa bật" in skipped.summary

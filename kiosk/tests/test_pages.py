@@ -36,7 +36,8 @@ def test_taking_a_ticket_shows_it_and_its_place_in_the_queue(client, centre, at_
     second = take(centre, line)
     assert (first.number, second.number) == (1, 2)
     html = client.get(f"{KIOSK}/ve/{second.uuid}/").content.decode()
-    assert "0002" in html and "Có 1 người chờ trước ông/bà." in html
+    assert second.display_number == f"{second.letter}002" and second.letter
+    assert second.display_number in html and "Có 1 người chờ trước ông/bà." in html
     assert f"{KIOSK}/ve/{second.uuid}.pdf" in html
     fragment = client.get(f"{KIOSK}/ve/{second.uuid}/", headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment and "Có 1 người chờ trước" in fragment
@@ -73,7 +74,7 @@ def test_the_ticket_pdf_is_an_80_mm_receipt(client, centre, at_eight):
     for part in (
         "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG PHỐ HIẾN",
         "PHIẾU SỐ THỨ TỰ",
-        "0002",
+        ticket.display_number,
         ticket.line_name,
         "Lấy số lúc 08:00 ngày 02/03/2026",
         "Số người đang chờ trước: 1",
@@ -87,12 +88,13 @@ def test_the_display_polls_and_answers_204_while_nothing_changes(client, centre,
     assert "Chưa có số nào được mời hôm nay." in html
     version = re.search(r"man-hinh/bang/\?v=([0-9a-f]+)", html).group(1)
     assert client.get(f"{KIOSK}/man-hinh/bang/", {"v": version}).status_code == 204
-    take(centre, field_line(centre, 1))
+    ticket = take(centre, field_line(centre, 1))
     services.ticket_call_next(counter=counter(centre, 1), actor=officer_a, at=vn(2026, 3, 2, 8, 1))
     response = client.get(f"{KIOSK}/man-hinh/bang/", {"v": version})
-    part = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    part = " ".join(re.sub(r"<[^>]+>", "", response.content.decode()).split())
     assert response.status_code == 200 and 'hx-swap-oob="innerHTML"' in response.content.decode()
-    assert "Mời số 0001 đến quầy 1" in part
+    # The call says the number with its line's letter, the line and the counter.
+    assert f"Mời số {ticket.display_number}, Hộ tịch, đến quầy 1" in part
 
 
 def test_the_counter_console_is_for_the_centres_officers(

@@ -98,3 +98,32 @@ def test_parallel_kiosks_and_counters(own_centre: tuple[Agency, User]) -> None:
     everyone = called[desk.pk] + called[general.pk]
     assert len(everyone) == len(set(everyone)) == THREADS * PER_THREAD
     assert not QueueTicket.objects.filter(status=QueueTicket.Status.WAITING).exists()
+
+
+@pytest.mark.usefixtures("reference_data_kept")
+def test_parallel_kiosks_on_several_lines_never_show_the_same_number(own_centre: tuple[Agency, User]) -> None:
+    """Every line opens for the day at the same instant (its letter chosen then): each line gets one
+    letter of its own, and no two tickets of the centre show the same number that day."""
+    centre, _officer = own_centre
+    counters = [
+        Counter.objects.create(centre=centre, number=n, name=f"Quầy {n}", own_line=True) for n in range(1, 5)
+    ]
+    keys = [c.line_key for c in counters]
+
+    def take_many(worker: int) -> None:
+        for i in range(PER_THREAD):
+            services.ticket_issue(
+                centre=centre, line_key=keys[(worker + i) % len(keys)], at=AT + timedelta(seconds=i)
+            )
+
+    run_in_threads(THREADS, take_many)
+    tickets = list(QueueTicket.objects.filter(centre=centre).values_list("line", "letter", "number"))
+    assert len(tickets) == THREADS * PER_THREAD
+    shown = [f"{letter}{number:03d}" for _line, letter, number in tickets]
+    assert len(set(shown)) == len(shown)
+    letters = {line: {letter for ln, letter, _n in tickets if ln == line} for line in keys}
+    assert all(len(found) == 1 for found in letters.values())
+    assert sorted(found.pop() for found in letters.values()) == ["A", "B", "C", "D"]
+    for line in keys:
+        numbers = sorted(n for ln, _letter, n in tickets if ln == line)
+        assert numbers == list(range(1, len(numbers) + 1))

@@ -60,6 +60,8 @@ from motcua.api import api
 from motcua.tests.access_world import World, build_world, counter_body, one_page_pdf
 from testing.reference import DEMO_LOGINS
 
+pytestmark = pytest.mark.heavy
+
 PERSONAS = ("", *DEMO_LOGINS)
 CODES = ("AN", "SU", "PA", "MO", "PO", "DS", "DL", "OA", "SA", "LA", "CA", "AA", "OB", "SB", "CI", "BU")
 

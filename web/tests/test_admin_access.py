@@ -46,7 +46,7 @@ from testing.database import kept_for_the_module
 from testing.dossiers import counter_body
 from worktime.models import CalendarOverride
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 
 ADMINS = ("admin", "qt.tinh", "qt.phohien")  # superuser, province admin, agency admin of commune A
 OTHERS = (

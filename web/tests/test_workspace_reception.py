@@ -1,12 +1,15 @@
 """Counter reception on one page: find the procedure without diacritics, look the applicant up by CCCD,
-tick the papers, optionally scan them, receive — then the receipt (form 01) to print."""
+tick the papers handed over (with their originals and copies), optionally scan them, receive — then the
+receipt (form 01) to print, listing exactly those papers."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
 
 from catalog.models import Procedure
 from documents.models import Digitization
@@ -72,7 +75,10 @@ def test_the_form_lists_the_papers_of_the_procedure(client, officer_a):
     ids = birth_components()
     assert f'name="c_{ids["certificate"]}"' in html and f'name="c_{ids["certificate"]}_scan"' in html
     assert 'name="id_number"' in html and "autofocus" in html
-    assert "Lưu ý" in html  # the catalog's notes, folded away
+    # A note is no paper to tick: it is shown as guidance, apart from the checklist (docs/adr/0025).
+    notes = html.split('class="card comp-notes"', 1)[1].split("</details>", 1)[0]
+    assert "Cơ quan đăng ký hộ tịch từ chối" in notes
+    assert "Cơ quan đăng ký hộ tịch từ chối" not in html.replace(notes, "")
     status, _ = page(client, officer_a, f"{URL}?thu_tuc=9.999999")
     assert status == 404
 
@@ -193,3 +199,69 @@ def test_only_one_stop_officers_receive(client, specialist_a, officer_b, clock):
     dossier = Dossier.objects.get()
     assert dossier.receiving_agency.code == "001.00.11977.H31"
     assert dossier.handling_agency.code == "000.00.11977.H31"
+
+
+def _checklist_lines(html: str) -> dict[str, str]:
+    """Each checklist line's class by its label's text (the paper's name, then its badge)."""
+    found = {}
+    for match in re.finditer(
+        r'<li class="([^"]*)">\s*<div class="check">.*?<label[^>]*>(.*?)</label>', html, re.S
+    ):
+        found[" ".join(re.sub(r"<[^>]+>", " ", match.group(2)).split())] = match.group(1)
+    return found
+
+
+def test_mark_the_required_papers_ticks_only_those_every_applicant_files(client, officer_a):
+    """Issue 14: "Đánh dấu đã nhận đủ giấy tờ phải nộp" ticked every line, conditional ones included.
+    The control now ticks only the lines marked ``required-paper``: mandatory, not situational, not taken
+    from national data; the conditional papers say "tùy trường hợp" and are ticked one by one."""
+    status, html = page(client, officer_a, f"{URL}?thu_tuc=1.001193")
+    assert status == 200
+    assert "Đánh dấu đã nhận đủ giấy tờ phải nộp" not in html
+    assert 'data-check-all="#components .required-paper">Đánh dấu đã nhận các giấy tờ bắt buộc' in html
+    lines = _checklist_lines(html)
+    required = [name for name, css in lines.items() if "required-paper" in css]
+    assert [name[:15] for name in required] == ["Giấy chứng sinh"]
+    abandoned = next(name for name in lines if name.startswith("Trường hợp trẻ em bị bỏ rơi"))
+    assert "required-paper" not in lines[abandoned] and "tùy trường hợp" in abandoned
+    # The catalog's notes are folded away and never ticked.
+    assert not any("required-paper" in css for name, css in lines.items() if name.startswith("Đối với"))
+
+
+def test_the_receipt_lists_exactly_the_papers_received_with_originals_and_copies(client, officer_a, clock):
+    clock(vn(2026, 3, 2, 9, 30))
+    ids = birth_components()
+    data = valid(
+        **{
+            f"c_{ids['certificate']}_originals": "1",
+            f"c_{ids['certificate']}_copies": "0",
+            f"c_{ids['declaration']}_originals": "0",
+            f"c_{ids['declaration']}_copies": "2",
+        }
+    )
+    response = reception_post(client, officer_a, data)
+    assert response.status_code == 303, response.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    received = [(c.name[:15], c.originals, c.copies) for c in dossier.components.order_by("position")]
+    assert received == [("Giấy chứng sinh", 1, 0), ("Tờ khai đăng ký", 0, 2)]
+    pdf = client.get(f"/can-bo/ho-so/{dossier.code}/bieu-mau/receipt.pdf")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    # The two papers, numbered 1 and 2, each with its originals and copies; no other paper.
+    assert re.search(
+        r"1 Giấy chứng sinh.*? 1 0 2 Tờ khai đăng ký khai sinh.*? 0 2 2\. Hình thức nộp", text
+    ), text
+    for absent in ("bị bỏ rơi", "Văn bản ủy quyền", "mang thai hộ", "Hộ chiếu/Thẻ căn cước"):
+        assert absent not in text
+
+
+def test_a_paper_ticked_without_originals_or_copies_is_refused(client, officer_a, clock):
+    clock(vn(2026, 3, 2, 9, 30))
+    ids = birth_components()
+    data = valid(**{f"c_{ids['declaration']}_originals": "0", f"c_{ids['declaration']}_copies": "0"})
+    response = reception_post(client, officer_a, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Ghi số bản chính hoặc bản sao đã nhận của giấy tờ này." in html
+    assert f'id="id_c_{ids["declaration"]}-error"' in html
+    assert not Dossier.objects.exists()

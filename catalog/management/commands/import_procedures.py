@@ -60,6 +60,11 @@ class Command(BaseCommand):
             f"  mới: {summary.created}, cập nhật (phiên bản mới): {summary.updated}, "
             f"không đổi: {summary.unchanged}, lỗi: {summary.failed}"
         )
+        if summary.reread:
+            out.write(
+                f"  trong đó đọc lại thành phần hồ sơ (nguồn không đổi, ADR 0025): {summary.reread} — "
+                "công bố các dự thảo này bằng quyết định của tỉnh"
+            )
         out.write(
             f"  có trang chi tiết: {summary.details}; phân tích đầy đủ: {summary.details_fully_parsed} "
             f"({summary.fully_parsed_rate:.1%}); chỉ có trong danh sách: {summary.list_only}"

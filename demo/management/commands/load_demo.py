@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.selectors import DEMO_OTP_SECRET
 from accounts.totp import grouped
-from demo.history import anchor_history, load_history, publish_index
+from demo.history import anchor_history, load_history, publish_index, rank_procedures
 from demo.loader import DEMO_PASSWORD, load_demo
 
 DEFAULT_HISTORY = 800
@@ -28,6 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo(say=self.stdout.write, reimport=options["reimport"])
         load_history(options["history"], say=self.stdout.write)
+        rank_procedures(say=self.stdout.write)
         publish_index(say=self.stdout.write)
         anchor_history(say=self.stdout.write)
         self.stdout.write(

@@ -24,8 +24,9 @@ def _local(instant: Any) -> str:
 
 
 def _outcome(run: JobRun) -> str:
-    """The run's status and its summary (a failed run without one: the first line of its error)."""
-    said = run.summary or (run.error.strip().splitlines() or [""])[-1]
+    """The run's status and its summary (a failed or abandoned run without one: the last line of its
+    error), reasons stored as msgids translated."""
+    said = run.summary_text or (run.error_text.strip().splitlines() or [""])[-1]
     return f"{run.get_status_display()}. {said}".rstrip()
 
 
@@ -46,7 +47,8 @@ class Command(BaseCommand):
                 if last is None:
                     self.stdout.write("  chưa chạy lần nào")
                 else:
-                    self.stdout.write(f"  lượt {_local(last.slot)}: {_outcome(last)}")
+                    attempt = f" (lần {last.attempt})" if last.attempt > 1 else ""
+                    self.stdout.write(f"  lượt {_local(last.slot)}{attempt}: {_outcome(last)}")
             return
         failed = 0
         for run in tick(now=now, by=f"run_scheduled {process_name()}", queue=False):

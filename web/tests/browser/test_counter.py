@@ -1,6 +1,7 @@
 """Journey: a one-stop officer receives a paper dossier at the counter from the reception page — keyboard
-first: find the procedure without diacritics, look the applicant up by CCCD, tick the papers, Enter —
-and gets the receipt (form 01) to print."""
+first: find the procedure without diacritics, look the applicant up by CCCD, tick the papers handed over
+("mark the required papers" ticks only those every applicant files), Enter — and gets the receipt (form
+01) to print."""
 
 from __future__ import annotations
 
@@ -37,8 +38,13 @@ def test_counter_reception_to_the_receipt(page, live_url, login, officer_a, cloc
     number.type("033190001234")  # the demo citizen: known to the system
     expect(page.locator("#applicant-status")).to_contain_text("Đã có trong hệ thống")
     expect(page.get_by_label("Họ tên người nộp / tên tổ chức")).to_have_value("Nguyễn Thị Dân")
-    page.get_by_label(re.compile(r"^Giấy chứng sinh")).check()
-    page.get_by_label(re.compile(r"^Tờ khai đăng ký khai sinh")).check()
+    # "Mark the required papers": only the paper every applicant files, never a conditional one.
+    page.get_by_role("button", name="Đánh dấu đã nhận các giấy tờ bắt buộc").click()
+    expect(page.get_by_label(re.compile(r"^Giấy chứng sinh"))).to_be_checked()
+    expect(page.get_by_label(re.compile(r"^Trường hợp trẻ em bị bỏ rơi"))).not_to_be_checked()
+    expect(page.get_by_label(re.compile(r"^Văn bản ủy quyền"))).not_to_be_checked()
+    expect(page.locator("#components input[type=checkbox]:checked")).to_have_count(1)
+    page.get_by_label(re.compile(r"^Tờ khai đăng ký khai sinh")).check()  # handed over: ticked by hand
     shot(page, "tiep-nhan-2-nhap-ho-so")
     page.get_by_label("Số điện thoại").press("Enter")  # Enter submits
 
@@ -46,8 +52,8 @@ def test_counter_reception_to_the_receipt(page, live_url, login, officer_a, cloc
     dossier = Dossier.objects.get()
     assert dossier.status == "received" and dossier.channel == "counter"
     assert dossier.applicant_name == "Nguyễn Thị Dân"
-    names = [c.name for c in dossier.components.order_by("position")]
-    assert [n[:15] for n in names] == ["Giấy chứng sinh", "Tờ khai đăng ký"]
+    received = [(c.name[:15], c.originals, c.copies) for c in dossier.components.order_by("position")]
+    assert received == [("Giấy chứng sinh", 1, 0), ("Tờ khai đăng ký", 1, 0)]
     status = page.get_by_role("status")
     expect(status).to_contain_text(dossier.code)
     expect(status).to_contain_text("09:30 03/03/2026")

@@ -1,5 +1,6 @@
-"""Journey at a service centre: a person takes a ticket on the kiosk, the officer at counter 1 calls it,
-the calling display in the hall shows "Mời số 0001 đến quầy 1"; then the lookup screen."""
+"""Journey at a service centre: a person takes a ticket on the kiosk (its number carries the line's
+letter, "B001"), the officer at counter 1 calls it, the calling display in the hall shows and says
+"Mời số B001, Hộ tịch, đến quầy 1"; then the lookup screen."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ def test_take_a_ticket_call_it_and_see_it_on_the_display(page, new_page, login, 
     shot(page, "kiosk-1-lay-so")
     page.get_by_role("button", name=re.compile(r"^Hộ tịch")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Số thứ tự của ông/bà")
-    expect(page.locator(".ticket-number")).to_have_text("0001")
+    number = QueueTicket.objects.get().display_number
+    assert re.fullmatch(r"[A-Z]001", number)
+    expect(page.locator(".ticket-number")).to_have_text(number)
     expect(page.locator("#ticket-state")).to_contain_text("Có 0 người chờ trước ông/bà.")
     shot(page, "kiosk-2-so-thu-tu")
     # The receipt PDF itself is read back in kiosk/tests/test_pages.py.
@@ -38,17 +41,17 @@ def test_take_a_ticket_call_it_and_see_it_on_the_display(page, new_page, login, 
     expect(officer.get_by_role("heading", level=1)).to_have_text("Quầy 1: Hộ tịch")
     expect(officer.locator("#queue")).to_contain_text("1 người đang chờ")
     officer.get_by_role("button", name="Gọi số tiếp theo").click()
-    expect(officer.locator(".current-number")).to_have_text("0001")
+    expect(officer.locator(".current-number")).to_have_text(number)
     expect(officer.get_by_role("button", name="Gọi lại")).to_be_enabled()
     shot(officer, "kiosk-3-quay-goi-so")
 
     # The display polls every few seconds and speaks the new call in its live region.
-    expect(display.locator("#announce")).to_have_text("Mời số 0001 đến quầy 1", timeout=10_000)
-    expect(display.locator(".board-table")).to_contain_text("0001")
+    expect(display.locator("#announce")).to_have_text(f"Mời số {number}, Hộ tịch, đến quầy 1", timeout=10_000)
+    expect(display.locator(".board-table")).to_contain_text(number)
     shot(display, "kiosk-4-man-hinh-goi-so")
 
     page.reload()
-    expect(page.locator("#ticket-state")).to_contain_text("Mời số 0001 đến quầy 1.")
+    expect(page.locator("#ticket-state")).to_contain_text(f"Mời số {number} đến quầy 1.")
 
     officer.get_by_role("button", name="Đã phục vụ xong").click()
     expect(officer.locator("#console")).to_contain_text("Quầy chưa gọi số nào.")
