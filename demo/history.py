@@ -76,6 +76,26 @@ def _later(rng: random.Random, at: datetime, max_days: float) -> datetime:
     return candidate
 
 
+FINISHED = frozenset({"resolved", "delivered", "stopped", "withdrawn"})
+# Who holds a pending demo dossier (issue 14 §11): the demo staff of communes A and B and of the
+# Department of Justice; elsewhere the old system named the role only. Chosen by the line's number,
+# not the random draw, so the rest of the history stays as it was.
+HOLDERS = {
+    commune_committee_code(COMMUNE_A): ("chuyenvien.phohien", "lanhdao.phohien"),
+    commune_committee_code(COMMUNE_B): ("chuyenvien.tanhung", ""),
+}
+STEPS = (("Thẩm định hồ sơ", "specialist", 0), ("Trình lãnh đạo phê duyệt", "leader", 1))
+
+
+def _current_step(n: int, record: dict[str, Any]) -> dict[str, str]:
+    name, role, which = STEPS[n % 3 // 2]
+    holder = HOLDERS.get(record["handling_agency"], ("", ""))[which]
+    step = {"name": name, "role": role}
+    if holder:
+        step["holder"] = holder
+    return step
+
+
 def history_lines(count: int, *, now: datetime, days: int = 120, seed: int = SEED) -> list[str]:
     rng = random.Random(seed)
     communes = [COMMUNE_A, COMMUNE_B]
@@ -165,6 +185,8 @@ def history_lines(count: int, *, now: datetime, days: int = 120, seed: int = SEE
             paid_online=rng.random() < 0.5,
             e_result=rng.random() < 0.92,
         )
+        if events and events[-1]["type"] not in FINISHED:
+            record["current_step"] = _current_step(n, record)
         if rng.random() < 0.6:
             record["rating"] = rng.choices([5, 4, 3, 2, 1], weights=[60, 28, 7, 3, 2])[0]
         lines.append(json.dumps(record, ensure_ascii=False))

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from catalog.models import Channel, ProcedureField, TimeUnit
@@ -425,13 +425,23 @@ def render_form(dossier: Dossier, slug: str) -> bytes:
 def ledger_dossiers(*, agency: Agency, field: ProcedureField, year: int) -> list[Dossier]:
     """The dossiers received in ``year`` (local time) that ``agency`` received or handles, for the
     procedures of ``field``, in order of reception."""
-    start = datetime(year, 1, 1, tzinfo=VN_TZ)
-    end = datetime(year + 1, 1, 1, tzinfo=VN_TZ)
-    return list(
-        Dossier.objects.filter(Q(receiving_agency=agency) | Q(handling_agency=agency))
-        .filter(version__field=field, received_at__gte=start, received_at__lt=end)
-        .select_related("procedure", "version", "handling_agency", "receiving_agency")
-        .order_by("received_at", "code")
+    return list(ledger_queryset(agency=agency, field=field, start=date(year, 1, 1), end=date(year + 1, 1, 1)))
+
+
+def ledger_queryset(
+    *, agency: Agency, field: ProcedureField | None, start: date, end: date
+) -> QuerySet[Dossier]:
+    """The ledger's rows as a query (the page reads one page of it): the dossiers received from the
+    local day ``start`` to before ``end`` that ``agency`` received or handles, for the procedures of
+    ``field`` (None: every field), in order of reception."""
+    dossiers = Dossier.objects.filter(Q(receiving_agency=agency) | Q(handling_agency=agency)).filter(
+        received_at__gte=datetime(start.year, start.month, start.day, tzinfo=VN_TZ),
+        received_at__lt=datetime(end.year, end.month, end.day, tzinfo=VN_TZ),
+    )
+    if field is not None:
+        dossiers = dossiers.filter(version__field=field)
+    return dossiers.select_related("procedure", "version", "handling_agency", "receiving_agency").order_by(
+        "received_at", "code", "pk"
     )
 
 

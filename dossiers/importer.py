@@ -30,10 +30,12 @@ from accounts.models import Applicant, User
 from catalog.models import Channel
 from dossiers import events, services
 from dossiers.actions import recording, registry
-from dossiers.models import Dossier
-from dossiers.transitions import PENDING, Action
+from dossiers.actions.base import ActionContext
+from dossiers.models import Dossier, DossierStep
+from dossiers.transitions import PENDING, STATUS_LABELS, Action, Status, vietnamese
 from kernel.errors import DomainError, Forbidden
-from organization.models import Agency
+from kernel.text import nfc
+from organization.models import Agency, Role
 from worktime.calendar import Unit
 
 DUPLICATE = "duplicate_code"
@@ -95,6 +97,23 @@ class ImportFacts:
         return {name: value for name, value in values.items() if value is not None}
 
 
+# The roles that hold a workflow step (docs/domain.md §4 rule 6); the monitor and administrators never do.
+STEP_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+
+
+@dataclass(frozen=True)
+class CurrentStep:
+    """Where the old system says a pending dossier is: the step's name, the role and agency that
+    hold it, and — where it knew — the person (a username of this system). ``since`` None: from the
+    last event."""
+
+    name: str
+    role: str
+    agency: str = ""  # empty: the handling agency (the receiving centre for a one-stop officer)
+    holder: str = ""
+    since: datetime | None = None
+
+
 @dataclass(frozen=True)
 class HistoryRecord:
     code: str
@@ -106,6 +125,7 @@ class HistoryRecord:
     processing_time: tuple[Decimal, str] | None
     events: tuple[HistoryEvent, ...]
     facts: ImportFacts
+    current_step: CurrentStep | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +285,37 @@ def _event(value: Any, number: int) -> HistoryEvent:
     )
 
 
+def _current_step(value: Any, last: datetime) -> CurrentStep | None:
+    if value is None:
+        return None
+    where = "current_step."
+    if not isinstance(value, dict):
+        raise _invalid(
+            'current_step phải có dạng {"name", "role", "agency", "holder"}.', "invalid_current_step"
+        )
+    name = nfc(_text(value, "name", required=True, where=where))
+    if len(name) > 500:
+        raise _invalid("Tên bước đang xử lý (current_step.name) dài quá 500 ký tự.", "invalid_current_step")
+    role = _text(value, "role", required=True, where=where)
+    if role not in STEP_ROLES:
+        raise _invalid(
+            f"Vai trò giữ bước không hợp lệ: {role!r} ({', '.join(STEP_ROLES)}).", "invalid_current_step"
+        )
+    since = _instant(value["since"], f"{where}since") if value.get("since") is not None else None
+    if since is not None and since < last:
+        raise _invalid(
+            f"current_step.since ({since.isoformat()}) trước sự kiện cuối ({last.isoformat()}).",
+            "events_out_of_order",
+        )
+    return CurrentStep(
+        name=name,
+        role=role,
+        agency=_text(value, "agency", where=where),
+        holder=_text(value, "holder", where=where),
+        since=since,
+    )
+
+
 def parse_record(data: Any) -> HistoryRecord:
     """A line's JSON value as a typed record; the order and shape of events are checked here, the
     rules of each event by the services when it is replayed."""
@@ -319,6 +370,7 @@ def parse_record(data: Any) -> HistoryRecord:
             e_result=_flag(data, "e_result"),
             rating=_rating(data.get("rating")),
         ),
+        current_step=_current_step(data.get("current_step"), events[-1].at),
     )
 
 
@@ -368,6 +420,72 @@ def dossier_set_import_facts(
         dossier=dossier, action="import_facts", actor=actor, agency=None, at=at, data=values
     )
     return dossier
+
+
+@transaction.atomic
+def dossier_set_import_step(
+    *, dossier: Dossier, actor: User | None, at: datetime, step: CurrentStep
+) -> DossierStep:
+    """Record where the old system says a pending imported dossier is: one active step (its name, the
+    role and agency holding it, the person where known), so the workspace and the overdue list say who
+    holds it. The old system's own deadlines for the step are not known: the step has none."""
+    if actor is not None and not actor.is_superuser:
+        raise Forbidden("Chỉ hệ thống được ghi dữ liệu nhập từ hệ thống cũ.")
+    dossier = recording.lock(dossier)
+    if not dossier.imported:
+        raise DomainError("not_imported", "Chỉ ghi bước đang xử lý cho hồ sơ được nhập.", status=409)
+    if dossier.status not in PENDING:
+        raise DomainError(
+            "not_pending",
+            f"Hồ sơ ở trạng thái «{vietnamese(STATUS_LABELS[Status(dossier.status)])}» đã kết thúc: "
+            "không có bước đang xử lý (bỏ current_step).",
+            status=409,
+        )
+    if dossier.steps.exists():
+        raise DomainError("steps_exist", "Hồ sơ đã có các bước xử lý.", status=409)
+    recording.check_time(dossier, at)
+    role = Role(step.role)
+    if step.agency:
+        agency = _agency(step.agency, "current_step.agency")
+    else:
+        agency = dossier.receiving_agency if role == Role.ONE_STOP_OFFICER else dossier.handling_agency
+    made = DossierStep(
+        dossier=dossier,
+        position=1,
+        name=step.name,
+        role=role,
+        agency=agency,
+        duration_minutes=0,
+        state=DossierStep.State.ACTIVE,
+        started_at=at,
+        rounds=1,
+    )
+    if step.holder:
+        holder = User.objects.filter(username=step.holder, is_active=True).first()
+        if holder is None:
+            raise DomainError(
+                "unknown_holder",
+                f"Không có người dùng «{step.holder}» đang hoạt động (current_step.holder).",
+                fields={"current_step.holder": ["Không tồn tại."]},
+            )
+        # The same rule as handing a step over (dossiers.actions.processing): the step's role there.
+        if not ActionContext(dossier, holder, at).may_hold(made):
+            raise DomainError(
+                "invalid_holder",
+                f"{holder.display_name} không có vai trò {vietnamese(role.label)} tại {agency.name} (current_step.holder).",
+                fields={"current_step.holder": ["Không đúng vai trò hoặc cơ quan."]},
+            )
+        made.assignee = holder
+    made.save()
+    recording.dossier_note_event(
+        dossier=dossier,
+        action="import_step",
+        actor=actor,
+        agency=None,
+        at=at,
+        data={"step": step.name, "role": role.value, "agency": agency.code, "holder": step.holder},
+    )
+    return made
 
 
 def _replay(dossier: Dossier, event: HistoryEvent) -> Dossier:
@@ -452,9 +570,13 @@ def import_record(record: HistoryRecord) -> Dossier:
     )
     for event in events:
         dossier = _replay(dossier, event)
+    last = record.events[-1].at
+    if record.current_step is not None:
+        last = record.current_step.since or last
+        dossier_set_import_step(dossier=dossier, actor=None, at=last, step=record.current_step)
     facts = record.facts
     if facts.as_dict():
-        dossier = dossier_set_import_facts(dossier=dossier, actor=None, at=record.events[-1].at, facts=facts)
+        dossier = dossier_set_import_facts(dossier=dossier, actor=None, at=last, facts=facts)
     return dossier
 
 

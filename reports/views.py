@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dossiers.models import Dossier, DossierStep
 from dossiers.selectors import overdue_q, visible_dossiers
@@ -283,9 +284,17 @@ def overdue_row(dossier: Dossier, now: datetime, calendar: WorkCalendar) -> Over
         link=dossier_link(dossier.code),
         working_days=round(minutes / calendar.minutes_per_day, 1),
         calendar_days=(now - dossier.due_at) // timedelta(days=1),
-        step="; ".join(step.name for step in steps) or dossier.status_label,
+        step="; ".join(step.name for step in steps) or _no_step(dossier),
         holder="; ".join(_holder(step) for step in steps) or "—",
     )
+
+
+def _no_step(dossier: Dossier) -> str:
+    """What the list says when the dossier has no active step: the step is what it names, never the
+    status (issue 14 §11). Imported history without its current step (docs/domain.md §10) says so."""
+    if dossier.imported:
+        return gettext("Không rõ (hồ sơ nhập từ hệ thống cũ không ghi bước đang xử lý)")
+    return "—"
 
 
 @login_required_view

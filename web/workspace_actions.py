@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.models import User
@@ -49,10 +50,18 @@ class ActionSpec:
     slug: str
     label: StrOrPromise
     form: type[wf.AccessibleForm]
-    style: str = ""  # "" (main), "secondary", "danger"
+    # "" (main), "secondary", "e-result" (the signed electronic copy, apart from issuing the result),
+    # "destructive" (ends the dossier: shown last, outlined, never beside the main action as a solid
+    # button; its dialog warns and confirms in red).
+    style: str = ""
     multipart: bool = False
     done: str = ""  # the confirmation shown after success
     warning: str = ""  # said in the dialog before confirming: what cannot be undone
+    hint: StrOrPromise = ""  # under the title: what the action is, where labels alone could mislead
+
+    @property
+    def destructive(self) -> bool:
+        return self.style == "destructive"
 
     @property
     def basis(self) -> str:
@@ -64,8 +73,28 @@ class ActionSpec:
         return PREVIEW_FORMS.get(self.slug)
 
 
-def _spec(action: Action, form: type[wf.AccessibleForm], style: str = "", done: str = "") -> ActionSpec:
-    return ActionSpec(action.value, TRANSITIONS[action].label, form, style, done=done)
+def _spec(
+    action: Action,
+    form: type[wf.AccessibleForm],
+    style: str = "",
+    done: str = "",
+    *,
+    label: StrOrPromise | None = None,
+    warning: str = "",
+    hint: StrOrPromise = "",
+) -> ActionSpec:
+    return ActionSpec(
+        action.value,
+        label if label is not None else TRANSITIONS[action].label,
+        form,
+        style,
+        done=done,
+        warning=warning,
+        hint=hint,
+    )
+
+
+FINAL_WARNING = "Hồ sơ sẽ kết thúc ở trạng thái «{state}» và không hoàn tác được: hãy kiểm tra kỹ lý do."
 
 
 ACTIONS: dict[str, ActionSpec] = {
@@ -73,7 +102,13 @@ ACTIONS: dict[str, ActionSpec] = {
     for spec in (
         _spec(Action.RECEIVE, wf.ConfirmForm, done="Đã tiếp nhận hồ sơ."),
         _spec(Action.RETURN_FOR_COMPLETION, wf.ItemsForm, "secondary", "Đã trả lại hồ sơ để bổ sung."),
-        _spec(Action.REFUSE, wf.ReasonForm, "danger", "Đã từ chối tiếp nhận hồ sơ."),
+        _spec(
+            Action.REFUSE,
+            wf.ReasonForm,
+            "destructive",
+            "Đã từ chối tiếp nhận hồ sơ.",
+            warning=FINAL_WARNING.format(state="Từ chối tiếp nhận"),
+        ),
         _spec(Action.WITHDRAW, wf.NoteForm, "secondary", "Đã ghi nhận rút hồ sơ."),
         _spec(Action.FORWARD, wf.ForwardForm, done="Đã chuyển hồ sơ sang bước tiếp theo."),
         _spec(Action.SEND_BACK, wf.SendBackForm, "secondary", "Đã trả lại bước trước."),
@@ -86,13 +121,33 @@ ACTIONS: dict[str, ActionSpec] = {
         _spec(Action.PAUSE, wf.ReasonForm, "secondary", "Đã tạm dừng giải quyết."),
         _spec(Action.RESUME, wf.NoteForm, done="Đã tiếp tục giải quyết."),
         _spec(Action.EXTEND, wf.ExtendForm, "secondary", "Đã xin lỗi và hẹn lại ngày trả kết quả."),
-        _spec(Action.RESOLVE, wf.ResolveForm, done="Đã ban hành kết quả giải quyết."),
+        _spec(
+            Action.RESOLVE,
+            wf.ResolveForm,
+            done="Đã ban hành kết quả giải quyết.",
+            label=_("Ban hành kết quả (văn bản giấy)"),
+            hint=_(
+                "Ghi nhận quyết định giải quyết (hoặc từ chối) đã ký trên giấy; hồ sơ chuyển về bộ phận "
+                "một cửa để trả. Bản điện tử có ký số là một thao tác riêng."
+            ),
+        ),
         _spec(Action.DELIVER, wf.DeliverForm, done="Đã trả kết quả."),
-        _spec(Action.STOP, wf.ReasonForm, "danger", "Đã dừng giải quyết hồ sơ."),
+        _spec(
+            Action.STOP,
+            wf.ReasonForm,
+            "destructive",
+            "Đã dừng giải quyết hồ sơ.",
+            warning=FINAL_WARNING.format(state="Dừng giải quyết"),
+        ),
         ActionSpec(
             ISSUE_RESULT,
-            "Phát hành kết quả điện tử (ký số)",
+            _("Phát hành bản điện tử có ký số (PDF)"),
             wf.IssueResultForm,
+            style="e-result",
+            hint=_(
+                "Ký số tệp PDF của văn bản kết quả và đưa vào kho dữ liệu của người nộp (kiểm tra được "
+                "bằng mã QR); không thay cho việc ban hành kết quả."
+            ),
             multipart=True,
             done="Đã ký số và phát hành kết quả điện tử.",
             warning=(
@@ -102,6 +157,35 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
     )
 }
+
+# At a leader's approval step (dossiers.actions.processing.approval_steps) forward and send_back are
+# his decision: the same actions and dialogs, named as what he decides.
+APPROVAL: dict[str, ActionSpec] = {
+    Action.FORWARD.value: _spec(
+        Action.FORWARD,
+        wf.ForwardForm,
+        done="Đã phê duyệt; hồ sơ chuyển sang bước tiếp theo.",
+        label=_("Phê duyệt"),
+        hint=_("Đồng ý với đề xuất của các bước trước; hồ sơ chuyển sang bước tiếp theo của quy trình."),
+    ),
+    Action.SEND_BACK.value: _spec(
+        Action.SEND_BACK,
+        wf.SendBackForm,
+        "secondary",
+        "Đã không phê duyệt; hồ sơ trả lại bước trước.",
+        label=_("Không phê duyệt"),
+        hint=_("Không đồng ý với đề xuất; hồ sơ trả lại bước trước kèm lý do để xử lý lại."),
+    ),
+}
+
+
+def presented(spec: ActionSpec, ctx: ActionContext) -> ActionSpec:
+    """``spec`` as this officer meets it now: at his approval step, forward and send_back are
+    "Phê duyệt" and "Không phê duyệt"."""
+    if spec.slug in APPROVAL and processing.approval_steps(ctx, Action(spec.slug)):
+        return APPROVAL[spec.slug]
+    return spec
+
 
 # Refusals put on the fields they name (service field → form field).
 FIELD_MAP = {
@@ -120,10 +204,11 @@ def available_actions(ctx: ActionContext) -> list[ActionSpec]:
     has a dialog for (none on a draft: it is still the applicant's)."""
     if ctx.dossier.status == Status.DRAFT:
         return []
-    found = [ACTIONS[a.value] for a in registry.offered(ctx) if a.value in ACTIONS]
+    found = [presented(ACTIONS[a.value], ctx) for a in registry.offered(ctx) if a.value in ACTIONS]
     if results.issue_refusal(dossier=ctx.dossier, actor=ctx.actor) is None:
         found.append(ACTIONS[ISSUE_RESULT])
-    return found
+    # Ending the dossier comes last, apart from the work that moves it on.
+    return sorted(found, key=lambda spec: spec.destructive)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,6 +245,8 @@ def build_form(
     elif spec.slug == Action.SEND_BACK:
         steps = processing.open_steps(ctx, Action.SEND_BACK) or ctx.active_steps()
         kwargs["steps"] = [(str(s.position), _step_label(s)) for s in steps]
+        if spec is APPROVAL[Action.SEND_BACK]:
+            kwargs["reason_label"] = _("Lý do không phê duyệt")
     elif spec.slug == Action.CONSULT:
         agencies = (
             Agency.objects.filter(is_active=True, province_id=dossier.province_id)
@@ -257,6 +344,7 @@ def action_dialog(request: HttpRequest, reference: str, action: str) -> HttpResp
         return error_page(request, exc.message, status=404)
     user = acting_user(request)
     ctx = registry.context(dossier, user)
+    spec = presented(spec, ctx)
     post = request.method == "POST"
     form = build_form(spec, ctx, request.POST if post else None, request.FILES if post else None)
     context: dict[str, Any] = {

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,9 @@ from dossiers.transitions import STATUS_LABELS, Status
 from kernel.errors import DomainError
 from kernel.text import nfc
 from worktime.calendar import VN_TZ
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NATIONAL_ID = re.compile(r"^\d{12}$")
 TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -338,8 +341,17 @@ class SendBackForm(AccessibleForm):
     step = forms.ChoiceField(label=_("Bước đang xử lý"), required=False)
     reason = forms.CharField(label=_("Lý do trả lại"), max_length=4000, widget=_textarea(3))
 
-    def __init__(self, *args: Any, steps: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        steps: Iterable[tuple[str, str]] = (),
+        reason_label: StrOrPromise = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if reason_label:  # a leader's "not approved" (web.workspace_actions.APPROVAL)
+            self.fields["reason"].label = reason_label
+            self["reason"].label = reason_label  # the bound field was made (``describe``) before
         steps = list(steps)
         set_choices(self.fields["step"], steps)
         if len(steps) <= 1:

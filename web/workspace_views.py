@@ -7,17 +7,32 @@ commune's dossier answers "not found"); writes are in ``web/workspace_actions.py
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -28,7 +43,7 @@ from documents.models import ComponentFile
 from documents.results import ISSUE_ACTION, dossier_results
 from dossiers import forms as dossier_forms
 from dossiers import selectors
-from dossiers.actions import registry
+from dossiers.actions import processing, registry
 from dossiers.models import (
     DeliveryMethod,
     Dossier,
@@ -36,6 +51,7 @@ from dossiers.models import (
     DossierStep,
     Handover,
     Outcome,
+    SupplementRequest,
     Timing,
 )
 from dossiers.selectors import InboxFilters
@@ -66,26 +82,96 @@ PAGE_SIZE = 25
 # Inbox
 
 
+Ordering = Callable[[datetime], tuple[Any, ...]]
+
+
+def _next_due(at: datetime) -> tuple[Any, ...]:
+    """What the officer must do next on each dossier, and by when: check an online dossier (the
+    oldest submitted first), record a supplement (the applicant's deadline), hand over a result (the
+    appointment), otherwise resolve (the statutory due instant). Due first, none last."""
+    due = Case(
+        When(status=Status.SUBMITTED, then=F("submitted_at")),
+        When(status=Status.AWAITING_SUPPLEMENT, then=_supply_by()),
+        When(status=Status.RESOLVED, then=F("appointment_at")),
+        default=F("due_at"),
+        output_field=DateTimeField(),
+    )
+    return (due.asc(nulls_last=True), "created_at", "pk")
+
+
+def _supply_by() -> Subquery:
+    """The instant the latest open supplement request asks the applicant to answer by (the end of its
+    ``supply_by`` day is not needed: the order of the days is the order of their starts)."""
+    latest = SupplementRequest.objects.filter(dossier=OuterRef("pk"), received_at__isnull=True).order_by(
+        "-requested_at"
+    )
+    return Subquery(
+        latest.annotate(
+            by=Cast("supply_by", DateTimeField()),
+        ).values("by")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def _submitted_first(at: datetime) -> tuple[Any, ...]:
+    return (F("submitted_at").asc(nulls_last=True), "pk")
+
+
+def _due_first(at: datetime) -> tuple[Any, ...]:
+    return (F("due_at").asc(nulls_last=True), "created_at", "pk")
+
+
+def _supply_first(at: datetime) -> tuple[Any, ...]:
+    return (_supply_by().asc(nulls_last=True), F("due_at").asc(nulls_last=True), "pk")
+
+
+def _hand_over_first(at: datetime) -> tuple[Any, ...]:
+    """Results to hand over: those whose appointment is today or later, the nearest first (a result
+    just resolved is among them); then those whose applicant has not come since the appointment, the
+    most recent appointment first."""
+    today = timezone.localtime(at, VN_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    waited = Case(When(appointment_at__lt=today, then=1), default=0, output_field=IntegerField())
+    coming = Case(When(appointment_at__gte=today, then=F("appointment_at")), output_field=DateTimeField())
+    past = Case(When(appointment_at__lt=today, then=F("appointment_at")), output_field=DateTimeField())
+    return (
+        waited.asc(),
+        coming.asc(nulls_last=True),
+        past.desc(nulls_last=True),
+        F("resolved_at").desc(nulls_last=True),
+        "pk",
+    )
+
+
+def _latest_first(at: datetime) -> tuple[Any, ...]:
+    return (F("received_at").desc(nulls_last=True), "-created_at", "-pk")
+
+
 @dataclass(frozen=True)
 class Tab:
+    """An inbox tab: which dossiers, and their order — what the officer must do next, due first
+    (issue 14 §12). The key as the last tie-breaker: pages of an ordering with ties may repeat or
+    skip rows (PostgreSQL)."""
+
     slug: str
     label: StrOrPromise
     statuses: tuple[Status, ...] = ()
     overdue: bool | None = None
     mine: bool = False
-    # Pending work: the most urgent first (``dossier_inbox``'s order); results waiting for the
-    # applicant: the longest waiting first; everything: the latest received first.
-    ordering: tuple[str, ...] = ()
+    ordering: Ordering = _due_first
 
 
 TABS = (
-    Tab("viec-cua-toi", _("Việc của tôi"), mine=True),
-    Tab("cho-tiep-nhan", _("Chờ tiếp nhận"), (Status.SUBMITTED,)),
+    # Mixed work: each dossier by the deadline of its next task (``_next_due``).
+    Tab("viec-cua-toi", _("Việc của tôi"), mine=True, ordering=_next_due),
+    # Online dossiers to check: first come, first checked.
+    Tab("cho-tiep-nhan", _("Chờ tiếp nhận"), (Status.SUBMITTED,), ordering=_submitted_first),
     Tab("dang-xu-ly", _("Đang xử lý"), (Status.RECEIVED, Status.PROCESSING)),
-    Tab("qua-han", _("Quá hạn"), overdue=True),
-    Tab("cho-bo-sung", _("Chờ bổ sung"), (Status.AWAITING_SUPPLEMENT,)),
-    Tab("cho-tra", _("Có kết quả, chờ trả"), (Status.RESOLVED,), ordering=("resolved_at", "pk")),
-    Tab("tat-ca", _("Tất cả"), ordering=("-received_at", "-created_at", "-pk")),
+    Tab("qua-han", _("Quá hạn"), overdue=True),  # the most overdue first
+    # Waiting for the applicant: the supplement deadline that ends first.
+    Tab("cho-bo-sung", _("Chờ bổ sung"), (Status.AWAITING_SUPPLEMENT,), ordering=_supply_first),
+    Tab("cho-tra", _("Có kết quả, chờ trả"), (Status.RESOLVED,), ordering=_hand_over_first),
+    # Not a work list: the latest received first.
+    Tab("tat-ca", _("Tất cả"), ordering=_latest_first),
 )
 TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
 
@@ -160,8 +246,7 @@ class Inbox:
         return condition
 
     def tab(self, tab: Tab) -> QuerySet[Dossier]:
-        dossiers = self.base.filter(self.condition(tab))
-        return dossiers.order_by(*tab.ordering) if tab.ordering else dossiers
+        return self.base.filter(self.condition(tab)).order_by(*tab.ordering(self.at))
 
     def counts(self, tabs: Iterable[Tab]) -> dict[str, int]:
         """How many dossiers each tab holds, in one statement (one conditional count per tab)."""
@@ -241,6 +326,12 @@ EVENT_LABELS: dict[str, StrOrPromise] = {
     "create": _("Lưu bản nháp"),
     "edit_draft": _("Sửa bản nháp"),
     ISSUE_ACTION: _("Phát hành kết quả điện tử (ký số)"),
+    "import_step": _("Bước đang xử lý (nhập từ hệ thống cũ)"),
+}
+# A leader's decision at his approval step (dossiers.actions.processing): named as what he decided.
+DECISION_LABELS: dict[str | None, StrOrPromise] = {
+    processing.APPROVED: _("Phê duyệt"),
+    processing.NOT_APPROVED: _("Không phê duyệt"),
 }
 HANDOVER_KINDS = dossier_forms.HANDOVER_KINDS
 NOTICES_SHOWN = 10  # the officer's page shows the latest notices to the applicant
@@ -278,7 +369,10 @@ def _timeline(dossier: Dossier) -> list[DossierEvent]:
     for event in events:
         started = event.action in (Action.RECEIVE, Action.RECEIVE_SUPPLEMENT)
         items = event.data.get("items") if isinstance(event.data, dict) else None
-        event.label = EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+        decided = event.data.get("decision") if isinstance(event.data, dict) else None
+        event.label = DECISION_LABELS.get(decided) or EVENT_LABELS.get(  # type: ignore[attr-defined]
+            event.action, event.action
+        )
         event.to_label = (  # type: ignore[attr-defined]
             STATUS_LABELS[Status(event.to_status)] if event.to_status in statuses else ""
         )
@@ -306,6 +400,7 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         )
     )
     events = _timeline(dossier)
+    actions = available_actions(ctx)
     context = {
         "dossier": dossier,
         "deadline": deadline_of(dossier, now),
@@ -328,7 +423,8 @@ def dossier_page(request: HttpRequest, reference: str) -> HttpResponse:
         "results": dossier_results(dossier),
         "notices": notice_selectors.dossier_notices(dossier)[-NOTICES_SHOWN:],
         "notice_ways": notice_selectors.notice_ways(dossier),
-        "actions": available_actions(ctx),
+        "actions": actions,
+        "ending": [a for a in actions if a.destructive],
         "component_actions": component_actions(ctx),
         "timings": dict(Timing.choices),
         "roles": dict(Role.choices),
@@ -371,7 +467,30 @@ def dossier_form_pdf(request: HttpRequest, reference: str, form: str) -> HttpRes
 # ---------------------------------------------------------------------------------------------
 # Ledger (Sổ theo dõi hồ sơ, form 07)
 
-LEDGER_LIMIT = 500
+LEDGER_PAGE = 50
+ALL_FIELDS = "tat-ca"
+# The periods of a year the ledger is read by: the whole year, a quarter, a month.
+PERIODS: dict[str, tuple[int, int]] = {
+    "": (1, 13),
+    **{f"q{q}": (3 * q - 2, 3 * q + 1) for q in range(1, 5)},
+    **{f"t{m}": (m, m + 1) for m in range(1, 13)},
+}
+
+
+def period_labels() -> list[tuple[str, str]]:
+    """The periods' names in the visitor's language."""
+    return [
+        ("", gettext("Cả năm")),
+        *((f"q{q}", gettext("Quý %(n)s") % {"n": q}) for q in range(1, 5)),
+        *((f"t{m}", gettext("Tháng %(n)s") % {"n": m}) for m in range(1, 13)),
+    ]
+
+
+def period_bounds(year: int, period: str) -> tuple[date, date]:
+    """The local days [start, end) of ``period`` ("", "q1"…"q4", "t1"…"t12") of ``year``."""
+    first, after = PERIODS[period]
+    end = date(year + 1, 1, 1) if after == 13 else date(year, after, 1)
+    return date(year, first, 1), end
 
 
 def _ledger_agencies(user: User) -> QuerySet[Agency]:
@@ -384,6 +503,8 @@ def _ledger_agencies(user: User) -> QuerySet[Agency]:
 
 @officer_view
 def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger (form 07) of an agency, read a page at a time: by field (or every field) and by
+    period (a year, a quarter or a month) — filtered and paged in the database (issue 14 §12)."""
     user = acting_user(request)
     agencies = list(_ledger_agencies(user))
     today = timezone.localdate()
@@ -400,20 +521,35 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
     year_param = request.GET.get("year", "")
     year = int(year_param) if year_param.isdigit() and int(year_param) in years else today.year
+    period = request.GET.get("period", "")
+    if period not in PERIODS:
+        period = ""
     fields = list(ProcedureField.objects.order_by("name"))
     field_by_code = {f.code: f for f in fields}
-    chosen = field_by_code.get(request.GET.get("field", ""))
-    if chosen is None and agency is not None:
+    field_param = request.GET.get("field", "")
+    every_field = field_param == ALL_FIELDS
+    chosen = None if every_field else field_by_code.get(field_param)
+    if chosen is None and not every_field and agency is not None:
         chosen = _busiest_field(agency, year, field_by_code)
-    rows: list[Dossier] = []
-    if agency is not None and chosen is not None:
-        rows = dossier_forms.ledger_dossiers(agency=agency, field=chosen, year=year)
+    start, end = period_bounds(year, period)
+    page = None
+    if agency is not None and (chosen is not None or every_field):
+        dossiers = dossier_forms.ledger_queryset(agency=agency, field=chosen, start=start, end=end)
+        page = Paginator(dossiers, LEDGER_PAGE).get_page(request.GET.get("page"))
+    # The printed form 07 is the year's book of one field.
     pdf_url = (
         f"/api/v1/ledger.pdf?agency={agency.code}&field={chosen.code}&year={year}"
         if agency is not None and chosen is not None
         else ""
     )
+    keep = {
+        "agency": agency.code if agency else "",
+        "field": ALL_FIELDS if every_field else (chosen.code if chosen else ""),
+        "year": str(year),
+        "period": period,
+    }
     now = timezone.now()
+    labels = period_labels()
     return render(
         request,
         "web/workspace/ledger.html",
@@ -422,11 +558,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "fields": fields,
             "field": chosen,
+            "every_field": every_field,
+            "all_fields": ALL_FIELDS,
             "years": years,
             "year": year,
-            "rows": [(d, deadline_of(d, now)) for d in rows[:LEDGER_LIMIT]],
-            "total": len(rows),
-            "limit": LEDGER_LIMIT,
+            "periods": labels,
+            "period": period,
+            "period_label": dict(labels)[period],
+            "page": page,
+            "rows": [(d, deadline_of(d, now)) for d in page] if page is not None else [],
+            "total": page.paginator.count if page is not None else 0,
+            "query": urlencode({k: v for k, v in keep.items() if v}),
             "pdf_url": pdf_url,
             "ws_section": "ledger",
         },

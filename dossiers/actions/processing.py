@@ -168,6 +168,38 @@ def following(ctx: ActionContext, step: DossierStep) -> list[DossierStep]:
 
 
 # ---------------------------------------------------------------------------------------------
+# A leader's approval (Phê duyệt / Không phê duyệt)
+
+# A step of the internal workflow held by the leader's role is his approval: forwarding it along the
+# workflow approves what the steps before proposed (Phê duyệt), sending it back to the step before does
+# not (Không phê duyệt, with the reason, like any send-back). No article of NĐ 61/2018 names it: the
+# procedure's published internal process (quy trình nội bộ, seed 000 item 1; docs/domain.md §3, the
+# standard process's 20 % "approval" step) gives the leader his step. The event records the decision
+# (``APPROVED`` / ``NOT_APPROVED``); the transitions are forward and send_back, unchanged.
+APPROVAL_ROLE = Role.LEADER
+APPROVED = "approved"
+NOT_APPROVED = "not_approved"
+
+
+def is_approval(step: DossierStep) -> bool:
+    return step.role == APPROVAL_ROLE
+
+
+def approval_steps(ctx: ActionContext, action: Action) -> list[DossierStep]:
+    """The approval steps on which the actor may take ``action`` (forward: approve, send_back: not
+    approve) now; empty when the steps he may act on are not approvals (then the page says "forward")."""
+    steps = open_steps(ctx, action)
+    return steps if steps and all(is_approval(s) for s in steps) else []
+
+
+def decision(action: Action, step: DossierStep) -> dict[str, str]:
+    """What the event of ``action`` on ``step`` records of an approval (nothing on other steps)."""
+    if not is_approval(step):
+        return {}
+    return {"decision": APPROVED if action == Action.FORWARD else NOT_APPROVED}
+
+
+# ---------------------------------------------------------------------------------------------
 # forward
 
 
@@ -268,6 +300,7 @@ def _forward(ctx: ActionContext, inp: ForwardInput) -> None:
             "step": current.position,
             "timing": current.timing,
             "to": [s.position for s in (following or []) if not others_active],
+            **decision(Action.FORWARD, current),
         },
     )
 
@@ -324,7 +357,7 @@ def _send_back(ctx: ActionContext, inp: SendBackInput) -> None:
             note=reason,
         )
     save_steps(changed)
-    commit(ctx, reason=reason, data={"step": current.position})
+    commit(ctx, reason=reason, data={"step": current.position, **decision(Action.SEND_BACK, current)})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_the_officer_inbox_in_english(received, officer_a):
     for tab in ("My tasks", "Awaiting reception", "In progress", "Awaiting supplement", "All"):
         assert f'>{tab} <span class="count">' in html, tab
     assert '<th scope="col">Received</th>' in html  # the column of the reception time
-    assert '<td data-label="Status">Received</td>' in html
+    assert '<td class="status" data-label="Status">Received</td>' in html
     assert "All statuses" in html and "Overdue only" in html
     assert ">Reception</a>" in html  # the menu keeps its own word
     page = html_of(client, f"/can-bo/ho-so/{received.code}/")

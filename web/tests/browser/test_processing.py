@@ -4,24 +4,50 @@ the leader resolves and issues the signed electronic result, and the officer han
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from documents.models import ResultDocument
+from dossiers.importer import import_lines
 from dossiers.models import Dossier
 from testing.browser import confirm, open_action
 from testing.documents import pdf_bytes
-from testing.dossiers import counter_dossier, online_dossier, vn
+from testing.dossiers import COMMUNE_A, COMMUNE_A_CENTRE, counter_dossier, online_dossier, vn
 
 pytestmark = pytest.mark.browser
+
+E_RESULT = "Phát hành bản điện tử có ký số (PDF)"
+# The lines a cell's text takes (its padding and the row's height aside).
+TEXT_LINES = """td => { const r = document.createRange(); r.selectNodeContents(td);
+  return Math.round(r.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight)); }"""
+LONG_NAMED = "1.007664"  # a 139-character name
+
+
+def waiting_result_long_named() -> None:
+    """A result of January, of a procedure with a long name, still waiting for its applicant."""
+    line = {
+        "code": "H31-CU-260105-0001",
+        "procedure": LONG_NAMED,
+        "receiving_agency": COMMUNE_A_CENTRE,
+        "handling_agency": COMMUNE_A,
+        "channel": "counter",
+        "applicant": {"name": "Trịnh Văn Quang", "national_id": "033091000099"},
+        "events": [
+            {"type": "received", "at": "2026-01-05T09:00:00+07:00"},
+            {"type": "resolved", "at": "2026-01-05T10:00:00+07:00", "outcome": "approved", "note": "Xong"},
+        ],
+    }
+    assert import_lines([json.dumps(line, ensure_ascii=False)]).imported == 1
 
 
 def test_online_dossier_from_reception_to_delivery(
     page, login, api, citizen, officer_a, specialist_a, leader_a, clock, shot
 ):
     clock(vn(2026, 3, 2, 8, 15))
+    waiting_result_long_named()
     reference = online_dossier(api, citizen)
 
     # The one-stop officer finds it among the online dossiers to check, and receives it.
@@ -74,12 +100,20 @@ def test_online_dossier_from_reception_to_delivery(
     dialog.get_by_label("Người nhận bước tiếp theo").select_option("lanhdao.phohien")
     confirm(page, dialog, "Chuyển bước xử lý", "Đã chuyển hồ sơ sang bước tiếp theo.")
 
+    # At his own step the leader decides: "Phê duyệt" or "Không phê duyệt" (issue 14 §13); stopping
+    # the dossier is apart, outlined, below them.
     clock(vn(2026, 3, 3, 11, 0))
     login(page, leader_a)
     page.goto(f"/can-bo/ho-so/{code}/")
-    dialog = open_action(page, "Chuyển bước xử lý")
-    confirm(page, dialog, "Chuyển bước xử lý", "Đã chuyển hồ sơ sang bước tiếp theo.")
-    dialog = open_action(page, "Ban hành kết quả")
+    actions = page.get_by_role("region", name="Thao tác")
+    expect(actions.get_by_role("link", name="Không phê duyệt", exact=True)).to_be_visible()
+    expect(actions.get_by_role("link", name="Chuyển bước xử lý")).to_have_count(0)
+    stop = page.locator(".action-ending").get_by_role("link", name="Dừng giải quyết theo đề nghị")
+    expect(stop).to_have_css("background-color", "rgb(255, 255, 255)")
+    shot(page, "xu-ly-3a-lanh-dao-phe-duyet")
+    dialog = open_action(page, "Phê duyệt")
+    confirm(page, dialog, "Phê duyệt", "Đã phê duyệt; hồ sơ chuyển sang bước tiếp theo.")
+    dialog = open_action(page, "Ban hành kết quả (văn bản giấy)")
     approved = dialog.get_by_label("Giải quyết (có kết quả)")
     expect(approved).to_be_checked()
     radio, label = approved.bounding_box(), dialog.locator("label.choice").first.bounding_box()
@@ -94,28 +128,40 @@ def test_online_dossier_from_reception_to_delivery(
     approved.check()
     expect(new_tab).to_have_count(0)
     dialog.get_by_label("Nội dung kết quả / lý do từ chối").fill("Cấp Giấy khai sinh")
-    confirm(page, dialog, "Ban hành kết quả", "Đã ban hành kết quả giải quyết.")
+    confirm(page, dialog, "Ban hành kết quả (văn bản giấy)", "Đã ban hành kết quả giải quyết.")
     # The leader's resolution finished the clerk's step: the table names who did it.
     expect(page.locator("section[aria-labelledby=h-steps] tbody tr").last).to_contain_text("Bùi Văn Ký")
-    dialog = open_action(page, "Phát hành kết quả điện tử (ký số)")
+    # The signed electronic copy is a different, outlined button.
+    e_result = page.get_by_role("region", name="Thao tác").get_by_role("link", name=E_RESULT)
+    expect(e_result).to_have_css("background-color", "rgb(255, 255, 255)")
+    dialog = open_action(page, E_RESULT)
     expect(dialog.get_by_label("Tên kết quả")).to_have_value("Giấy khai sinh")
     dialog.get_by_label("Số, ký hiệu").fill("25/GKS")
     dialog.get_by_label("Tệp kết quả (PDF)").set_input_files(
         files=[{"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(1)}]
     )
-    confirm(page, dialog, "Phát hành kết quả điện tử (ký số)", "Đã ký số và phát hành kết quả điện tử.")
+    confirm(page, dialog, E_RESULT, "Đã ký số và phát hành kết quả điện tử.")
     results = page.get_by_role("region", name="Kết quả điện tử")
     expect(results).to_contain_text("Giấy khai sinh — số 25/GKS")
     result = ResultDocument.objects.get(dossier__code=code)
     assert result.number == "25/GKS" and result.signer
     # Issued once: the action is no longer offered.
     actions = page.get_by_role("region", name="Thao tác")
-    expect(actions.get_by_role("link", name="Phát hành kết quả điện tử (ký số)")).to_have_count(0)
+    expect(actions.get_by_role("link", name=E_RESULT)).to_have_count(0)
 
-    # The officer hands the result over at the counter.
+    # The officer hands the result over at the counter: on a 1366 px laptop the result just resolved
+    # is the first to hand over, and the procedure's name takes at most two lines.
     clock(vn(2026, 3, 3, 14, 0))
     login(page, officer_a)
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.goto("/can-bo/ho-so/?tab=cho-tra")
+    first = page.locator(".inbox-table tbody tr").first
+    expect(first).to_contain_text(code)
+    expect(page.locator(".inbox-table tbody tr").nth(1)).to_contain_text(LONG_NAMED)
+    for cell in page.locator(".inbox-table td.procedure").all():
+        assert cell.evaluate(TEXT_LINES) <= 2
+    shot(page, "xu-ly-3b-cho-tra-1366")
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("link", name=code).click()
     dialog = open_action(page, "Trả kết quả")
     dialog.get_by_label("Hình thức trả kết quả").select_option("counter")
@@ -129,6 +175,7 @@ def test_online_dossier_from_reception_to_delivery(
         "Tiếp nhận hồ sơ",
         "Yêu cầu bổ sung, hoàn thiện hồ sơ",
         "Nhận hồ sơ bổ sung",
+        "Phê duyệt",
         "Ban hành kết quả",
         "Phát hành kết quả điện tử (ký số)",
         "Trả kết quả",
