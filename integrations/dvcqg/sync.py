@@ -25,7 +25,10 @@ time, "True" once the portal has accepted the dossier (``PortalDossier``) — th
   its re-submission after a return), before that message's own event.
 - A refused login (``LoginRefused``: credentials, dstcode) → ``Retry``: the settings are at fault, not the
   message.
-- ``PortalUnavailable`` (down, timed out, the session refused twice) → ``Retry``; ``PortalRefused`` →
+- ``PortalUnavailable`` (down, timed out, the session refused twice) → ``Retry`` — ``PartnerDown`` when
+  the portal could not be reached at all (refused or dropped connection, time-out, HTTP 5xx: the
+  message waits for the portal, and the first delivery that reaches it again releases the others,
+  docs/adr/0016); ``PortalRefused`` →
   ``Refused`` with the portal's code and message, kept as the dead letter's last error.
 - **Portal off** (``MOTCUA_DVCQG_*`` unset): the handler is registered only when the portal is
   configured at start (``register_if_configured``, from ``IntegrationsConfig.ready``), so the worker
@@ -54,7 +57,7 @@ from integrations.dvcqg.client import (
 from integrations.models import PortalDossier
 from integrations.services import portal_dossier_accepted
 from outbox import delivery
-from outbox.delivery import Refused, Retry
+from outbox.delivery import PartnerDown, Refused, Retry
 from outbox.models import OutboxMessage
 
 logger = logging.getLogger("motcua.integrations")
@@ -158,7 +161,8 @@ def deliver(message: OutboxMessage) -> None:
     try:
         sync_message(client, message)
     except PortalUnavailable as exc:
-        raise Retry(f"Cổng DVCQG không trả lời: {exc}") from exc
+        failure = PartnerDown if exc.down else Retry
+        raise failure(f"Cổng DVCQG không trả lời: {exc}") from exc
     except LoginRefused as exc:
         raise Retry(f"{exc.message} (mã {exc.code})") from exc
     except PortalRefused as exc:

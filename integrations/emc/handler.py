@@ -21,7 +21,7 @@ from integrations.emc.tracking import dossier_for_tracking, tracking_record
 from integrations.http import PartnerUnavailable
 from integrations.models import Exchange
 from outbox import delivery
-from outbox.delivery import Refused, Retry
+from outbox.delivery import PartnerDown, Refused, Retry
 from outbox.models import OutboxMessage
 
 TOPIC = OutboxMessage.Topic.EMC_TRACKING
@@ -41,7 +41,8 @@ def deliver(message: OutboxMessage) -> None:
     try:
         client.track(record, message=message)
     except PartnerUnavailable as failed:
-        raise Retry(str(failed)) from failed
+        # Down (no answer, a time-out, a 5xx): the report waits for EMC, with the others (ADR 0016).
+        raise (PartnerDown if failed.down else Retry)(str(failed)) from failed
     except EmcRefused as refused:
         raise Refused(f"EMC từ chối (mã {refused.code}): {refused.message}") from refused
 
