@@ -49,6 +49,10 @@ class OutboxMessage(models.Model):
     # during an upgrade leave the column out.
     waiting_for_partner = models.BooleanField(_("chờ đối tác hoạt động lại"), default=False, db_default=False)
 
+    # Not a column: set by the worker when it starts an attempt (outbox.services.start_attempt) — an
+    # attempt was started before this one, even if an administrator's "retry now" reset the count.
+    started_before: bool = False
+
     class Meta:
         verbose_name = _("tin chờ gửi")
         verbose_name_plural = _("tin chờ gửi")
@@ -66,3 +70,9 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.key}"
+
+    def tried_before(self) -> bool:
+        """May an earlier attempt have reached the partner, its delivery unrecorded (a worker stopped
+        between the partner's answer and the record)? Then a handler asks the partner, or its own
+        exchange log, before sending again; otherwise it need not (docs/adr/0016, 0018)."""
+        return self.attempts > 1 or bool(self.last_error) or self.started_before

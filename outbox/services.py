@@ -145,6 +145,7 @@ def start_attempt(*, message: OutboxMessage, worker: str, now: datetime | None =
         attempts=F("attempts") + 1, last_attempt_at=now, claimed_until=now + lease()
     )
     if updated:
+        message.started_before = message.started_before or message.last_attempt_at is not None
         message.attempts += 1
         message.last_attempt_at = now
     return bool(updated)
