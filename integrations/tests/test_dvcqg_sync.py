@@ -511,7 +511,7 @@ def test_the_record_lists_the_fees_of_the_dossiers_option(portal, api, officer_a
         .first()
     )
     expected = [
-        {"TenPhiLePhi": item.name or item.text, "Gia": int(item.amount)}
+        {"TenPhiLePhi": item.name or item.text, "Gia": int(item.amount or 0)}
         for item in option.fees.filter(amount__isnull=False).order_by("position", "pk")
         if item.name or item.text
     ]
@@ -521,12 +521,12 @@ def test_the_record_lists_the_fees_of_the_dossiers_option(portal, api, officer_a
 
 
 def test_the_fees_are_the_options_of_the_dossiers_case_else_those_for_every_case():
-    options = [
+    options: list[dict[str, Any]] = [
         {"id": 1, "case_id": None, "position": 1},
         {"id": 2, "case_id": 7, "position": 2},
         {"id": 3, "case_id": None, "position": 0},
     ]
-    items = [
+    items: list[dict[str, Any]] = [
         {"id": 10, "option_id": 3, "name": "Lệ phí", "text": "", "amount": 50000, "position": 1},
         {
             "id": 11,
