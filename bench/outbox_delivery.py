@@ -24,6 +24,11 @@ Usage::
    ``--lease`` seconds so that another worker takes over what it held), ``outage`` (the portal down for
    ``--outage-minutes`` simulated minutes once a third is delivered), ``sessions`` (the portal expires
    its session every 100 calls).
+   ``statements``: one worker in this process, no HTTP client of its own beyond the simulators', delivers
+   each topic's backlog alone and counts the SQL statements it sends — claims, the handler's reads and
+   exchange-log lines, the records, any release — per delivered message (what
+   integrations/tests/test_delivery_query_budget.py holds for single messages, here over the whole mix
+   of lifecycles: papers, supplements, results, refusals).
 3. After each run, the required check: every message delivered (none pending, none dead), the portal
    simulator's duplicate events and events out of order both 0, the portal holding exactly the events of
    the coded dossiers, EMC every report. EMC's reports sent twice are printed beside it: EMC's contract
@@ -51,6 +56,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +69,7 @@ import dossier_lifecycle as lifecycle  # noqa: E402 — sets Django up
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
+from django.test import override_settings  # noqa: E402
 
 from dossiers.models import Dossier, DossierEvent  # noqa: E402
 from dossiers.transitions import PORTAL_STATUS, Status, emc_status  # noqa: E402
@@ -336,9 +343,19 @@ def run(name: str, workers: int, options: Options, fault: str = "") -> bool:
             done = OutboxMessage.objects.filter(status=OutboxMessage.Status.DELIVERED).count()
             if done >= delivered_goal:
                 seconds = options.outage_minutes * 60 / options.time_scale
+                outage["calls_before"] = sims.state("dvcqg")["calls"]
                 sims.post("/_control/dvcqg", {"down_seconds": seconds})
                 outage["down"] = now
                 outage["up"] = time.time() + seconds  # wall clock: compared with delivered_at
+        if (
+            fault == "outage"
+            and "down" in outage
+            and "calls_down" not in outage
+            and time.time() >= outage["up"]
+        ):
+            # Calls the portal got while down (each left unanswered): how hard the workers hammered it.
+            outage["calls_down"] = sims.state("dvcqg")["calls"] - outage["calls_before"]
+            outage["backlog"] = pending({SYNC})
 
     say(
         f"  {name}, {workers} worker process(es): {total} messages ({written[SYNC]} portal.sync, {written[EMC]} emc.tracking)"
@@ -385,8 +402,19 @@ def run(name: str, workers: int, options: Options, fault: str = "") -> bool:
         )
         say(
             f"    most attempts of one message: {most} (its last back-off about {min(60.0, 30 * 2 ** max(most - 2, 0) / 60):g} "
-            "simulated min, ± 20 %): the lag is the back-off reached when the portal came back"
+            "simulated min, ± 20 %)"
         )
+        if "calls_down" in outage:
+            say(f"    calls to the portal while it was down (each unanswered): {outage['calls_down']}")
+            up = datetime.fromtimestamp(outage["up"], tz=UTC)
+            first = OutboxMessage.objects.filter(topic=SYNC, delivered_at__gte=up).aggregate(
+                first=Min("delivered_at")
+            )
+            if first["first"] is not None:
+                say(
+                    f"    portal.sync messages pending when it came back: {outage['backlog']}; the first delivered "
+                    f"{(first['first'] - up).total_seconds():.1f} s after its return"
+                )
     if fault == "sessions":
         say(f"    portal sessions expired: {portal['sessions_expired']}, logins: {portal['logins']}")
     coded, events = expected_portal()
@@ -414,6 +442,60 @@ def run(name: str, workers: int, options: Options, fault: str = "") -> bool:
     return not failed
 
 
+def statements(options: Options) -> bool:
+    """Statements per delivered message, each topic's backlog delivered alone by one worker in this
+    process (the same code as ``run_worker``), every statement the connection sends counted."""
+    from integrations.dvcqg import sync
+    from integrations.dvcqg.client import forget_sessions
+    from integrations.emc import handler as emc_handler
+    from outbox import delivery
+    from outbox.worker import Worker
+
+    LOGS.mkdir(parents=True, exist_ok=True)
+    written = write_rows(options.topics)
+    sims = start_simulators(LOGS / "statements-simulators.log")
+    saved = delivery.handlers()
+    count = [0]
+
+    def counting(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    say(
+        f"  statements: {sum(written.values())} messages ({written[SYNC]} portal.sync, {written[EMC]} emc.tracking), 1 worker in this process"
+    )
+    passed = True
+    try:
+        with override_settings(**environment(sims.url), MOTCUA_PARTNER_TIMEOUT_SECONDS=5):
+            forget_sessions()
+            for topic in (SYNC, EMC):
+                if topic not in options.topics:
+                    continue
+                delivery.replace_handlers({})
+                if topic == SYNC:
+                    sync.register()
+                else:
+                    assert emc_handler.connect()
+                count[0] = 0
+                started = time.perf_counter()
+                with connection.execute_wrapper(counting):
+                    tally = Worker().deliver_due()
+                seconds = time.perf_counter() - started
+                say(
+                    f"    {topic}: {tally.delivered} delivered in {seconds:.1f} s ({tally.delivered / max(seconds, 1e-9):.0f}/s), "
+                    f"{count[0]} statements: {count[0] / max(tally.delivered, 1):.2f} per delivered message "
+                    "(the claims, by batches of 20, included)"
+                )
+                passed &= tally.delivered == written[topic]
+    finally:
+        delivery.replace_handlers(saved)
+        forget_sessions()
+        sims.process.send_signal(signal.SIGINT)
+        sims.process.wait(timeout=30)
+    say("    REQUIRED CHECK " + ("PASSED" if passed else "FAILED: not every message delivered"))
+    return passed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -421,7 +503,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lifecycles", type=int, default=10_000, help="dossier lifecycles (default 10,000)")
     parser.add_argument("--workers", default="", help="worker counts of the throughput runs, e.g. 1,2")
     parser.add_argument("--fault-workers", type=int, default=0, help="workers of the fault runs")
-    parser.add_argument("--runs", default="throughput,kill,outage,sessions", help="which runs, comma list")
+    parser.add_argument(
+        "--runs", default="throughput,kill,outage,sessions", help="which runs, comma list (also: statements)"
+    )
     parser.add_argument("--topics", default="portal,emc", help="portal,emc or one of them")
     parser.add_argument("--lease", type=int, default=10, help="the kill run's lease, seconds")
     parser.add_argument("--time-scale", type=float, default=60.0, help="simulated seconds per real second")
@@ -468,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
                 passed &= run("throughput", count, options)
         elif name in ("kill", "outage", "sessions"):
             passed &= run(name, fault_workers, options, fault=name)
+        elif name == "statements":
+            passed &= statements(options)
         else:
             raise SystemExit(f"unknown run {name!r}")
     say("Load average at end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))

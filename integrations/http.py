@@ -1,6 +1,7 @@
 """The one seam through which motcua talks HTTP to a partner (STYLE: "all outbound HTTP goes through one
 seam with timeouts"). JSON in, JSON out; every way the wire can fail becomes ``PartnerUnavailable``, which
-the outbox handlers turn into a later retry. What the partner *says* (its own error codes) is for the
+the outbox handlers turn into a later retry — ``down`` when the partner could not be reached at all
+(``PartnerDown``: its messages wait for it). What the partner *says* (its own error codes) is for the
 partner's client to judge."""
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ class PartnerRefused(Exception):
 
 
 class PartnerUnavailable(Exception):
-    """The partner could not be reached or did not answer in time or in JSON: try again later."""
+    """The partner could not be reached or did not answer in time or in JSON: try again later.
+    ``down``: the wire itself failed — the connection refused or closed unanswered, a time-out, an HTTP
+    5xx — so the partner is down rather than answering something unusable; the outbox handlers turn it
+    into ``PartnerDown`` (its messages then wait for the partner, docs/adr/0016)."""
+
+    def __init__(self, reason: str, *, down: bool = False) -> None:
+        super().__init__(reason)
+        self.down = down
 
 
 def post_json(
@@ -55,10 +63,10 @@ def post_json(
     except urllib.error.HTTPError as error:
         raw = error.read() if error.code < 500 else b""
         if error.code >= 500 or not raw:
-            raise PartnerUnavailable(f"HTTP {error.code} từ {url}") from error
+            raise PartnerUnavailable(f"HTTP {error.code} từ {url}", down=error.code >= 500) from error
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise PartnerUnavailable(f"Không kết nối được {url}: {reason}") from error
+        raise PartnerUnavailable(f"Không kết nối được {url}: {reason}", down=True) from error
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -83,10 +91,12 @@ def get_bytes(
         with urllib.request.urlopen(request, timeout=wait) as response:
             data: bytes = response.read(-1 if max_bytes is None else max_bytes + 1)
     except urllib.error.HTTPError as error:
-        raise PartnerUnavailable(f"HTTP {error.code} từ {url}") from error
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, ValueError) as error:
+        raise PartnerUnavailable(f"HTTP {error.code} từ {url}", down=error.code >= 500) from error
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise PartnerUnavailable(f"Không tải được {url}: {reason}") from error
+        raise PartnerUnavailable(f"Không tải được {url}: {reason}", down=True) from error
+    except ValueError as error:  # a malformed address
+        raise PartnerUnavailable(f"Không tải được {url}: {error}") from error
     if max_bytes is not None and len(data) > max_bytes:
         raise PartnerUnavailable(f"Tệp tại {url} lớn hơn {max_bytes} byte")
     return data

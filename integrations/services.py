@@ -60,12 +60,13 @@ def exchange_log_prune(*, before: datetime, batch: int = 5000) -> int:
         deleted += count
 
 
-def portal_dossier_accepted(*, dossier_code: str, at: datetime) -> PortalDossier:
-    """Record that the national portal knows ``dossier_code`` (idempotent: the first time is kept)."""
-    found, _created = PortalDossier.objects.get_or_create(
-        dossier_code=dossier_code, defaults={"accepted_at": at}
+def portal_dossier_accepted(*, dossier_code: str, at: datetime) -> None:
+    """Record that the national portal knows ``dossier_code`` (idempotent: the first time is kept). One
+    INSERT that leaves a row already there alone (ON CONFLICT DO NOTHING on the unique code), rather
+    than a read, a savepoint and an insert: the sync writes it once per dossier, from the worker."""
+    PortalDossier.objects.bulk_create(
+        [PortalDossier(dossier_code=dossier_code, accepted_at=at)], ignore_conflicts=True
     )
-    return found
 
 
 def reconciliation_start(

@@ -19,7 +19,7 @@ class OutboxMessageAdmin(PolicyAdmin):
     """Read-only rows; the only writes are the two actions, through ``outbox.services`` (docs/adr/0016)."""
 
     list_display = ("topic", "dossier_code", "status", "attempts", "available_at", "error", "delivered_at")
-    list_filter = ("status", "topic", ("last_error", admin.EmptyFieldListFilter))
+    list_filter = ("status", "topic", "waiting_for_partner", ("last_error", admin.EmptyFieldListFilter))
     search_fields = ("dossier_code", "key")
     actions = ["retry_now", "cancel"]
     readonly_fields = (
@@ -33,6 +33,7 @@ class OutboxMessageAdmin(PolicyAdmin):
         "attempts",
         "last_attempt_at",
         "last_error",
+        "waiting_for_partner",
         "claimed_by",
         "claimed_until",
         "delivered_at",

@@ -1,8 +1,11 @@
 """Who delivers each topic, and how long to wait before trying a message again (docs/adr/0016).
 
 A handler takes an ``OutboxMessage`` and either returns (delivered) or raises ``Retry`` (a temporary
-failure: a time-out, the partner down) or ``Refused`` (the partner said no; trying again would not
-help). Anything else it raises counts as a temporary failure. The adapters of the partners register
+failure), ``PartnerDown`` (the kind of ``Retry`` that says the partner itself cannot be reached: the
+connection refused, a time-out, an HTTP 5xx) or ``Refused`` (the partner said no; trying again would
+not help). Anything else it raises counts as a temporary failure. A message that failed with
+``PartnerDown`` waits for the partner: its topic rests, and the first delivery that reaches the partner
+again makes every message waiting for it due at once (outbox/worker.py, docs/adr/0016). The adapters of the partners register
 their handlers when they come (issue 13); until then a topic without a handler is left alone: its
 messages are neither attempted nor failed.
 
@@ -17,6 +20,8 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from django.conf import settings
 
 if TYPE_CHECKING:
     from outbox.models import OutboxMessage
@@ -38,6 +43,13 @@ class DeliveryError(Exception):
 
 class Retry(DeliveryError):
     """Temporary: try again later (time-out, partner unavailable, expired session)."""
+
+
+class PartnerDown(Retry):
+    """Temporary, and not the message's fault: the partner could not be reached at all (the connection
+    refused or closed unanswered, a time-out, an HTTP 5xx). The message waits for the partner
+    (``OutboxMessage.waiting_for_partner``) instead of every message of the topic hammering it; a
+    partner that answered — even to refuse — is never ``PartnerDown``."""
 
 
 class Refused(DeliveryError):
@@ -72,6 +84,12 @@ def handlers() -> dict[str, Handler]:
 def replace_handlers(table: dict[str, Handler]) -> None:
     _handlers.clear()
     _handlers.update(table)
+
+
+def partner_rest() -> timedelta:
+    """How long a topic rests after a delivery found its partner down: no message of it is claimed
+    until then unless the partner came back (the first back-off, on the back-off's scale)."""
+    return BACKOFF_BASE * settings.MOTCUA_OUTBOX_BACKOFF_SCALE
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:

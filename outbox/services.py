@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from kernel.errors import DomainError, Forbidden, NotFound
-from outbox.delivery import backoff
+from outbox.delivery import backoff, partner_rest
 from outbox.models import OutboxMessage
 
 logger = logging.getLogger("motcua.outbox")
@@ -72,19 +72,26 @@ def lease() -> timedelta:
 
 
 def due_messages(*, topics: Sequence[str], now: datetime) -> QuerySet[OutboxMessage]:
-    """Pending messages of ``topics`` due at ``now``, not held by a live claim, and first in line: no
+    """Pending messages of ``topics`` due at ``now``, not held by a live claim, first in line — no
     earlier message of the same dossier and topic still pending or dead (a message without a dossier
-    code waits for nothing)."""
+    code waits for nothing) — and of a topic that is not resting: no message of it found its partner
+    down less than ``partner_rest()`` ago (``waiting_for_partner``; the partial index holds only
+    those). One failed call per rest and worker, rather than one per message, while a partner is
+    down."""
     earlier = OutboxMessage.objects.filter(
         dossier_code=OuterRef("dossier_code"),
         topic=OuterRef("topic"),
         pk__lt=OuterRef("pk"),
         status__in=(Status.PENDING, Status.DEAD),
     )
+    resting = OutboxMessage.objects.filter(
+        topic=OuterRef("topic"), waiting_for_partner=True, last_attempt_at__gt=now - partner_rest()
+    )
     return (
         OutboxMessage.objects.filter(status=Status.PENDING, topic__in=list(topics), available_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         .filter(Q(dossier_code="") | ~Exists(earlier))
+        .filter(~Exists(resting))
         .order_by("pk")
     )
 
@@ -110,6 +117,7 @@ def claim(
         if spent:
             OutboxMessage.objects.filter(pk__in=[m.pk for m in spent]).update(
                 status=Status.DEAD,
+                waiting_for_partner=False,
                 claimed_by="",
                 claimed_until=None,
                 last_error="Tiến trình gửi dừng giữa chừng quá số lần cho phép.",
@@ -137,6 +145,7 @@ def start_attempt(*, message: OutboxMessage, worker: str, now: datetime | None =
         attempts=F("attempts") + 1, last_attempt_at=now, claimed_until=now + lease()
     )
     if updated:
+        message.started_before = message.started_before or message.last_attempt_at is not None
         message.attempts += 1
         message.last_attempt_at = now
     return bool(updated)
@@ -146,26 +155,57 @@ def record_delivered(*, message: OutboxMessage, worker: str, now: datetime | Non
     now = now or timezone.now()
     return bool(
         _held(message, worker).update(
-            status=Status.DELIVERED, delivered_at=now, claimed_by="", claimed_until=None
+            status=Status.DELIVERED,
+            delivered_at=now,
+            claimed_by="",
+            claimed_until=None,
+            waiting_for_partner=False,
         )
     )
 
 
 def record_failure(
-    *, message: OutboxMessage, worker: str, error: str, permanent: bool, now: datetime | None = None
+    *,
+    message: OutboxMessage,
+    worker: str,
+    error: str,
+    permanent: bool,
+    partner_down: bool = False,
+    now: datetime | None = None,
 ) -> str | None:
-    """Record a failed attempt: ``"dead"`` when refused for good or out of attempts, else ``"retried"``
-    (due again after the back-off); None when the message was no longer this worker's."""
+    """Record a failed attempt: ``"dead"`` when refused for good or out of attempts, else due again
+    after the back-off — ``"waiting"`` when the partner was down (the message then waits for it:
+    ``waiting_for_partner``), ``"retried"`` otherwise; None when the message was no longer this
+    worker's."""
     now = now or timezone.now()
     dead = permanent or message.attempts >= settings.MOTCUA_OUTBOX_MAX_ATTEMPTS
-    changes: dict[str, Any] = {"claimed_by": "", "claimed_until": None, "last_error": error[:ERROR_LENGTH]}
+    waiting = partner_down and not dead
+    changes: dict[str, Any] = {
+        "claimed_by": "",
+        "claimed_until": None,
+        "last_error": error[:ERROR_LENGTH],
+        "waiting_for_partner": waiting,
+    }
     if dead:
         changes["status"] = Status.DEAD
     else:
         changes["available_at"] = now + backoff(message.attempts) * settings.MOTCUA_OUTBOX_BACKOFF_SCALE
     if not _held(message, worker).update(**changes):
         return None
-    return "dead" if dead else "retried"
+    message.waiting_for_partner = waiting
+    if dead:
+        return "dead"
+    return "waiting" if waiting else "retried"
+
+
+def release_waiting(*, topic: str, now: datetime | None = None) -> int:
+    """The partner of ``topic`` answered again: every message waiting for it is due now, in one UPDATE
+    (instead of each after its own back-off, which an outage stretched up to an hour). Order per
+    dossier holds: a waiting message is pending, so it is still the head of its queue and goes
+    before the messages behind it. How many were released."""
+    return OutboxMessage.objects.filter(topic=topic, waiting_for_partner=True, status=Status.PENDING).update(
+        waiting_for_partner=False, available_at=now or timezone.now()
+    )
 
 
 def release(*, messages: Sequence[OutboxMessage], worker: str) -> None:
@@ -209,7 +249,17 @@ def message_retry_now(*, message: OutboxMessage, actor: User, now: datetime | No
     locked.available_at = now
     locked.attempts = 0
     locked.claimed_by, locked.claimed_until = "", None
-    locked.save(update_fields=["status", "available_at", "attempts", "claimed_by", "claimed_until"])
+    locked.waiting_for_partner = False
+    locked.save(
+        update_fields=[
+            "status",
+            "available_at",
+            "attempts",
+            "claimed_by",
+            "claimed_until",
+            "waiting_for_partner",
+        ]
+    )
     logger.info("outbox %s: retry now by %s", locked.key, actor.username)
     return locked
 
@@ -221,6 +271,7 @@ def message_cancel(*, message: OutboxMessage, actor: User, now: datetime | None 
     locked = _for_administrator(message, actor, now)
     locked.status = Status.CANCELLED
     locked.claimed_by, locked.claimed_until = "", None
-    locked.save(update_fields=["status", "claimed_by", "claimed_until"])
+    locked.waiting_for_partner = False
+    locked.save(update_fields=["status", "claimed_by", "claimed_until", "waiting_for_partner"])
     logger.info("outbox %s: cancelled by %s", locked.key, actor.username)
     return locked

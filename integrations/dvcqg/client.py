@@ -111,7 +111,7 @@ class PortalClient:
             reply = http.post_json(self.config.auth_url, body, headers={"dstcode": self.config.dstcode})
         except http.PartnerUnavailable as exc:
             log(Exchange.Outcome.FAILED, answer=str(exc))
-            raise PortalUnavailable(str(exc)) from exc
+            raise PortalUnavailable(str(exc), down=exc.down) from exc
         if not isinstance(reply, dict):
             log(Exchange.Outcome.FAILED, answer="Câu trả lời không đúng dạng.")
             raise PortalUnavailable("Cổng DVCQG trả lời đăng nhập không đúng dạng.")
@@ -186,7 +186,7 @@ class PortalClient:
             reply = http.post_json(self.config.api_url, body, headers={"dstcode": self.config.dstcode})
         except http.PartnerUnavailable as exc:
             log(Exchange.Outcome.FAILED, answer=str(exc))
-            raise PortalUnavailable(str(exc)) from exc
+            raise PortalUnavailable(str(exc), down=exc.down) from exc
         if not isinstance(reply, dict) or "error_code" not in reply:
             log(Exchange.Outcome.FAILED, answer="Câu trả lời không đúng dạng.")
             raise PortalUnavailable(f"Cổng DVCQG trả lời {service} không đúng dạng.")

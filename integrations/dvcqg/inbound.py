@@ -40,6 +40,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import Applicant
@@ -117,12 +118,21 @@ def inbound_enabled() -> bool:
     return bool(settings.MOTCUA_DVCQG_INBOUND_TOKEN)
 
 
+def _pushes(code: str | OuterRef) -> QuerySet[Exchange]:
+    return Exchange.objects.filter(
+        partner=PARTNER, operation=OPERATION, dossier_code=code, outcome=Exchange.Outcome.ACCEPTED
+    )
+
+
 def from_portal(code: str) -> bool:
     """Whether the dossier ``code`` was filed on the national portal and pushed here (the portal knows
     it already: its sync is an update, never a creation)."""
-    return Exchange.objects.filter(
-        partner=PARTNER, operation=OPERATION, dossier_code=code, outcome=Exchange.Outcome.ACCEPTED
-    ).exists()
+    return _pushes(code).exists()
+
+
+def pushed_from_portal() -> Exists:
+    """``from_portal`` as an annotation of a ``Dossier`` query, read with the dossier's row."""
+    return Exists(_pushes(OuterRef("code")))
 
 
 def _text(

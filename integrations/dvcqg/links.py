@@ -44,7 +44,12 @@ def file_token(stored: StoredFile) -> str:
 
 def file_link(stored: StoredFile) -> str:
     """The absolute, signed link to ``stored``."""
-    path = reverse("portal_file", args=[file_token(stored)])
+    return uuid_link(stored.uuid)
+
+
+def uuid_link(file_uuid: uuid.UUID) -> str:
+    """The absolute, signed link to the stored file ``file_uuid`` (its row not read)."""
+    path = reverse("portal_file", args=[_signer().sign(file_uuid.hex)])
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 

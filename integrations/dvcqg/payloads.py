@@ -12,25 +12,23 @@ Dates travel as ``yyyyMMddHHmmss`` in Asia/Ho_Chi_Minh.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
-from django.db.models import Prefetch
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from accounts.models import Applicant
-from catalog.models import Channel, FeeItem, ProcessingOption
+from catalog.models import Channel
 from documents.models import ComponentFile, Digitization, ResultDocument
-from dossiers.models import (
-    DeliveryMethod,
-    Dossier,
-    DossierComponent,
-    DossierEvent,
-    Handover,
-    SupplementRequest,
-)
+from dossiers.models import DeliveryMethod, Dossier, DossierEvent, DossierStep, Handover, SupplementRequest
 from dossiers.transitions import PORTAL_STATUS, TRANSITIONS, Action, Status, vietnamese
-from integrations.dvcqg.links import file_link
+from integrations.dvcqg.links import file_link, uuid_link
+from integrations.fees import LePhi, portal_fee_columns, portal_fees
+from integrations.models import PortalDossier
+from kernel.jsonrows import adopt, instances, json_rows
 from organization.models import Membership, Role
 from worktime.calendar import VN_TZ
 
@@ -90,11 +88,6 @@ class TaiLieu(TypedDict):
     MaThanhPhanHoSo: NotRequired[str]
 
 
-class LePhi(TypedDict):
-    TenPhiLePhi: str
-    Gia: int
-
-
 class HoSoBoSung(TypedDict):
     HoSoBoSungId: str
     NoiDungBoSung: str
@@ -116,26 +109,76 @@ class GiayToKetQua(TypedDict):
 SUPPLEMENT_AWAITED, SUPPLEMENT_RECEIVED = 0, 1
 
 
-def dossier_for_portal(code: str) -> Dossier | None:
-    """The dossier with everything ``dossier_record`` reads, in a few queries."""
-    components = DossierComponent.objects.order_by("position").prefetch_related(
-        Prefetch(
-            "files",
-            queryset=ComponentFile.objects.select_related("file__blob").order_by("version"),
-        )
-    )
-    return (
-        Dossier.objects.select_related("procedure", "version__field", "handling_agency", "applicant", "case")
-        .prefetch_related(
-            Prefetch("components", queryset=components),
-            Prefetch(
-                "supplement_requests",
-                queryset=SupplementRequest.objects.select_related("requested_by").order_by("requested_at"),
-            ),
-            Prefetch("results", queryset=ResultDocument.objects.select_related("file").order_by("signed_at")),
+# What ``dossier_record`` and ``progress_events`` read of the dossier, all in the dossier's own statement
+# (ADR 0015's children as JSON; docs/adr/0018 addendum): one statement per message, not one per table.
+DOSSIER_COLUMNS = (
+    "uuid", "code", "status", "channel", "procedure_id", "version_id", "case_id", "handling_agency_id",
+    "applicant_id", "applicant_name", "applicant_id_number", "submitted_at", "received_at",
+    "appointment_at", "delivered_at", "resolved_at", "closed_at", "delivery_method", "digitized",
+    "paid_online", "procedure__code", "version__name", "version__field__code", "version__field__name",
+    "handling_agency__code", "handling_agency__name", "applicant__kind", "applicant__portal_user_id",
+)  # fmt: skip
+# Each filed paper's files (every version: the last is sent) with the paper's digitisation.
+PAPER_COLUMNS = [
+    "component_id", "component__position", "version", "source", "file__uuid", "file__name",
+    "component__digitization__status",
+]  # fmt: skip
+SUPPLEMENT_COLUMNS = [
+    "id", "requested_at", "items", "reason", "received_at", "due_before", "due_after",
+    "requested_by__full_name", "requested_by__first_name", "requested_by__last_name",
+    "requested_by__username",
+]  # fmt: skip
+RESULT_COLUMNS = ["id", "verification_id", "title", "signed_at", "file__uuid"]
+
+
+@dataclass
+class PortalRead:
+    """A dossier with everything its sync sends, read in one statement (``dossier_for_portal``):
+    ``known`` — the portal accepted it already (``PortalDossier``); its papers as sent; its fees;
+    the process-control sheet's hand-overs (instant and statutory end of the step, in order); its
+    steps' names by position. Its supplement requests and results are its prefetched relations."""
+
+    dossier: Dossier
+    known: bool
+    papers: list[TaiLieu]
+    fees: list[LePhi]
+    handovers: list[tuple[datetime, datetime | None]]
+    steps: dict[int, str]
+
+
+def dossier_for_portal(code: str) -> PortalRead | None:
+    """The dossier ``code`` with everything ``dossier_record`` and ``progress_events`` read, in one
+    statement; None when there is no such dossier."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "version__field", "handling_agency", "applicant")
+        .only(*DOSSIER_COLUMNS)
+        .annotate(
+            known=Exists(PortalDossier.objects.filter(dossier_code=OuterRef("code"))),
+            paper_rows=json_rows(ComponentFile.objects.all(), "component__dossier", PAPER_COLUMNS),
+            supplement_rows=json_rows(SupplementRequest.objects.all(), "dossier", SUPPLEMENT_COLUMNS),
+            result_rows=json_rows(ResultDocument.objects.all(), "dossier", RESULT_COLUMNS),
+            handover_rows=json_rows(Handover.objects.all(), "dossier", ["seq", "at", "step_due"]),
+            step_rows=json_rows(DossierStep.objects.all(), "dossier", ["position", "name"]),
+            **portal_fee_columns(),
         )
         .filter(code=code)
         .first()
+    )
+    if dossier is None:
+        return None
+    row: Any = dossier  # the annotations
+    supplements = instances(SupplementRequest, row.supplement_rows)
+    adopt(dossier, "supplement_requests", sorted(supplements, key=lambda r: (r.requested_at, r.pk)))
+    results = instances(ResultDocument, row.result_rows)
+    adopt(dossier, "results", sorted(results, key=lambda r: (r.signed_at, r.pk)))
+    handovers = sorted(instances(Handover, row.handover_rows), key=lambda h: (h.at, h.seq))
+    return PortalRead(
+        dossier=dossier,
+        known=bool(row.known),
+        papers=_papers(row.paper_rows or []),
+        fees=portal_fees(case_id=dossier.case_id, options=row.fee_options, items=row.fee_items),
+        handovers=[(h.at, h.step_due) for h in handovers],
+        steps={int(s["position"]): str(s["name"]) for s in row.step_rows or []},
     )
 
 
@@ -150,56 +193,37 @@ def _identifiers(dossier: Dossier) -> list[DinhDanh]:
     return []
 
 
-def _papers(dossier: Dossier) -> list[TaiLieu]:
-    """Each filed paper's current file (its last version), with a link the portal can fetch and the
-    digitisation, reuse and national-store flags."""
-    components = list(dossier.components.all())
-    digitized = {
-        d.component_id: d.status
-        for d in Digitization.objects.filter(component__in=components).only("component_id", "status")
-    }
+def _papers(rows: list[dict[str, Any]]) -> list[TaiLieu]:
+    """Each filed paper's current file (its last version), in the papers' order, with a link the
+    portal can fetch and the digitisation, reuse and national-store flags (from how the file came, or
+    the paper's digitisation record)."""
+    current: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        held = current.get(row["component_id"])
+        if held is None or row["version"] > held["version"]:
+            current[row["component_id"]] = row
     papers: list[TaiLieu] = []
-    for component in components:
-        files = list(component.files.all())
-        if not files:
-            continue
-        current = files[-1]
-        how = digitized.get(component.pk)
+    for row in sorted(current.values(), key=lambda r: (r["component__position"], r["component_id"])):
+        source, status = str(row["source"]), row["component__digitization__status"]
+        file_uuid = uuid.UUID(str(row["file__uuid"]))  # SQLite keeps it as 32 hex digits
         papers.append(
             {
-                "TepDinhKemId": str(current.file.uuid),
-                "TenTepDinhKem": current.file.name,
+                "TepDinhKemId": str(file_uuid),
+                "TenTepDinhKem": str(row["file__name"]),
                 "IsDeleted": "False",
-                "DuongDanTaiTepTin": file_link(current.file),
+                "DuongDanTaiTepTin": uuid_link(file_uuid),
                 "DuocSoHoa": int(
-                    current.source == ComponentFile.Source.DIGITIZED or how == Digitization.Status.DIGITIZED
+                    source == ComponentFile.Source.DIGITIZED or status == Digitization.Status.DIGITIZED
                 ),
                 "DuocTaiSuDung": int(
-                    current.source == ComponentFile.Source.REUSED or how == Digitization.Status.REUSED
+                    source == ComponentFile.Source.REUSED or status == Digitization.Status.REUSED
                 ),
                 "DuocLayTuKhoDMQG": int(
-                    current.source == ComponentFile.Source.NATIONAL or how == Digitization.Status.NATIONAL
+                    source == ComponentFile.Source.NATIONAL or status == Digitization.Status.NATIONAL
                 ),
             }
         )
     return papers
-
-
-def _fees(dossier: Dossier) -> list[LePhi]:
-    """The fees of the procedure version's processing option for the dossier's channel (and case),
-    those with an amount."""
-    options = ProcessingOption.objects.filter(version_id=dossier.version_id, channel=dossier.channel)
-    option = options.filter(case_id=dossier.case_id).order_by("position").first() or (
-        options.filter(case__isnull=True).order_by("position").first()
-    )
-    if option is None:
-        return []
-    items = FeeItem.objects.filter(option=option, amount__isnull=False).order_by("position")
-    return [
-        {"TenPhiLePhi": item.name or item.text, "Gia": int(item.amount or 0)}
-        for item in items
-        if item.name or item.text
-    ]
 
 
 def _supplements(dossier: Dossier) -> list[HoSoBoSung]:
@@ -239,8 +263,9 @@ def _results(dossier: Dossier) -> list[GiayToKetQua]:
     ]
 
 
-def dossier_record(dossier: Dossier) -> dict[str, Any]:
-    """The ``DongBoHoSoMC`` object of ``dossier`` as it is now (read with ``dossier_for_portal``)."""
+def dossier_record(read: PortalRead) -> dict[str, Any]:
+    """The ``DongBoHoSoMC`` object of the dossier as it is now (read with ``dossier_for_portal``)."""
+    dossier = read.dossier
     assert dossier.code, "the portal knows a dossier by its code (a draft has none)"
     status = Status(dossier.status)
     version = dossier.version
@@ -270,7 +295,7 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
     if dossier.delivery_method in RESULT_DELIVERY:
         record["HinhThuc"] = RESULT_DELIVERY[DeliveryMethod(dossier.delivery_method)]
     record["DonViXuLy"] = dossier.handling_agency.name
-    papers = _papers(dossier)
+    papers = read.papers
     record["HoSoCoThanhPhanSoHoa"] = int(dossier.digitized or any(p["DuocSoHoa"] for p in papers))
     # Online payment goes through the portal's payment platform (INTEGRATIONS.md): 1.
     record["DuocThanhToanTrucTuyen"] = 1 if dossier.paid_online else 0
@@ -279,7 +304,7 @@ def dossier_record(dossier: Dossier) -> dict[str, Any]:
         record["DinhDanhCHS"] = identifiers
     if papers:
         record["TaiLieuNop"] = papers
-    fees = _fees(dossier)
+    fees = read.fees
     if fees:
         record["DanhSachLePhi"] = fees
     supplements = _supplements(dossier)
@@ -308,10 +333,48 @@ def _content(event: DossierEvent, steps: dict[int, str]) -> str:
     return f"{label}: {event.reason}" if event.reason else label
 
 
+# The most senior first (ROLE_ORDER); a role outside it after them all.
+_ROLE_RANK = Case(
+    *[When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_ORDER)],
+    default=Value(len(ROLE_ORDER)),
+    output_field=IntegerField(),
+)
+
+
+def _senior_role() -> Subquery:
+    """An annotation of a ``DossierEvent`` query: the actor's most senior active role at the acting
+    agency (NULL: none), read with the event rather than in a statement per event."""
+    roles = Membership.objects.filter(
+        user_id=OuterRef("actor_id"), agency_id=OuterRef("actor_agency_id"), is_active=True
+    )
+    return Subquery(roles.annotate(rank=_ROLE_RANK).order_by("rank", "pk").values("role")[:1])
+
+
+EVENT_COLUMNS = (
+    "dossier_id", "seq", "action", "at", "to_status", "reason", "data", "due_after", "actor_id",
+    "actor_name", "actor_agency_id", "actor_agency__name",
+)  # fmt: skip
+
+
+def events_for_portal(dossier: Dossier, seqs: Iterable[int]) -> QuerySet[DossierEvent]:
+    """The dossier's events numbered ``seqs``, in order, with what ``progress_event`` reads of them (the
+    acting agency, the actor's title) in one statement."""
+    return (
+        DossierEvent.objects.filter(dossier=dossier, seq__in=list(seqs))
+        .select_related("actor_agency")
+        .only(*EVENT_COLUMNS)
+        .annotate(actor_role=_senior_role())
+        .order_by("seq")
+    )
+
+
 def _title(event: DossierEvent) -> str:
     """ChucDanh: the actor's role at the acting agency (the most senior of his roles there)."""
     if event.actor_id is None or event.actor_agency_id is None:
         return ""
+    if "actor_role" in event.__dict__:  # read with the event (events_for_portal)
+        held = event.__dict__["actor_role"]
+        return vietnamese(Role(held).label) if held in ROLE_ORDER else ""
     roles = set(
         Membership.objects.filter(
             user_id=event.actor_id, agency_id=event.actor_agency_id, is_active=True
@@ -323,18 +386,14 @@ def _title(event: DossierEvent) -> str:
     return ""
 
 
-def progress_events(dossier: Dossier, events: Sequence[DossierEvent]) -> list[dict[str, Any]]:
-    """The ``CapNhatTienDoHoSoMC`` events of ``events`` (of ``dossier``, in order).
+def progress_events(read: PortalRead, events: Sequence[DossierEvent]) -> list[dict[str, Any]]:
+    """The ``CapNhatTienDoHoSoMC`` events of ``events`` (of the dossier, in order).
 
     NgayBatDau is when the dossier came to the hand that acted — the process-control sheet's last
     hand-over before the event (none: the event's own instant); NgayKetThucTheoQuyDinh the statutory
     end of the step the event hands over (the hand-over written with it), else the dossier's due
     instant as the event left it, else left out."""
-    handovers = list(
-        Handover.objects.filter(dossier=dossier).order_by("at", "seq").values_list("at", "step_due")
-    )
-    steps = dict(dossier.steps.values_list("position", "name"))
-    return [progress_event(dossier, event, handovers, steps) for event in events]
+    return [progress_event(read.dossier, event, read.handovers, read.steps) for event in events]
 
 
 def progress_event(

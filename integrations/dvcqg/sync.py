@@ -25,7 +25,10 @@ time, "True" once the portal has accepted the dossier (``PortalDossier``) — th
   its re-submission after a return), before that message's own event.
 - A refused login (``LoginRefused``: credentials, dstcode) → ``Retry``: the settings are at fault, not the
   message.
-- ``PortalUnavailable`` (down, timed out, the session refused twice) → ``Retry``; ``PortalRefused`` →
+- ``PortalUnavailable`` (down, timed out, the session refused twice) → ``Retry`` — ``PartnerDown`` when
+  the portal could not be reached at all (refused or dropped connection, time-out, HTTP 5xx: the
+  message waits for the portal, and the first delivery that reaches it again releases the others,
+  docs/adr/0016); ``PortalRefused`` →
   ``Refused`` with the portal's code and message, kept as the dead letter's last error.
 - **Portal off** (``MOTCUA_DVCQG_*`` unset): the handler is registered only when the portal is
   configured at start (``register_if_configured``, from ``IntegrationsConfig.ready``), so the worker
@@ -39,9 +42,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db.models import Exists
 from django.utils import timezone
 
-from dossiers.models import Dossier, DossierEvent
+from dossiers.models import Dossier
 from integrations.dvcqg import payloads
 from integrations.dvcqg.client import (
     PORTAL_OFF,
@@ -51,10 +55,9 @@ from integrations.dvcqg.client import (
     PortalUnavailable,
     portal_client,
 )
-from integrations.models import PortalDossier
 from integrations.services import portal_dossier_accepted
 from outbox import delivery
-from outbox.delivery import Refused, Retry
+from outbox.delivery import PartnerDown, Refused, Retry
 from outbox.models import OutboxMessage
 
 logger = logging.getLogger("motcua.integrations")
@@ -105,46 +108,53 @@ def _seq(message: OutboxMessage) -> int:
     return int(message.key.split(":")[1])
 
 
-def _events(dossier: Dossier, message: OutboxMessage) -> list[DossierEvent]:
-    """The message's event, after the events of the dossier's messages written before it had a code
-    when this is its first message with one (a dossier submitted before codes were issued at
-    submission: ADR 0021)."""
-    seqs = [_seq(message)]
+def _held_back(dossier: Dossier, message: OutboxMessage) -> list[int]:
+    """The events of the dossier's messages written before it had a code, when ``message`` is its
+    first message with one (a dossier submitted before codes were issued at submission: ADR 0021) —
+    one statement: those messages, provided no coded message of the dossier comes before this one."""
     sync = OutboxMessage.objects.filter(topic=OutboxMessage.Topic.PORTAL_SYNC)
-    first_coded = not sync.filter(dossier_code=dossier.code, pk__lt=message.pk).exists()
-    if first_coded:
-        before = sync.filter(dossier_code="", key__startswith=f"{dossier.uuid}:", pk__lt=message.pk)
-        seqs = sorted({_seq(m) for m in before} | set(seqs))
-    return list(
-        DossierEvent.objects.filter(dossier=dossier, seq__in=seqs)
-        .select_related("actor_agency")
-        .order_by("seq")
+    coded_before = sync.filter(dossier_code=dossier.code, pk__lt=message.pk)
+    before = sync.filter(dossier_code="", key__startswith=f"{dossier.uuid}:", pk__lt=message.pk).filter(
+        ~Exists(coded_before)
     )
+    return [_seq(m) for m in before.only("key", "payload")]
 
 
 def sync_message(client: PortalClient, message: OutboxMessage) -> None:
-    """Send one ``portal.sync`` message (see the module's docstring). Raises the client's errors."""
+    """Send one ``portal.sync`` message (see the module's docstring). Raises the client's errors.
+
+    Statements (docs/adr/0018 addendum): the dossier with all it sends, in one; the events, with
+    their actors' titles, in one; an exchange-log line per call; on the dossier's first acceptance,
+    its ``PortalDossier`` row. The look-up of messages written without a code is made only when it
+    can find any: while the portal does not know the dossier yet, or on a resend."""
     code = message.dossier_code
     if not code:
-        return  # written before the dossier had a code: sent with its first coded message (_events)
-    dossier = payloads.dossier_for_portal(code)
-    if dossier is None:
+        return  # written before the dossier had a code: sent with its first coded message
+    read = payloads.dossier_for_portal(code)
+    if read is None:
         raise Refused(f"Không tìm thấy hồ sơ {code}.")
+    dossier = read.dossier
     madonvi = dossier.handling_agency.code
-    known = PortalDossier.objects.filter(dossier_code=code).exists()
+    known = read.known
     shown: set[tuple[str, str, str, str]] = set()
-    if message.attempts > 1 or message.last_error:
+    resend = message.tried_before()
+    if resend:
         # Tried before: the portal may hold what this message sends although no delivery was recorded.
         held = lookup(client, madonvi=madonvi, code=code, message=message)
         known = held is not None
         if held is not None:
             portal_dossier_accepted(dossier_code=code, at=timezone.now())
             shown = {payloads.event_key(e) for e in held.get("DanhSachTienDo") or [] if isinstance(e, dict)}
-    record = payloads.dossier_record(dossier)
+    # The held-back events go with the dossier's first coded message, which is the first to reach the
+    # portal: once the portal knows the dossier (and this is no resend), that message went before.
+    seqs = {_seq(message)}
+    if resend or not read.known:
+        seqs.update(_held_back(dossier, message))
+    record = payloads.dossier_record(read)
     client.call(SYNC, madonvi=madonvi, data=[record], is_updating=known, dossier_code=code, message=message)
     if not known:
         portal_dossier_accepted(dossier_code=code, at=timezone.now())
-    progress = payloads.progress_events(dossier, _events(dossier, message))
+    progress = payloads.progress_events(read, list(payloads.events_for_portal(dossier, sorted(seqs))))
     fresh = [item for item in progress if payloads.event_key(item) not in shown]
     if fresh:
         client.call(PROGRESS, madonvi=madonvi, data=fresh, dossier_code=code, message=message)
@@ -158,7 +168,8 @@ def deliver(message: OutboxMessage) -> None:
     try:
         sync_message(client, message)
     except PortalUnavailable as exc:
-        raise Retry(f"Cổng DVCQG không trả lời: {exc}") from exc
+        failure = PartnerDown if exc.down else Retry
+        raise failure(f"Cổng DVCQG không trả lời: {exc}") from exc
     except LoginRefused as exc:
         raise Retry(f"{exc.message} (mã {exc.code})") from exc
     except PortalRefused as exc:

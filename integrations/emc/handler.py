@@ -6,7 +6,8 @@ when the app starts), so a worker never takes an EMC row it cannot send — a ro
 switched off waits, untried, until it is on again. No attempt is spent on a partner that is not there.
 
 Exactly once in effect: EMC's report has no identifier of its own to make a resend harmless, so before
-sending, the handler looks for an accepted exchange of this message in the exchange log — a worker that
+sending again a message tried before (``OutboxMessage.tried_before``), the handler looks for an accepted
+exchange of this message in the exchange log — a worker that
 stopped after EMC accepted but before the delivery was recorded does not report the action twice. (A
 worker stopped between EMC's answer and the log line still resends: the window is that one write.)
 """
@@ -21,7 +22,7 @@ from integrations.emc.tracking import dossier_for_tracking, tracking_record
 from integrations.http import PartnerUnavailable
 from integrations.models import Exchange
 from outbox import delivery
-from outbox.delivery import Refused, Retry
+from outbox.delivery import PartnerDown, Refused, Retry
 from outbox.models import OutboxMessage
 
 TOPIC = OutboxMessage.Topic.EMC_TRACKING
@@ -31,17 +32,22 @@ def deliver(message: OutboxMessage) -> None:
     client = emc_client()
     if client is None:  # switched off in this process since it registered
         raise Retry(EMC_OFF)
-    if Exchange.objects.filter(message=message, outcome=Exchange.Outcome.ACCEPTED).exists():
+    # Asked only when an earlier attempt may have reached EMC (a first attempt has no exchange yet).
+    if (
+        message.tried_before()
+        and Exchange.objects.filter(message=message, outcome=Exchange.Outcome.ACCEPTED).exists()
+    ):
         return  # EMC has it already: the worker stopped before recording the delivery
     payload = message.payload
-    dossier = dossier_for_tracking(str(payload.get("uuid", "")))
-    if dossier is None:
+    read = dossier_for_tracking(str(payload.get("uuid", "")), str(payload.get("channel", "")))
+    if read is None:
         raise Refused(f"Không có hồ sơ {payload.get('dossier', '')} để báo cáo EMC.")
-    record = tracking_record(dossier=dossier, payload=payload, site_id=client.site_id)
+    record = tracking_record(read=read, payload=payload, site_id=client.site_id)
     try:
         client.track(record, message=message)
     except PartnerUnavailable as failed:
-        raise Retry(str(failed)) from failed
+        # Down (no answer, a time-out, a 5xx): the report waits for EMC, with the others (ADR 0016).
+        raise (PartnerDown if failed.down else Retry)(str(failed)) from failed
     except EmcRefused as refused:
         raise Refused(f"EMC từ chối (mã {refused.code}): {refused.message}") from refused
 

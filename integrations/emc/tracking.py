@@ -28,15 +28,14 @@ Where each fact comes from:
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.db.models import Q
-
 from accounts.models import Applicant
-from catalog.models import Channel, FeeItem, OnlineLevel
+from catalog.models import Channel, OnlineLevel
 from dossiers.models import DeliveryMethod, Dossier
-from dossiers.selectors import HEAVY_VERSION_FIELDS
-from integrations.dvcqg.inbound import from_portal
+from integrations.dvcqg.inbound import pushed_from_portal
+from integrations.fees import charged_column
 
 
 class TrackingMCDT(TypedDict):
@@ -78,31 +77,46 @@ def user_field(*, local_id: str, portal_id: str, kind: str, location: str) -> st
     )
 
 
-def charged(dossier: Dossier, channel: str) -> bool:
-    """Does the dossier's processing option (version, channel, case) charge an amount?"""
-    return (
-        FeeItem.objects.filter(option__version_id=dossier.version_id, option__channel=channel, amount__gt=0)
-        .filter(Q(option__case__isnull=True) | Q(option__case_id=dossier.case_id))
-        .exclude(option__free=True)
-        .exists()
-    )
+# What the report reads of the dossier, its procedure and version, and its applicant (one statement).
+TRACKING_COLUMNS = (
+    "uuid", "code", "procedure__code", "version__name", "version__online_level", "case_id",
+    "applicant__uuid", "applicant__portal_user_id", "applicant__kind", "applicant__unit__code",
+)  # fmt: skip
 
 
-def dossier_for_tracking(uuid: str) -> Dossier | None:
-    """The dossier with what the report reads of it (None when there is no such dossier)."""
-    return (
+@dataclass
+class TrackingRead:
+    """A dossier as its report reads it: whether its option for the action's channel charges an
+    amount, and whether it was filed on the national portal — both read with its row."""
+
+    dossier: Dossier
+    charged: bool
+    from_portal: bool
+
+
+def dossier_for_tracking(uuid: str, channel: str) -> TrackingRead | None:
+    """The dossier with what the report of an action on ``channel`` reads of it, in one statement
+    (None when there is no such dossier)."""
+    found = (
         Dossier.objects.select_related("procedure", "version", "applicant", "applicant__unit")
-        .defer(*HEAVY_VERSION_FIELDS)
+        .only(*TRACKING_COLUMNS)
+        .annotate(charged=charged_column(channel), pushed=pushed_from_portal())
         .filter(uuid=uuid)
         .first()
     )
+    if found is None:
+        return None
+    row: Any = found  # the annotations
+    return TrackingRead(dossier=found, charged=bool(row.charged), from_portal=bool(row.pushed))
 
 
-def tracking_record(*, dossier: Dossier, payload: dict[str, Any], site_id: str) -> TrackingMCDT:
+def tracking_record(*, read: TrackingRead, payload: dict[str, Any], site_id: str) -> TrackingMCDT:
     """The report of the action of an outbox row (``payload``, written by dossiers/actions/recording.py:
-    the EMC status, and the channel, payment and delivery method as they were at the action) on
-    ``dossier`` (received: it has its code); the rest, which a dossier's life does not change, is read
-    from the dossier, its procedure version and its applicant."""
+    the EMC status, and the channel, payment and delivery method as they were at the action) on the
+    dossier (received: it has its code; read with ``dossier_for_tracking`` for the payload's channel);
+    the rest, which a dossier's life does not change, is read from the dossier, its procedure version
+    and its applicant."""
+    dossier = read.dossier
     code = dossier.code or ""
     channel = str(payload["channel"])
     applicant = dossier.applicant
@@ -114,11 +128,9 @@ def tracking_record(*, dossier: Dossier, payload: dict[str, Any], site_id: str) 
         "MaHoSo": code,
         "Status": int(payload["emc_status"]),
         "FormsReception": RECEPTION_FORM[channel],
-        "FormsPayments": payment_form(
-            paid_online=bool(payload["paid_online"]), charged=charged(dossier, channel)
-        ),
+        "FormsPayments": payment_form(paid_online=bool(payload["paid_online"]), charged=read.charged),
         "Level": LEVEL[dossier.version.online_level],
-        "IsFromDVCQG": 1 if code and from_portal(code) else 0,
+        "IsFromDVCQG": 1 if code and read.from_portal else 0,
         "IsDVCBC": postal_service(channel=channel, delivery_method=str(payload["delivery_method"])),
         "User": user_field(
             local_id=str(applicant.uuid),

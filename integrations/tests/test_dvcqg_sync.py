@@ -16,13 +16,14 @@ from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
 
-from catalog.models import Procedure
+from catalog.models import Procedure, ProcessingOption
 from documents.models import StoredFile
 from documents.results import result_issue
 from dossiers.models import Dossier, DossierSequence
 from dossiers.transitions import PORTAL_STATUS
 from integrations.dvcqg import sync
 from integrations.dvcqg.client import portal_client
+from integrations.fees import portal_fees
 from integrations.models import Exchange, PortalDossier
 from outbox import services as outbox_services
 from outbox.delivery import Refused, Retry
@@ -485,3 +486,73 @@ def test_an_older_dossier_returned_without_a_code_gets_it_when_resubmitted(
         (1, "20260304100000"),
     ]
     assert portal.state("dvcqg")["refusals"] == 0
+
+
+def test_the_record_lists_the_fees_of_the_dossiers_option(portal, api, officer_a, clock):
+    clock(vn(2026, 3, 2, 9, 0))
+    charged = (
+        Procedure.objects.filter(
+            current_version__options__channel="counter",
+            current_version__options__case__isnull=True,
+            current_version__options__fees__amount__gt=0,
+            current_version__at_commune=True,
+        )
+        .order_by("code")
+        .first()
+    )
+    assert charged is not None, "the demo catalog has a commune procedure with a fee at the counter"
+    status, body = api(officer_a).post("dossiers", counter_body(procedure=charged.code))
+    assert status == 201, body
+    deliver()
+    dossier = Dossier.objects.get(code=body["code"])
+    option = (
+        ProcessingOption.objects.filter(version_id=dossier.version_id, channel="counter", case__isnull=True)
+        .order_by("position", "pk")
+        .first()
+    )
+    expected = [
+        {"TenPhiLePhi": item.name or item.text, "Gia": int(item.amount or 0)}
+        for item in option.fees.filter(amount__isnull=False).order_by("position", "pk")
+        if item.name or item.text
+    ]
+    assert expected
+    record = portal.simulator("dvcqg").dossiers[body["code"]]["record"]
+    assert record["DanhSachLePhi"] == expected
+
+
+def test_the_fees_are_the_options_of_the_dossiers_case_else_those_for_every_case():
+    options: list[dict[str, Any]] = [
+        {"id": 1, "case_id": None, "position": 1},
+        {"id": 2, "case_id": 7, "position": 2},
+        {"id": 3, "case_id": None, "position": 0},
+    ]
+    items: list[dict[str, Any]] = [
+        {"id": 10, "option_id": 3, "name": "Lệ phí", "text": "", "amount": 50000, "position": 1},
+        {
+            "id": 11,
+            "option_id": 3,
+            "name": "",
+            "text": "Phí thẩm định 20.000 đồng",
+            "amount": 20000,
+            "position": 0,
+        },
+        {
+            "id": 12,
+            "option_id": 2,
+            "name": "Lệ phí trường hợp 7",
+            "text": "",
+            "amount": 100000,
+            "position": 0,
+        },
+        {"id": 13, "option_id": 3, "name": "", "text": "", "amount": 1, "position": 2},  # nothing to name it
+    ]
+    assert portal_fees(case_id=7, options=options, items=items) == [
+        {"TenPhiLePhi": "Lệ phí trường hợp 7", "Gia": 100000}
+    ]
+    every_case = [
+        {"TenPhiLePhi": "Phí thẩm định 20.000 đồng", "Gia": 20000},
+        {"TenPhiLePhi": "Lệ phí", "Gia": 50000},
+    ]
+    assert portal_fees(case_id=8, options=options, items=items) == every_case
+    assert portal_fees(case_id=None, options=options, items=items) == every_case
+    assert portal_fees(case_id=None, options=None, items=None) == []
