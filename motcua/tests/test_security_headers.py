@@ -11,6 +11,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -143,7 +144,7 @@ _SHOWN = (
 )
 
 
-def _settings_under(**env: str) -> dict[str, object]:
+def _settings_under(**env: str) -> dict[str, Any]:
     """The HTTPS settings the settings module computes from this environment alone (read in this
     process: the module only reads the environment, so no new interpreter is needed for it)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MOTCUA_"))}
