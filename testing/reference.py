@@ -39,6 +39,7 @@ def load_reference_data() -> None:
     create_workflows()
     create_logins()
     _reseed_notice_templates()
+    _reseed_methodology_and_targets()
 
 
 def _reseed_notice_templates() -> None:
@@ -47,3 +48,17 @@ def _reseed_notice_templates() -> None:
     from notices.models import NoticeTemplate
 
     seed(NoticeTemplate)
+
+
+def _reseed_methodology_and_targets() -> None:
+    """The QĐ 766 methodology and the province's targets, which the service index's and the targets'
+    migrations seed (both loaders update or create: the rows are as the migrations leave them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from serviceindex import methodologies
+    from serviceindex.models import Indicator, Methodology
+
+    methodologies.load(Methodology, Indicator)
+    import_module("targets.migrations.0002_appendix_2024").load(apps, None)
