@@ -52,13 +52,17 @@ def _reseed_notice_templates() -> None:
 
 def _reseed_methodology_and_targets() -> None:
     """The QĐ 766 methodology and the province's targets, which the service index's and the targets'
-    migrations seed (both loaders update or create: the rows are as the migrations leave them)."""
+    migrations seed, where a flush emptied them (their loaders update or create, and each update
+    would add a version to the rows' history)."""
     from importlib import import_module
 
     from django.apps import apps
 
     from serviceindex import methodologies
     from serviceindex.models import Indicator, Methodology
+    from targets.models import Target
 
-    methodologies.load(Methodology, Indicator)
-    import_module("targets.migrations.0002_appendix_2024").load(apps, None)
+    if not Methodology.objects.exists():
+        methodologies.load(Methodology, Indicator)
+    if not Target.objects.exists():
+        import_module("targets.migrations.0002_appendix_2024").load(apps, None)
