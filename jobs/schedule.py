@@ -20,13 +20,13 @@ from time import monotonic
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import history
 from dossiers.anchors import history_anchor_closed_days
 from integrations.dvcqg.catalog_sync import REFUSED, catalog_sync
-from integrations.dvcqg.client import portal_settings
+from integrations.dvcqg.client import PORTAL_OFF, portal_settings
 from integrations.dvcqg.reconcile import reconcile_day
 from integrations.services import exchange_log_prune
 from jobs.retention import job_runs_prune, task_results_prune
@@ -93,13 +93,9 @@ WEEKDAY_NAMES = [
 ]
 
 
-# A skip's reason, stored on the run as this msgid and translated when shown (``JobRun.summary_text``): the
-# same text as the integrations' PORTAL_OFF (which is not marked for translation), so that the runs
-# skipped before it was marked read the same.
-PORTAL_NEEDED = gettext_noop(
-    "Đồng bộ Cổng Dịch vụ công quốc gia chưa bật: đặt MOTCUA_DVCQG_AUTH_URL, MOTCUA_DVCQG_API_URL, "
-    "MOTCUA_DVCQG_USERNAME, MOTCUA_DVCQG_PASSWORD và MOTCUA_DVCQG_DSTCODE."
-)
+# A skip's reason, stored on the run as the integrations' msgid and translated when shown
+# (``JobRun.summary_text``).
+PORTAL_NEEDED = PORTAL_OFF
 
 
 def portal_needed() -> str:

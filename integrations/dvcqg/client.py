@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from integrations import http
 from integrations.models import Exchange
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
 PARTNER = "dvcqg"
 LOGIN = "DangNhap"  # the operation's name in the exchange log
-PORTAL_OFF = (
+# Marked for translation where it is shown later (a job run's skip reason, ``JobRun.summary_text``):
+# stored as this Vietnamese msgid.
+PORTAL_OFF = gettext_noop(
     "Đồng bộ Cổng Dịch vụ công quốc gia chưa bật: đặt MOTCUA_DVCQG_AUTH_URL, MOTCUA_DVCQG_API_URL, "
     "MOTCUA_DVCQG_USERNAME, MOTCUA_DVCQG_PASSWORD và MOTCUA_DVCQG_DSTCODE."
 )
